@@ -1,0 +1,112 @@
+// The one descriptor per App Mesh resource kind that the API, store, CLI and ARN code all read.
+
+export const kindNames = [
+  'mesh',
+  'virtualService',
+  'virtualNode',
+  'virtualRouter',
+  'route',
+  'virtualGateway',
+  'gatewayRoute',
+] as const;
+
+export type KindName = (typeof kindNames)[number];
+
+export interface KindDescriptor {
+  readonly kind: KindName;
+  /** PascalCase name used in operation names and error messages (`VirtualNode`). */
+  readonly title: string;
+  /** Body/Data member carrying the resource's own name (`virtualNodeName`). */
+  readonly nameMember: string;
+  /** The kind that contains this one below the mesh (routes live in routers), if any. */
+  readonly parentKind?: 'virtualRouter' | 'virtualGateway';
+  /** Path segment of the collection under its parent (`virtualNodes`, `routes`). */
+  readonly collectionSegment: string;
+  /** Member of List* answers holding the items (`virtualNodes`). */
+  readonly listMember: string;
+  /** Segment in ARNs and node ids (`virtualNode`). */
+  readonly arnSegment: string;
+  /** Noun the CLI uses (`virtual-node`). */
+  readonly cliNoun: string;
+  /** Whether create and update requests must carry a spec (CreateMesh and UpdateMesh may omit it). */
+  readonly specRequired: boolean;
+}
+
+export const kinds: Readonly<Record<KindName, KindDescriptor>> = {
+  mesh: {
+    kind: 'mesh',
+    title: 'Mesh',
+    nameMember: 'meshName',
+    collectionSegment: 'meshes',
+    listMember: 'meshes',
+    arnSegment: 'mesh',
+    cliNoun: 'mesh',
+    specRequired: false,
+  },
+  virtualService: {
+    kind: 'virtualService',
+    title: 'VirtualService',
+    nameMember: 'virtualServiceName',
+    collectionSegment: 'virtualServices',
+    listMember: 'virtualServices',
+    arnSegment: 'virtualService',
+    cliNoun: 'virtual-service',
+    specRequired: true,
+  },
+  virtualNode: {
+    kind: 'virtualNode',
+    title: 'VirtualNode',
+    nameMember: 'virtualNodeName',
+    collectionSegment: 'virtualNodes',
+    listMember: 'virtualNodes',
+    arnSegment: 'virtualNode',
+    cliNoun: 'virtual-node',
+    specRequired: true,
+  },
+  virtualRouter: {
+    kind: 'virtualRouter',
+    title: 'VirtualRouter',
+    nameMember: 'virtualRouterName',
+    collectionSegment: 'virtualRouters',
+    listMember: 'virtualRouters',
+    arnSegment: 'virtualRouter',
+    cliNoun: 'virtual-router',
+    specRequired: true,
+  },
+  route: {
+    kind: 'route',
+    title: 'Route',
+    nameMember: 'routeName',
+    parentKind: 'virtualRouter',
+    collectionSegment: 'routes',
+    listMember: 'routes',
+    arnSegment: 'route',
+    cliNoun: 'route',
+    specRequired: true,
+  },
+  virtualGateway: {
+    kind: 'virtualGateway',
+    title: 'VirtualGateway',
+    nameMember: 'virtualGatewayName',
+    collectionSegment: 'virtualGateways',
+    listMember: 'virtualGateways',
+    arnSegment: 'virtualGateway',
+    cliNoun: 'virtual-gateway',
+    specRequired: true,
+  },
+  gatewayRoute: {
+    kind: 'gatewayRoute',
+    title: 'GatewayRoute',
+    nameMember: 'gatewayRouteName',
+    parentKind: 'virtualGateway',
+    collectionSegment: 'gatewayRoutes',
+    listMember: 'gatewayRoutes',
+    arnSegment: 'gatewayRoute',
+    cliNoun: 'gateway-route',
+    specRequired: true,
+  },
+};
+
+export function isKindName(value: string): value is KindName {
+  return (kindNames as readonly string[]).includes(value);
+}
