@@ -1,0 +1,101 @@
+// The spec shape of every resource kind, and the spec types the rest of Switchyard reads.
+
+import type { Shape } from '../shape.ts';
+import type { KindName } from '../resource-kinds.ts';
+import { gatewayRouteSpecShape } from './gateway-route.ts';
+import { meshSpecShape } from './mesh.ts';
+import { routeSpecShape } from './route.ts';
+import { virtualGatewaySpecShape } from './virtual-gateway.ts';
+import { virtualNodeSpecShape } from './virtual-node.ts';
+import { virtualRouterSpecShape } from './virtual-router.ts';
+import { virtualServiceSpecShape } from './virtual-service.ts';
+
+/** Validate a request's spec with `validate(specShapes[kind], body.spec, 'spec')`. */
+export const specShapes: Readonly<Record<KindName, Shape<unknown>>> = {
+  mesh: meshSpecShape,
+  virtualService: virtualServiceSpecShape,
+  virtualNode: virtualNodeSpecShape,
+  virtualRouter: virtualRouterSpecShape,
+  route: routeSpecShape,
+  virtualGateway: virtualGatewaySpecShape,
+  gatewayRoute: gatewayRouteSpecShape,
+};
+
+export type {
+  Duration,
+  GatewayPortMapping,
+  GatewayProtocol,
+  IpPreference,
+  PortMapping,
+  Protocol,
+} from './common.ts';
+export type {
+  GatewayRouteHostnameMatch,
+  HeaderMatchMethod,
+  HttpMethod,
+  HttpPathMatch,
+  HttpQueryParameter,
+  HttpRouteHeader,
+  MatchRange,
+} from './match.ts';
+export type {
+  ClientPolicy,
+  ClientPolicyTls,
+  ListenerTls,
+  SubjectAlternativeNames,
+  TlsMode,
+  TlsValidationContext,
+} from './tls.ts';
+export type {
+  GrpcTimeout,
+  HttpTimeout,
+  ListenerTimeout,
+  Logging,
+  LoggingFormat,
+  OutlierDetection,
+  TcpTimeout,
+  VirtualGatewayConnectionPool,
+  VirtualNodeConnectionPool,
+} from './listener-parts.ts';
+export type { EgressFilter, MeshSpec } from './mesh.ts';
+export type { VirtualServiceProvider, VirtualServiceSpec } from './virtual-service.ts';
+export type {
+  Backend,
+  BackendDefaults,
+  HealthCheckPolicy,
+  Listener,
+  ServiceDiscovery,
+  VirtualNodeSpec,
+} from './virtual-node.ts';
+export type { VirtualRouterListener, VirtualRouterSpec } from './virtual-router.ts';
+export type {
+  GrpcRetryPolicy,
+  GrpcRoute,
+  GrpcRouteMatch,
+  HttpRetryPolicy,
+  HttpRoute,
+  HttpRouteMatch,
+  RouteAction,
+  RouteSpec,
+  RouteType,
+  TcpRoute,
+  WeightedTarget,
+} from './route.ts';
+export type {
+  VirtualGatewayHealthCheckPolicy,
+  VirtualGatewayListener,
+  VirtualGatewaySpec,
+} from './virtual-gateway.ts';
+export type {
+  GatewayRouteSpec,
+  GatewayRouteTarget,
+  GatewayRouteType,
+  GrpcGatewayRoute,
+  GrpcGatewayRouteMatch,
+  HttpGatewayRoute,
+  HttpGatewayRouteMatch,
+  HttpGatewayRouteRewrite,
+} from './gateway-route.ts';
+export { gatewayRouteTypes } from './gateway-route.ts';
+export { routeTypes } from './route.ts';
+export { protocols, gatewayProtocols } from './common.ts';
