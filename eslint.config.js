@@ -78,7 +78,7 @@ const layerZones = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.switchyard/**', 'bench/results/**'] },
+  { ignores: ['node_modules/**', '.switchyard/**', 'bench/results/**', 'src/xds/protos/generated/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,0 +1,67 @@
+// Type URLs of the xDS resources and of the extensions embedded in them, with the message type each one carries.
+import type * as m from './message-types.ts';
+
+const prefix = 'type.googleapis.com/';
+
+/** Top-level xDS resource types (LDS, RDS, CDS, EDS, SDS). */
+export const typeUrls = {
+  listener: 'type.googleapis.com/envoy.config.listener.v3.Listener',
+  routeConfiguration: 'type.googleapis.com/envoy.config.route.v3.RouteConfiguration',
+  cluster: 'type.googleapis.com/envoy.config.cluster.v3.Cluster',
+  clusterLoadAssignment: 'type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment',
+  secret: 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret',
+} as const;
+
+/** Messages that travel inside another resource's Any (filters, cluster types, transport sockets). */
+export const extensionTypeUrls = {
+  httpConnectionManager:
+    'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager',
+  router: 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router',
+  aggregateCluster: 'type.googleapis.com/envoy.extensions.clusters.aggregate.v3.ClusterConfig',
+  upstreamTlsContext: 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext',
+  downstreamTlsContext: 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext',
+} as const;
+
+export type ResourceTypeUrl = (typeof typeUrls)[keyof typeof typeUrls];
+
+/** Input ("permissive") message shape per known type URL, for packing. */
+export interface InputMessages {
+  'type.googleapis.com/envoy.config.listener.v3.Listener': m.Listener;
+  'type.googleapis.com/envoy.config.route.v3.RouteConfiguration': m.RouteConfiguration;
+  'type.googleapis.com/envoy.config.cluster.v3.Cluster': m.Cluster;
+  'type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment': m.ClusterLoadAssignment;
+  'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret': m.Secret;
+  'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager': m.HttpConnectionManager;
+  'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router': m.Router;
+  'type.googleapis.com/envoy.extensions.clusters.aggregate.v3.ClusterConfig': m.AggregateClusterConfig;
+  'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext': m.UpstreamTlsContext;
+  'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext': m.DownstreamTlsContext;
+}
+
+/** Decoded ("restricted") message shape per known type URL, for unpacking. */
+export interface OutputMessages {
+  'type.googleapis.com/envoy.config.listener.v3.Listener': m.Listener__Output;
+  'type.googleapis.com/envoy.config.route.v3.RouteConfiguration': m.RouteConfiguration__Output;
+  'type.googleapis.com/envoy.config.cluster.v3.Cluster': m.Cluster__Output;
+  'type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment': m.ClusterLoadAssignment__Output;
+  'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret': m.Secret__Output;
+  'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager': m.HttpConnectionManager__Output;
+  'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router': m.Router__Output;
+  'type.googleapis.com/envoy.extensions.clusters.aggregate.v3.ClusterConfig': m.AggregateClusterConfig__Output;
+  'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext': m.UpstreamTlsContext__Output;
+  'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext': m.DownstreamTlsContext__Output;
+}
+
+export type KnownTypeUrl = keyof InputMessages;
+
+/** `type.googleapis.com/a.b.C` → `a.b.C`; any host prefix is accepted, as the Any spec allows. */
+export function messageNameOf(typeUrl: string): string {
+  const slash = typeUrl.lastIndexOf('/');
+  if (slash < 0 || slash === typeUrl.length - 1) throw new Error(`malformed type URL "${typeUrl}"`);
+  return typeUrl.slice(slash + 1);
+}
+
+/** `a.b.C` → `type.googleapis.com/a.b.C`. */
+export function typeUrlOf(messageName: string): string {
+  return prefix + messageName;
+}
