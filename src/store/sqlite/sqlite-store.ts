@@ -1,0 +1,258 @@
+// The embedded store: one SQLite file in WAL mode, one writer connection, one reader connection.
+
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { mkdir, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import {
+  StoreUnavailableError,
+  type Change,
+  type ReadTx,
+  type Store,
+  type Watch,
+  type WatchHandlers,
+  type WriteTx,
+} from '../store.ts';
+import { ChangeFeed } from './change-feed.ts';
+import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
+import { applySchema } from './sqlite-schema.ts';
+import { SqliteStatements } from './sqlite-statements.ts';
+import { readChangeBatches } from './sqlite-change-rows.ts';
+import { SqliteReadTx, SqliteWriteTx } from './sqlite-transactions.ts';
+import { SerialQueue } from './serial-queue.ts';
+
+export interface SqliteStoreOptions {
+  readonly dataDir: string;
+  /** How many change rows to keep for watchers that resume from an old revision (default 100000). */
+  readonly changeHistoryLimit?: number;
+  /** Gets what a watch handler threw; the feed carries on. Defaults to a process warning. */
+  readonly onHandlerError?: (error: unknown) => void;
+}
+
+export const databaseFileName = 'switchyard.db';
+
+/** Which kind of store callback the current async context runs in; used to refuse self-deadlocking calls. */
+const insideStore = new AsyncLocalStorage<'read' | 'write'>();
+
+function reasonOf(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const message = error instanceof Error ? error.message : String(error);
+  return code && !message.includes(code) ? `${code}: ${message}` : message;
+}
+
+async function prepareDataDir(dataDir: string): Promise<void> {
+  try {
+    await mkdir(dataDir, { recursive: true });
+    if (!(await stat(dataDir)).isDirectory()) throw new Error('not a directory');
+  } catch (error) {
+    throw new StoreUnavailableError(`cannot use data directory ${dataDir}: ${reasonOf(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+function openConnection(path: string): DatabaseSync {
+  // The writer holds the only write lock, so a short busy timeout only covers WAL checkpoints.
+  const db = new DatabaseSync(path, { enableForeignKeyConstraints: false, timeout: 5000 });
+  try {
+    const mode = db.prepare('PRAGMA journal_mode = WAL').get()?.['journal_mode'];
+    if (mode !== 'wal') throw new Error(`could not switch to WAL journal mode (got ${String(mode)})`);
+    db.exec('PRAGMA synchronous = FULL');
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+export class SqliteStore implements Store {
+  readonly path: string;
+  readonly #writer: DatabaseSync;
+  readonly #reader: DatabaseSync;
+  readonly #writeStatements: SqliteStatements;
+  readonly #readStatements: SqliteStatements;
+  readonly #lock: DataDirLock;
+  readonly #historyLimit: number;
+  readonly #writes = new SerialQueue();
+  readonly #reads = new SerialQueue();
+  readonly #feed: ChangeFeed;
+  #revision: number;
+  #compactedThrough: number;
+  /** Set by close(): new calls are refused, work already queued still runs. */
+  #closing: Promise<void> | undefined;
+  #disconnected = false;
+
+  /** Opens (creating if needed) `<dataDir>/switchyard.db`; fails with StoreUnavailableError. */
+  static async open(options: SqliteStoreOptions): Promise<SqliteStore> {
+    const dataDir = resolve(options.dataDir);
+    const historyLimit = options.changeHistoryLimit ?? 100_000;
+    if (!Number.isSafeInteger(historyLimit) || historyLimit < 1) {
+      throw new RangeError(`changeHistoryLimit must be a positive integer, got ${historyLimit}`);
+    }
+    await prepareDataDir(dataDir);
+    let lock: DataDirLock;
+    try {
+      lock = lockDataDir(dataDir);
+    } catch (error) {
+      throw new StoreUnavailableError(
+        `cannot open store in ${dataDir}: it is in use by another store (${reasonOf(error)})`,
+        { cause: error },
+      );
+    }
+    const path = join(dataDir, databaseFileName);
+    const opened: DatabaseSync[] = [];
+    try {
+      const writer = openConnection(path);
+      opened.push(writer);
+      applySchema(writer);
+      const reader = openConnection(path);
+      opened.push(reader);
+      reader.exec('PRAGMA query_only = ON');
+      return new SqliteStore(path, writer, reader, lock, historyLimit, options.onHandlerError);
+    } catch (error) {
+      for (const db of opened) db.close();
+      lock.release();
+      throw new StoreUnavailableError(`cannot open store ${path}: ${reasonOf(error)}`, { cause: error });
+    }
+  }
+
+  private constructor(
+    path: string,
+    writer: DatabaseSync,
+    reader: DatabaseSync,
+    lock: DataDirLock,
+    historyLimit: number,
+    onHandlerError: ((error: unknown) => void) | undefined,
+  ) {
+    this.path = path;
+    this.#writer = writer;
+    this.#reader = reader;
+    this.#lock = lock;
+    this.#historyLimit = historyLimit;
+    this.#writeStatements = new SqliteStatements(writer);
+    this.#readStatements = new SqliteStatements(reader);
+    this.#revision = this.#readMeta('revision');
+    this.#compactedThrough = this.#readMeta('compacted_through');
+    this.#feed = new ChangeFeed(
+      {
+        committedRevision: () => this.#revision,
+        compactedThrough: () => this.#compactedThrough,
+        readBatches: (after, limit) => readChangeBatches(this.#readStatements, after, limit),
+        runRead: (task) => this.#reads.run(() => (this.#assertConnected(), task())),
+      },
+      onHandlerError ?? ((error) => process.emitWarning(`store watch handler threw: ${reasonOf(error)}`)),
+    );
+  }
+
+  read<T>(work: (tx: ReadTx) => Promise<T>): Promise<T> {
+    return this.#enter('read', this.#reads, async () => {
+      this.#reader.exec('BEGIN');
+      const tx = new SqliteReadTx(this.#readStatements);
+      try {
+        return await insideStore.run('read', () => work(tx));
+      } finally {
+        tx.end();
+        this.#reader.exec('COMMIT');
+      }
+    });
+  }
+
+  write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
+    return this.#enter('write', this.#writes, async () => {
+      this.#writer.exec('BEGIN IMMEDIATE');
+      const tx = new SqliteWriteTx(this.#writeStatements, this.#revision);
+      try {
+        const result = await insideStore.run('write', () => work(tx));
+        tx.end();
+        if (tx.failure) throw tx.failure;
+        const compactTo = tx.revision - this.#historyLimit;
+        if (tx.revision > this.#revision) {
+          this.#writeStatements.writeMeta.run(tx.revision, 'revision');
+          if (compactTo > this.#compactedThrough) {
+            this.#writeStatements.compactChanges.run(compactTo);
+            this.#writeStatements.writeMeta.run(compactTo, 'compacted_through');
+          }
+        }
+        this.#writer.exec('COMMIT');
+        this.#committed(tx.revision, Math.max(compactTo, this.#compactedThrough), tx.changes);
+        return result;
+      } catch (error) {
+        tx.end();
+        this.#rollback();
+        throw error;
+      }
+    });
+  }
+
+  async currentRevision(): Promise<number> {
+    this.#assertOpen();
+    return this.#revision;
+  }
+
+  watch(fromRevision: number, handlers: WatchHandlers): Watch {
+    this.#assertOpen();
+    // Outside any store callback, so handlers may call read() and write().
+    return insideStore.exit(() => this.#feed.watch(fromRevision, handlers));
+  }
+
+  pruneIdempotency(olderThanMs: number): Promise<number> {
+    return this.#enter('write', this.#writes, () =>
+      Number(this.#writeStatements.pruneIdempotency.run(olderThanMs).changes),
+    );
+  }
+
+  /** Lets queued work finish, ends every watch with StoreUnavailableError, and releases the data directory. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      await this.#writes.idle();
+      await this.#reads.idle();
+      this.#feed.endAll(new StoreUnavailableError(`store ${this.path} is closed`));
+      this.#disconnected = true;
+      this.#reader.close();
+      this.#writer.close();
+      this.#lock.release();
+    })();
+    return this.#closing;
+  }
+
+  #committed(revision: number, compactedThrough: number, changes: readonly Change[]): void {
+    this.#revision = revision;
+    this.#compactedThrough = compactedThrough;
+    insideStore.exit(() => this.#feed.publish(changes));
+  }
+
+  /** Queues `task`, refusing calls after close and nested calls that would deadlock or miss their own writes. */
+  async #enter<T>(kind: 'read' | 'write', queue: SerialQueue, task: () => Promise<T> | T): Promise<T> {
+    this.#assertOpen();
+    const outer = insideStore.getStore();
+    if (outer === kind || outer === 'write') {
+      throw new Error(
+        `store.${kind}() cannot be called inside a store.${outer}() callback: use its transaction`,
+      );
+    }
+    return queue.run(() => {
+      this.#assertConnected();
+      return task();
+    });
+  }
+
+  #assertOpen(): void {
+    if (this.#closing) throw new StoreUnavailableError(`store ${this.path} is closed`);
+  }
+
+  #assertConnected(): void {
+    if (this.#disconnected) throw new StoreUnavailableError(`store ${this.path} is closed`);
+  }
+
+  #rollback(): void {
+    try {
+      if (this.#writer.isTransaction) this.#writer.exec('ROLLBACK');
+    } catch {
+      // SQLite already rolled back (it does on I/O errors); the caller gets the error that caused it.
+    }
+  }
+
+  #readMeta(key: string): number {
+    return Number(this.#writeStatements.readMeta.get(key)?.['value'] ?? 0);
+  }
+}
