@@ -1,0 +1,88 @@
+// The App Mesh REST API over HTTP (restJson1, /v20190125/...), on fastify.
+
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { ApiContext } from './api-context.ts';
+import { notFound } from './api-error.ts';
+import { errorBody, errorHeaders, maxBodyBytes, toApiError } from './error-answer.ts';
+import { routeOperation } from './operation-router.ts';
+import { parseJsonBody } from './request-body.ts';
+import { handleResourceOperation } from './resource-handlers.ts';
+import { handleTagOperation } from './tag-handlers.ts';
+
+const methods = ['GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'OPTIONS'] as const;
+
+function splitUrl(rawUrl: string): { path: string; query: URLSearchParams } {
+  const mark = rawUrl.indexOf('?');
+  return mark === -1
+    ? { path: rawUrl, query: new URLSearchParams() }
+    : { path: rawUrl.slice(0, mark), query: new URLSearchParams(rawUrl.slice(mark + 1)) };
+}
+
+async function serve(ctx: ApiContext, request: FastifyRequest): Promise<unknown> {
+  const { path, query } = splitUrl(request.raw.url ?? '/');
+  const operation = routeOperation(request.method, path);
+  const body = request.method === 'PUT' ? parseJsonBody(request.body) : undefined;
+  return 'kind' in operation
+    ? handleResourceOperation(ctx, operation, query, body)
+    : handleTagOperation(ctx, operation, query, body);
+}
+
+function sendError(ctx: ApiContext, error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const { apiError, unexpected } = toApiError(error, request.id);
+  if (unexpected)
+    ctx.logger.error({ err: error, requestId: request.id, url: request.raw.url }, 'request failed');
+  void reply
+    .status(apiError.status)
+    .headers({ ...errorHeaders(apiError), 'x-amzn-RequestId': request.id })
+    .send(errorBody(apiError));
+}
+
+export function createApiServer(ctx: ApiContext): FastifyInstance {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: maxBodyBytes,
+    genReqId: () => randomUUID(),
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 1_000_000 },
+    frameworkErrors: (error, request, reply) => sendError(ctx, error, request, reply),
+  });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxBodyBytes }, (_request, body, done) => {
+    done(null, body);
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-amzn-RequestId', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    ctx.logger.debug(
+      {
+        requestId: request.id,
+        method: request.method,
+        url: request.raw.url,
+        status: reply.statusCode,
+        ms: reply.elapsedTime,
+      },
+      'api request',
+    );
+  });
+  app.route({
+    method: [...methods],
+    url: '/*',
+    exposeHeadRoute: false,
+    handler: async (request, reply) => {
+      const result = await serve(ctx, request);
+      return reply.header('content-type', 'application/json').send(JSON.stringify(result));
+    },
+  });
+  app.setNotFoundHandler((request, reply) => {
+    sendError(
+      ctx,
+      notFound(`No App Mesh operation matches ${request.method} ${request.raw.url}`),
+      request,
+      reply,
+    );
+  });
+  app.setErrorHandler((error, request, reply) => sendError(ctx, error, request, reply));
+  return app;
+}

@@ -1,0 +1,80 @@
+// `switchyard control-plane`: runs the control plane until SIGINT/SIGTERM.
+
+import { Command, Option } from 'commander';
+import {
+  ConfigError,
+  controlPlaneDefaults,
+  parseControlPlaneConfig,
+  type RawControlPlaneOptions,
+} from '../controlplane/control-plane-config.ts';
+import { StartupError, startControlPlane } from '../controlplane/control-plane.ts';
+import { createLogger } from '../util/logger.ts';
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function controlPlaneCommand(): Command {
+  return new Command('control-plane')
+    .description('run the control plane: the App Mesh API and the xDS server')
+    .addOption(
+      new Option('--api-addr <host:port>', 'App Mesh API listen address')
+        .env('SWITCHYARD_API_ADDR')
+        .default(controlPlaneDefaults.apiAddr),
+    )
+    .addOption(
+      new Option('--xds-addr <host:port>', 'xDS (gRPC) listen address')
+        .env('SWITCHYARD_XDS_ADDR')
+        .default(controlPlaneDefaults.xdsAddr),
+    )
+    .addOption(
+      new Option('--data-dir <dir>', 'where the embedded store keeps its data')
+        .env('SWITCHYARD_DATA_DIR')
+        .default(controlPlaneDefaults.dataDir),
+    )
+    .addOption(
+      new Option('--region <region>', 'region used in ARNs')
+        .env('SWITCHYARD_REGION')
+        .default(controlPlaneDefaults.region),
+    )
+    .addOption(
+      new Option('--account-id <id>', '12-digit account id used in ARNs and owners')
+        .env('SWITCHYARD_ACCOUNT_ID')
+        .default(controlPlaneDefaults.accountId),
+    )
+    .addOption(
+      new Option('--quota <name=value>', 'override a service quota (repeatable, or comma-separated)')
+        .env('SWITCHYARD_QUOTAS')
+        .argParser(collect),
+    )
+    .action(async (options: RawControlPlaneOptions & { quota?: string[] | string }) => {
+      const logger = createLogger('switchyard-control-plane');
+      const quota = typeof options.quota === 'string' ? [options.quota] : options.quota;
+      try {
+        const config = parseControlPlaneConfig({ ...options, quota });
+        const running = await startControlPlane(config, logger);
+        const stop = (signal: string) => {
+          logger.info({ signal }, 'control plane stopping');
+          running.close().then(
+            () => {
+              logger.info('control plane stopped');
+              process.exit(0);
+            },
+            (error: unknown) => {
+              logger.error({ err: error }, 'control plane did not stop cleanly');
+              process.exit(1);
+            },
+          );
+        };
+        process.once('SIGINT', () => stop('SIGINT'));
+        process.once('SIGTERM', () => stop('SIGTERM'));
+      } catch (error) {
+        if (error instanceof ConfigError || error instanceof StartupError) {
+          logger.fatal({ err: error }, error.message);
+          process.stderr.write(`switchyard control-plane: ${error.message}\n`);
+          process.exit(1);
+        }
+        throw error;
+      }
+    });
+}

@@ -1,0 +1,75 @@
+// Control plane settings, parsed once from flags and SWITCHYARD_* environment variables into a frozen value.
+
+import path from 'node:path';
+import { parseQuotaOverrides, type Quotas } from '../api/quotas.ts';
+
+export interface HostPort {
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface ControlPlaneConfig {
+  readonly apiAddr: HostPort;
+  readonly xdsAddr: HostPort;
+  readonly dataDir: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly quotas: Quotas;
+}
+
+export const controlPlaneDefaults = {
+  apiAddr: '127.0.0.1:9080',
+  xdsAddr: '127.0.0.1:15010',
+  dataDir: './.switchyard',
+  region: 'us-east-1',
+  accountId: '000000000000',
+};
+
+export class ConfigError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ConfigError';
+  }
+}
+
+export function parseHostPort(value: string, what: string): HostPort {
+  const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(value);
+  const port = match ? Number(match[3]) : NaN;
+  if (!match || port > 65535)
+    throw new ConfigError(
+      `${what} must be HOST:PORT with a port from 0 to 65535, got ${JSON.stringify(value)}`,
+    );
+  return { host: match[1] ?? (match[2] || '127.0.0.1'), port };
+}
+
+export interface RawControlPlaneOptions {
+  readonly apiAddr: string;
+  readonly xdsAddr: string;
+  readonly dataDir: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly quota?: readonly string[];
+}
+
+export function parseControlPlaneConfig(raw: RawControlPlaneOptions): ControlPlaneConfig {
+  if (!/^[a-z]{2,}(-[a-z0-9]+)+$/.test(raw.region)) {
+    throw new ConfigError(`region must look like us-east-1, got ${JSON.stringify(raw.region)}`);
+  }
+  if (!/^\d{12}$/.test(raw.accountId)) {
+    throw new ConfigError(`account id must be 12 digits, got ${JSON.stringify(raw.accountId)}`);
+  }
+  let quotas: Quotas;
+  try {
+    quotas = parseQuotaOverrides(raw.quota ?? []);
+  } catch (error) {
+    throw new ConfigError((error as Error).message, { cause: error });
+  }
+  return Object.freeze({
+    apiAddr: parseHostPort(raw.apiAddr, '--api-addr'),
+    xdsAddr: parseHostPort(raw.xdsAddr, '--xds-addr'),
+    dataDir: path.resolve(raw.dataDir),
+    region: raw.region,
+    accountId: raw.accountId,
+    quotas,
+  });
+}

@@ -1,0 +1,53 @@
+// Runs a real control plane (SQLite file, API on a loopback socket) inside the test process.
+
+import { pino } from 'pino';
+import { parseControlPlaneConfig } from '../../src/controlplane/control-plane-config.ts';
+import { startControlPlane, type RunningControlPlane } from '../../src/controlplane/control-plane.ts';
+import { makeTempDir, removeDir } from './control-plane-process.ts';
+
+export interface TestControlPlane {
+  readonly endpoint: string;
+  readonly running: RunningControlPlane;
+  close(): Promise<void>;
+}
+
+export async function startTestControlPlane(quota: string[] = []): Promise<TestControlPlane> {
+  const dataDir = await makeTempDir('api');
+  const config = parseControlPlaneConfig({
+    apiAddr: '127.0.0.1:0',
+    xdsAddr: '127.0.0.1:0',
+    dataDir,
+    region: 'us-east-1',
+    accountId: '111122223333',
+    quota,
+  });
+  const running = await startControlPlane(config, pino({ level: 'silent' }));
+  return {
+    endpoint: `http://127.0.0.1:${running.apiAddress.port}`,
+    running,
+    async close() {
+      await running.close();
+      await removeDir(dataDir);
+    },
+  };
+}
+
+/** Raw HTTP against the API, returning status, headers and parsed JSON body. */
+export async function call(
+  endpoint: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; headers: Headers; json: Record<string, unknown> }> {
+  const init: RequestInit = { method, headers: { 'content-type': 'application/json' } };
+  if (body !== undefined)
+    init.body =
+      typeof body === 'string' || body instanceof Uint8Array ? (body as string) : JSON.stringify(body);
+  const response = await fetch(`${endpoint}${path}`, init);
+  const text = await response.text();
+  return {
+    status: response.status,
+    headers: response.headers,
+    json: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+  };
+}
