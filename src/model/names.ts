@@ -24,7 +24,7 @@ export const resourceNameShape: Shape<string> = nameShape();
 export const serviceNameShape: Shape<string> = nameShape();
 
 /** Idempotency token: documented (not modeled) as up to 36 letters, digits, hyphens and underscores. */
-export const clientTokenShape: Shape<string> = string({ min: 1, max: 36, pattern: /^[A-Za-z0-9_-]+$/ });
+export const clientTokenShape: Shape<string> = string({ min: 1, max: 36, pattern: /^[A-Za-z0-9_-]*$/ });
 
 const tagShape = struct({
   key: required(string({ min: 1, max: 128 })),
