@@ -68,7 +68,10 @@ test('a data directory that is a regular file is unavailable', async () => {
   const dir = await tempDir();
   const file = join(dir, 'not-a-dir');
   await writeFile(file, 'x');
-  await assert.rejects(SqliteStore.open({ dataDir: file }), isUnavailable(file, /EEXIST|not a directory/));
+  await assert.rejects(
+    SqliteStore.open({ dataDir: file }),
+    isUnavailable(file, /exists and is not a directory/),
+  );
   // Root may write anywhere, so a path below a regular file is the reliable way to get an unwritable one.
   const below = join(file, 'data');
   await assert.rejects(SqliteStore.open({ dataDir: below }), isUnavailable(below, /ENOTDIR/));
@@ -211,5 +214,24 @@ test('a transaction cannot be used after its callback returned', async () => {
     });
     await assert.rejects(leaked!.put(makeRecord(node('late')), []), /after its transaction ended/);
     assert.equal(await store.read((tx) => tx.get(node('late'))), undefined);
+  });
+});
+
+test('a SQLite failure fails the whole write even when the callback catches it', async () => {
+  await withStore({}, async (store) => {
+    // A STRICT text column refuses a blob, which makes SQLite itself fail the statement.
+    const blobName = new Uint8Array([1, 2]) as unknown as string;
+    await assert.rejects(
+      store.write(async (tx) => {
+        await tx.put(makeRecord(node('before')), []);
+        await assert.rejects(tx.put(makeRecord({ ...node('x'), name: blobName }), []), StoreUnavailableError);
+        await tx.put(makeRecord(node('after')), []);
+      }),
+      (error) => error instanceof StoreUnavailableError && /SQLite put failed/.test(error.message),
+    );
+    assert.equal(await store.currentRevision(), 0);
+    assert.equal(await store.read((tx) => tx.count({ kind: 'virtualNode', meshName: 'm' })), 0);
+    await putNodes(store, ['later']);
+    assert.equal(await store.currentRevision(), 1, 'the store stays usable');
   });
 });

@@ -6,7 +6,6 @@ import { join, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import {
   StoreUnavailableError,
-  type Change,
   type ReadTx,
   type Store,
   type Watch,
@@ -18,7 +17,7 @@ import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
 import { applySchema } from './sqlite-schema.ts';
 import { SqliteStatements } from './sqlite-statements.ts';
 import { readChangeBatches } from './sqlite-change-rows.ts';
-import { SqliteReadTx, SqliteWriteTx } from './sqlite-transactions.ts';
+import { SqliteReadTx, SqliteWriteTx, sqlite } from './sqlite-transactions.ts';
 import { SerialQueue } from './serial-queue.ts';
 
 export interface SqliteStoreOptions {
@@ -42,8 +41,9 @@ function reasonOf(error: unknown): string {
 
 async function prepareDataDir(dataDir: string): Promise<void> {
   try {
+    const existing = await stat(dataDir).catch(() => undefined);
+    if (existing && !existing.isDirectory()) throw new Error('it exists and is not a directory');
     await mkdir(dataDir, { recursive: true });
-    if (!(await stat(dataDir)).isDirectory()) throw new Error('not a directory');
   } catch (error) {
     throw new StoreUnavailableError(`cannot use data directory ${dataDir}: ${reasonOf(error)}`, {
       cause: error,
@@ -146,35 +146,30 @@ export class SqliteStore implements Store {
 
   read<T>(work: (tx: ReadTx) => Promise<T>): Promise<T> {
     return this.#enter('read', this.#reads, async () => {
-      this.#reader.exec('BEGIN');
+      sqlite('begin', () => this.#reader.exec('BEGIN'));
       const tx = new SqliteReadTx(this.#readStatements);
       try {
         return await insideStore.run('read', () => work(tx));
       } finally {
         tx.end();
-        this.#reader.exec('COMMIT');
+        // A read transaction has nothing to lose, so ending it cannot fail in a way worth reporting.
+        if (this.#reader.isTransaction) this.#reader.exec('ROLLBACK');
       }
     });
   }
 
   write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
     return this.#enter('write', this.#writes, async () => {
-      this.#writer.exec('BEGIN IMMEDIATE');
+      sqlite('begin', () => this.#writer.exec('BEGIN IMMEDIATE'));
       const tx = new SqliteWriteTx(this.#writeStatements, this.#revision);
       try {
         const result = await insideStore.run('write', () => work(tx));
         tx.end();
         if (tx.failure) throw tx.failure;
-        const compactTo = tx.revision - this.#historyLimit;
-        if (tx.revision > this.#revision) {
-          this.#writeStatements.writeMeta.run(tx.revision, 'revision');
-          if (compactTo > this.#compactedThrough) {
-            this.#writeStatements.compactChanges.run(compactTo);
-            this.#writeStatements.writeMeta.run(compactTo, 'compacted_through');
-          }
-        }
-        this.#writer.exec('COMMIT');
-        this.#committed(tx.revision, Math.max(compactTo, this.#compactedThrough), tx.changes);
+        const compactedThrough = sqlite('commit', () => this.#commit(tx.revision));
+        this.#revision = tx.revision;
+        this.#compactedThrough = compactedThrough;
+        this.#feed.publish(tx.changes);
         return result;
       } catch (error) {
         tx.end();
@@ -197,7 +192,9 @@ export class SqliteStore implements Store {
 
   pruneIdempotency(olderThanMs: number): Promise<number> {
     return this.#enter('write', this.#writes, () =>
-      Number(this.#writeStatements.pruneIdempotency.run(olderThanMs).changes),
+      sqlite('pruneIdempotency', () =>
+        Number(this.#writeStatements.pruneIdempotency.run(olderThanMs).changes),
+      ),
     );
   }
 
@@ -215,10 +212,20 @@ export class SqliteStore implements Store {
     return this.#closing;
   }
 
-  #committed(revision: number, compactedThrough: number, changes: readonly Change[]): void {
-    this.#revision = revision;
-    this.#compactedThrough = compactedThrough;
-    insideStore.exit(() => this.#feed.publish(changes));
+  /** Records the new revision, trims the change history, and commits; returns the new compaction point. */
+  #commit(revision: number): number {
+    let compactedThrough = this.#compactedThrough;
+    if (revision > this.#revision) {
+      this.#writeStatements.writeMeta.run(revision, 'revision');
+      const compactTo = revision - this.#historyLimit;
+      if (compactTo > compactedThrough) {
+        this.#writeStatements.compactChanges.run(compactTo);
+        this.#writeStatements.writeMeta.run(compactTo, 'compacted_through');
+        compactedThrough = compactTo;
+      }
+    }
+    this.#writer.exec('COMMIT');
+    return compactedThrough;
   }
 
   /** Queues `task`, refusing calls after close and nested calls that would deadlock or miss their own writes. */

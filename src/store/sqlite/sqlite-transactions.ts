@@ -20,6 +20,18 @@ import {
   type SqliteStatements,
 } from './sqlite-statements.ts';
 
+/** Runs a SQLite call, reporting its failure as the store being unavailable (disk full, I/O error, ...). */
+export function sqlite<T>(operation: string, body: () => T): T {
+  try {
+    return body();
+  } catch (error) {
+    if (error instanceof StoreUnavailableError) throw error;
+    throw new StoreUnavailableError(`SQLite ${operation} failed: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}
+
 export class SqliteReadTx implements ReadTx {
   protected readonly statements: SqliteStatements;
   #ended = false;
@@ -38,12 +50,10 @@ export class SqliteReadTx implements ReadTx {
   protected step<T>(operation: string, body: () => T): T {
     if (this.#ended) throw new Error(`${operation} called after its transaction ended`);
     try {
-      return body();
+      return sqlite(operation, body);
     } catch (error) {
-      this.failure ??= new StoreUnavailableError(`SQLite ${operation} failed: ${(error as Error).message}`, {
-        cause: error,
-      });
-      throw this.failure;
+      this.failure ??= error as StoreUnavailableError;
+      throw error;
     }
   }
 
@@ -117,10 +127,11 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
   }
 
   async put(record: ResourceRecord, references: readonly ResourceKey[]): Promise<StoredRecord> {
+    // Outside the SQLite step: a record JSON cannot encode is the caller's bug, not an unavailable store.
+    const body = recordBody(record);
     return this.step('put', () => {
       const revision = this.#revision + 1;
       const key = keyParams(record);
-      const body = recordBody(record);
       this.statements.upsertResource.run(...key, body, revision);
       this.statements.deleteRefsFrom.run(...key);
       for (const target of references) this.statements.insertRef.run(...key, ...keyParams(target));
