@@ -2,6 +2,7 @@
 // name one of the target's listeners. Pure: the API loads the resources and calls these.
 
 import type { Violation } from './shape.ts';
+import { isSet } from './specs/common.ts';
 import {
   gatewayRouteTypes,
   routeTypes,
@@ -31,8 +32,6 @@ interface Variant<K extends string = string> {
   readonly protocol: string;
   readonly matchPort: number | undefined;
 }
-
-const isSet = <T>(value: T | null | undefined): value is T => value !== undefined && value !== null;
 
 function protocolOf(type: string): string {
   return type.slice(0, -'Route'.length);
