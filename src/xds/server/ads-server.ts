@@ -1,0 +1,95 @@
+// The ADS gRPC service: accepts SotW and delta streams and serves each from its node's snapshot in the cache.
+import * as grpc from '@grpc/grpc-js';
+import { pino } from 'pino';
+import type { Logger } from 'pino';
+import { adsServiceDefinition } from '../protos/ads-service.ts';
+import type { DeltaDiscoveryRequest__Output, DiscoveryRequest__Output } from '../protos/message-types.ts';
+import type { AdsStreamHandle, StreamContext } from './ads-stream.ts';
+import type { AdsCallbacks, ClientStatus } from './client-status.ts';
+import { DeltaStream } from './delta-stream.ts';
+import { resolveByNodeId } from './node-resolution.ts';
+import type { ResolveNode } from './node-resolution.ts';
+import type { SnapshotCache } from './snapshot-cache.ts';
+import { SotwStream } from './sotw-stream.ts';
+
+export interface AdsServerOptions {
+  readonly cache: SnapshotCache;
+  /** Maps a node to its snapshot key or rejects it; default: the key is `node.id`. */
+  readonly resolveNode?: ResolveNode;
+  readonly callbacks?: AdsCallbacks;
+  readonly logger?: Logger;
+  /** Sent as `control_plane.identifier` in every response when set. */
+  readonly controlPlaneId?: string;
+}
+
+export class AdsServer {
+  readonly #streams = new Set<AdsStreamHandle>();
+  readonly #context: StreamContext;
+  #ownServer: grpc.Server | undefined;
+
+  constructor(options: AdsServerOptions) {
+    this.#context = {
+      cache: options.cache,
+      resolveNode: options.resolveNode ?? resolveByNodeId,
+      callbacks: options.callbacks ?? {},
+      logger: options.logger ?? pino({ level: 'silent' }),
+      controlPlaneId: options.controlPlaneId,
+      onClosed: (stream) => this.#streams.delete(stream),
+    };
+  }
+
+  /** Registers the AggregatedDiscoveryService on a server the caller owns. */
+  addTo(server: grpc.Server): void {
+    server.addService(adsServiceDefinition() as unknown as grpc.ServiceDefinition, {
+      StreamAggregatedResources: (call: grpc.ServerDuplexStream<DiscoveryRequest__Output, Buffer>) => {
+        this.#streams.add(new SotwStream(this.#context, call));
+      },
+      DeltaAggregatedResources: (call: grpc.ServerDuplexStream<DeltaDiscoveryRequest__Output, Buffer>) => {
+        this.#streams.add(new DeltaStream(this.#context, call));
+      },
+    });
+  }
+
+  /** Starts a plaintext gRPC server of its own on `address` ("host:port", port 0 for any); returns the port. */
+  async listen(address: string): Promise<number> {
+    if (this.#ownServer !== undefined) throw new Error('the ADS server is already listening');
+    const server = new grpc.Server();
+    this.addTo(server);
+    const port = await new Promise<number>((resolve, reject) => {
+      server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, boundPort) =>
+        err === null
+          ? resolve(boundPort)
+          : reject(new Error(`cannot listen for xDS on ${address}`, { cause: err })),
+      );
+    });
+    this.#ownServer = server;
+    this.#context.logger.info({ address, port }, 'xds server listening');
+    return port;
+  }
+
+  /** One entry per stream whose node has been resolved. */
+  clients(): ClientStatus[] {
+    const out: ClientStatus[] = [];
+    for (const s of this.#streams) {
+      const status = s.status();
+      if (status !== undefined) out.push(status);
+    }
+    return out.sort((a, b) => a.streamId - b.streamId);
+  }
+
+  /** Ends every stream (UNAVAILABLE, so clients reconnect elsewhere) and stops the server started by `listen`. */
+  async close(): Promise<void> {
+    for (const s of [...this.#streams]) s.fail(grpc.status.UNAVAILABLE, 'xDS server shutting down');
+    const server = this.#ownServer;
+    this.#ownServer = undefined;
+    if (server === undefined) return;
+    await new Promise<void>((resolve) => {
+      // Streams to clients that stopped reading cannot drain; give them a moment, then cut them off.
+      const timer = setTimeout(() => server.forceShutdown(), 1000);
+      server.tryShutdown(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}
