@@ -1,0 +1,84 @@
+// Turns a virtual node's serviceDiscovery into IP endpoints: registry instances or DNS answers.
+
+import { lookup } from 'node:dns/promises';
+import type { IpPreference } from '../model/specs/common.ts';
+import type { ServiceDiscovery } from '../model/specs/virtual-node.ts';
+import { chooseDnsAddresses, chooseInstanceAddress, type ResolvedAddress } from './address-choice.ts';
+import type { InstanceHealth } from './registry-model.ts';
+import type { RegistryStore } from './registry-store.ts';
+
+export interface Endpoint {
+  readonly address: string;
+  readonly port: number;
+  readonly health: InstanceHealth;
+  /** Set for registry instances; DNS answers have none. */
+  readonly instanceId?: string;
+}
+
+/** Resolves a hostname to every address it has, both families; injected so tests never touch the network. */
+export type HostLookup = (hostname: string) => Promise<readonly ResolvedAddress[]>;
+
+export interface ResolveOptions {
+  /** The mesh-wide preference; the discovery's own ipPreference wins over it. */
+  readonly meshIpPreference?: IpPreference;
+  /** The listener port DNS endpoints get (a DNS answer carries no port). */
+  readonly port: number;
+}
+
+export class EndpointResolutionError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'EndpointResolutionError';
+  }
+}
+
+/** The operating system's resolver (getaddrinfo): /etc/hosts, then DNS. */
+export const systemLookup: HostLookup = async (hostname) => {
+  const answers = await lookup(hostname, { all: true, order: 'verbatim' });
+  return answers.map(({ address, family }) => ({ address, family: family === 6 ? 6 : 4 }));
+};
+
+export interface EndpointResolverDeps {
+  readonly registry: RegistryStore;
+  readonly lookup?: HostLookup;
+}
+
+export type ResolveEndpoints = (discovery: ServiceDiscovery, options: ResolveOptions) => Promise<Endpoint[]>;
+
+/**
+ * Builds the resolver the control plane calls for each virtual node with service discovery. `awsCloudMap`
+ * reads serving instances from the registry (attributes must all match); `dns` resolves the hostname: every
+ * address for ENDPOINTS, the first for LOADBALANCER (the default). A failed lookup throws
+ * EndpointResolutionError so the caller can keep its last good endpoints, as Envoy does.
+ */
+export function createEndpointResolver(deps: EndpointResolverDeps): ResolveEndpoints {
+  const hostLookup = deps.lookup ?? systemLookup;
+  return async (discovery, options) => {
+    if (discovery.awsCloudMap) {
+      const { namespaceName, serviceName, attributes = [], ipPreference } = discovery.awsCloudMap;
+      const preference = ipPreference ?? options.meshIpPreference;
+      const instances = await deps.registry.discoverInstances({
+        namespaceName,
+        serviceName,
+        attributes: Object.fromEntries(attributes.map(({ key, value }) => [key, value])),
+      });
+      return instances.flatMap((instance) => {
+        const address = chooseInstanceAddress(instance, preference);
+        return address === undefined
+          ? []
+          : [{ address, port: instance.port, health: instance.health, instanceId: instance.instanceId }];
+      });
+    }
+    const { hostname, responseType, ipPreference } = discovery.dns;
+    let answers: readonly ResolvedAddress[];
+    try {
+      answers = await hostLookup(hostname);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new EndpointResolutionError(`cannot resolve ${hostname}: ${reason}`, { cause: error });
+    }
+    const chosen = chooseDnsAddresses(answers, ipPreference ?? options.meshIpPreference);
+    const picked = responseType === 'ENDPOINTS' ? chosen : chosen.slice(0, 1);
+    return picked.map(({ address }) => ({ address, port: options.port, health: 'UNKNOWN' as const }));
+  };
+}
