@@ -12,12 +12,14 @@ import {
   CreateVirtualRouterCommand,
   DeleteMeshCommand,
   DeleteVirtualNodeCommand,
+  DescribeMeshCommand,
   DescribeVirtualNodeCommand,
   LimitExceededException,
   NotFoundException,
   ResourceInUseException,
   TagResourceCommand,
   TooManyTagsException,
+  UpdateMeshCommand,
   type AppMeshClient,
 } from '@aws-sdk/client-app-mesh';
 import { call, startTestControlPlane, type TestControlPlane } from '../support/in-process-control-plane.ts';
@@ -210,6 +212,21 @@ describe('clientToken through the SDK', () => {
       client.send(new CreateMeshCommand({ meshName: 'idem', clientToken: 'sdk-token-0001' })),
       ConflictException,
     );
+  });
+
+  test('an UpdateMesh replayed with the same clientToken writes once', async () => {
+    await client.send(new CreateMeshCommand({ meshName: 'idem-update' }));
+    const input = {
+      meshName: 'idem-update',
+      clientToken: 'sdk-token-0002',
+      spec: { egressFilter: { type: 'ALLOW_ALL' as const } },
+    };
+    const first = await client.send(new UpdateMeshCommand(input));
+    const replay = await client.send(new UpdateMeshCommand(input));
+    assert.equal(first.mesh?.metadata?.version, 2);
+    assert.deepEqual(replay.mesh, first.mesh);
+    const described = await client.send(new DescribeMeshCommand({ meshName: 'idem-update' }));
+    assert.equal(described.mesh?.metadata?.version, 2);
   });
 
   test('without a clientToken the SDK generates a fresh one, so a duplicate name is a ConflictException', async () => {

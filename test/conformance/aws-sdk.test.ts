@@ -424,3 +424,28 @@ describe('every operation round-trips through the AWS SDK', () => {
     assert.deepEqual([...sent].sort(), exported);
   });
 });
+
+describe('URI labels the SDK percent-encodes', () => {
+  test("a node named with space and !*'() round-trips through create, describe, list and delete", async () => {
+    const name = "odd name!*'()";
+    await client.send(new CreateMeshCommand({ meshName: 'labels' }));
+    const out = await client.send(
+      new CreateVirtualNodeCommand({ meshName: 'labels', virtualNodeName: name, spec: {} }),
+    );
+    assert.equal(out.virtualNode?.virtualNodeName, name);
+    const described = await client.send(
+      new DescribeVirtualNodeCommand({ meshName: 'labels', virtualNodeName: name }),
+    );
+    assert.equal(described.virtualNode?.metadata?.uid, out.virtualNode?.metadata?.uid);
+    const listed = await client.send(new ListVirtualNodesCommand({ meshName: 'labels' }));
+    assert.deepEqual(
+      listed.virtualNodes?.map((n) => n.virtualNodeName),
+      [name],
+    );
+    const deleted = await client.send(
+      new DeleteVirtualNodeCommand({ meshName: 'labels', virtualNodeName: name }),
+    );
+    assert.deepEqual(deleted.virtualNode?.status, { status: 'DELETED' });
+    await client.send(new DeleteMeshCommand({ meshName: 'labels' }));
+  });
+});
