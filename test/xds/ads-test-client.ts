@@ -18,15 +18,13 @@ export class StreamInbox<Res> {
   #ended: grpc.StatusObject | undefined;
   #onEnd: ((s: grpc.StatusObject) => void)[] = [];
 
-  constructor(call: NodeJS.EventEmitter, read: boolean) {
-    if (read) {
-      call.on('data', (m: Res) => {
-        const w = this.#waiter;
-        this.#waiter = undefined;
-        if (w !== undefined) w(m);
-        else this.#queue.push(m);
-      });
-    }
+  constructor(call: NodeJS.EventEmitter) {
+    call.on('data', (m: Res) => {
+      const w = this.#waiter;
+      this.#waiter = undefined;
+      if (w !== undefined) w(m);
+      else this.#queue.push(m);
+    });
     call.on('status', (s: grpc.StatusObject) => this.#end(s));
     call.on('error', (e: grpc.ServiceError) =>
       this.#end({ code: e.code, details: e.details, metadata: e.metadata }),
@@ -109,22 +107,21 @@ export class AdsTestClient {
     });
   }
 
-  /** Opens a SotW stream; with `read: false` it never consumes responses (a stuck client). */
-  sotw(read = true): SotwStream {
+  sotw(): SotwStream {
     const call = this.#client.makeBidiStreamRequest(
       adsServiceDefinition().StreamAggregatedResources.path,
       adsServiceDefinition().StreamAggregatedResources.requestSerialize,
       adsServiceDefinition().StreamAggregatedResources.responseDeserialize,
     );
     this.#calls.push(call);
-    return { call, inbox: new StreamInbox(call, read), send: (req) => call.write(req) };
+    return { call, inbox: new StreamInbox(call), send: (req) => call.write(req) };
   }
 
-  delta(read = true): DeltaStream {
+  delta(): DeltaStream {
     const m = adsServiceDefinition().DeltaAggregatedResources;
     const call = this.#client.makeBidiStreamRequest(m.path, m.requestSerialize, m.responseDeserialize);
     this.#calls.push(call);
-    return { call, inbox: new StreamInbox(call, read), send: (req) => call.write(req) };
+    return { call, inbox: new StreamInbox(call), send: (req) => call.write(req) };
   }
 
   close(): void {
