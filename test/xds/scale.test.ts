@@ -12,9 +12,12 @@ import type { RunningServer } from './fixtures.ts';
 
 let srv: RunningServer;
 const clients: AdsTestClient[] = [];
+const snapshotLatencies: number[] = [];
 
 before(async () => {
-  srv = await startServer();
+  srv = await startServer({
+    callbacks: { onResponse: (_c, e) => e.trigger === 'snapshot' && snapshotLatencies.push(e.latencyMs) },
+  });
 });
 after(async () => {
   for (const c of clients) c.close();
@@ -42,6 +45,7 @@ test('500 concurrent delta streams all receive an update', async (t) => {
 
   // One changed cluster, shared by every node's snapshot: encoded once, sent 500 times.
   const changed = [cluster('c0', 1), ...base.slice(1)];
+  snapshotLatencies.length = 0;
   const start = performance.now();
   for (let i = 0; i < streamCount; i++) srv.cache.setSnapshot(`scale-${i}`, snapshot(...changed));
   const setMs = performance.now() - start;

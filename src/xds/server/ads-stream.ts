@@ -55,6 +55,7 @@ export abstract class AdsStream<Req extends RequestBase> implements AdsStreamHan
   #nonce = 0;
   /** When the latest trigger (request or snapshot) arrived, for set-to-send latency. */
   #triggeredAt = 0;
+  #trigger: ResponseEvent['trigger'] = 'request';
 
   constructor(ctx: StreamContext, call: grpc.ServerDuplexStream<Req, Buffer>) {
     this.ctx = ctx;
@@ -108,8 +109,12 @@ export abstract class AdsStream<Req extends RequestBase> implements AdsStreamHan
   }
 
   /** Writes one encoded response; past the stream's buffer limit the pump pauses until it drains. */
-  protected send(bytes: Buffer, event: Omit<ResponseEvent, 'sinceSnapshotMs'>): void {
-    const full: ResponseEvent = { ...event, sinceSnapshotMs: performance.now() - this.#triggeredAt };
+  protected send(bytes: Buffer, event: Omit<ResponseEvent, 'trigger' | 'latencyMs'>): void {
+    const full: ResponseEvent = {
+      ...event,
+      trigger: this.#trigger,
+      latencyMs: performance.now() - this.#triggeredAt,
+    };
     if (!this.call.write(bytes) && !this.#blocked) {
       this.#blocked = true;
       this.log.debug('xds stream buffer full; pausing until the client reads');
@@ -119,16 +124,24 @@ export abstract class AdsStream<Req extends RequestBase> implements AdsStreamHan
       });
     }
     this.log.debug(
-      { type: event.typeUrl, version: event.version, nonce: event.nonce, resources: event.resources },
+      {
+        type: event.typeUrl,
+        version: event.version,
+        nonce: event.nonce,
+        resources: event.resources,
+        removed: event.removed,
+        trigger: full.trigger,
+        latencyMs: Number(full.latencyMs.toFixed(3)),
+      },
       'xds response sent',
     );
-    this.log.debug({ latencyMs: Number(full.sinceSnapshotMs.toFixed(3)) }, 'xds trigger-to-send latency');
     if (this.#info !== undefined) this.ctx.callbacks.onResponse?.(this.#info, full);
   }
 
   #onRequest(req: Req): void {
     if (this.#phase === 'closed') return;
     this.#triggeredAt = performance.now();
+    this.#trigger = 'request';
     if (this.#phase === 'ready') return this.#handleSafely(req);
     this.#backlog.push(req);
     if (this.#phase === 'new') this.#resolve(req.node);
@@ -205,6 +218,7 @@ export abstract class AdsStream<Req extends RequestBase> implements AdsStreamHan
     this.#entry = entry;
     if (entry === undefined) return;
     this.#triggeredAt = entry.setAt;
+    this.#trigger = 'snapshot';
     for (const t of this.typeUrls()) this.#dirty.add(t);
     this.#schedule();
   }

@@ -33,8 +33,10 @@ export interface ResponseEvent {
   readonly nonce: string;
   readonly resources: number;
   readonly removed: number;
-  /** Time since the snapshot this response was computed from was set, when it was set after the stream began. */
-  readonly sinceSnapshotMs: number;
+  /** What prompted the response: a new snapshot for the key, or a client request (first fetch, new name). */
+  readonly trigger: 'snapshot' | 'request';
+  /** From that trigger (`setSnapshot` call or request arrival) to this response being written. */
+  readonly latencyMs: number;
 }
 
 /** Observers of stream events; they run synchronously on the event loop and must not throw or block. */
