@@ -1,0 +1,71 @@
+// The output of translation, and the collector builders add to: resources deduplicated by name, plus the
+// records they were computed from.
+import { resourcePath, type ResourceKey } from '../../model/resource-key.ts';
+import type { Cluster, ClusterLoadAssignment, Listener, RouteConfiguration, Secret } from './envoy-types.ts';
+
+export interface EnvoyResources {
+  readonly listeners: Listener[];
+  readonly routeConfigurations: RouteConfiguration[];
+  readonly clusters: Cluster[];
+  readonly clusterLoadAssignments: ClusterLoadAssignment[];
+  readonly secrets: Secret[];
+  /**
+   * Every record the output was read from, including records looked up but absent (a backend service that
+   * does not exist yet): creating one of those must also recompute this output. Sorted by resource path.
+   */
+  readonly dependsOn: ResourceKey[];
+}
+
+/** Accumulates one translation's output; the first resource added under a name wins. */
+export class ResourceCollector {
+  readonly #listeners = new Map<string, Listener>();
+  readonly #routes = new Map<string, RouteConfiguration>();
+  readonly #clusters = new Map<string, Cluster>();
+  readonly #assignments = new Map<string, ClusterLoadAssignment>();
+  readonly #deps = new Map<string, ResourceKey>();
+
+  addListener(listener: Listener & { name: string }): void {
+    if (!this.#listeners.has(listener.name)) this.#listeners.set(listener.name, listener);
+  }
+
+  addRouteConfiguration(config: RouteConfiguration & { name: string }): void {
+    if (!this.#routes.has(config.name)) this.#routes.set(config.name, config);
+  }
+
+  addCluster(cluster: Cluster & { name: string }): void {
+    if (!this.#clusters.has(cluster.name)) this.#clusters.set(cluster.name, cluster);
+  }
+
+  hasCluster(name: string): boolean {
+    return this.#clusters.has(name);
+  }
+
+  addLoadAssignment(assignment: ClusterLoadAssignment & { cluster_name: string }): void {
+    if (!this.#assignments.has(assignment.cluster_name)) {
+      this.#assignments.set(assignment.cluster_name, assignment);
+    }
+  }
+
+  /** Records `key` (only its identifying fields, even when given a whole record). */
+  dependOn(key: ResourceKey): void {
+    const { kind, meshName, parentName, name } = key;
+    this.#deps.set(resourcePath(key), { kind, meshName, parentName, name });
+  }
+
+  finish(): EnvoyResources {
+    const byName = <T>(map: Map<string, T>): T[] =>
+      [...map.entries()].sort(([a], [b]) => compare(a, b)).map(([, value]) => value);
+    return {
+      listeners: byName(this.#listeners),
+      routeConfigurations: byName(this.#routes),
+      clusters: byName(this.#clusters),
+      clusterLoadAssignments: byName(this.#assignments),
+      secrets: [],
+      dependsOn: byName(this.#deps),
+    };
+  }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,95 @@
+// The inbound side of a sidecar: one listener on the inbound port serving each of the node's listeners and
+// forwarding to the local app, with the listener's timeouts, connection pool and access logging.
+import type { Listener as NodeListener, VirtualNodeSpec } from '../../model/specs/index.ts';
+import { ingressCluster } from './clusters.ts';
+import { appMeshMillis, millisToDuration } from './durations.ts';
+import type { AccessLog, FilterChain, RouteAction } from './envoy-types.ts';
+import type { ResourceCollector } from './envoy-resources.ts';
+import { httpConnectionManagerFilter, sidecarHttpConnectionManager } from './http-connection-manager.ts';
+import {
+  ingressClusterName,
+  ingressListenerName,
+  ingressRouteConfigName,
+  ingressStatPrefix,
+} from './naming.ts';
+import { defaultPerRequestMs } from './route-action.ts';
+import { tcpProxyFilter } from './tcp-proxy.ts';
+
+export interface InboundOptions {
+  readonly meshName: string;
+  readonly nodeName: string;
+  readonly inboundPort: number;
+  readonly listenHost: string;
+  readonly appHost: string;
+}
+
+function localAppAction(cluster: string, listener: NodeListener): RouteAction {
+  const protocol = listener.portMapping.protocol;
+  const timeout = protocol === 'tcp' ? undefined : listener.timeout?.[protocol];
+  const action: RouteAction = {
+    cluster,
+    timeout: millisToDuration(
+      timeout?.perRequest != null ? appMeshMillis(timeout.perRequest) : defaultPerRequestMs,
+    ),
+  };
+  if (timeout?.idle != null) action.idle_timeout = millisToDuration(appMeshMillis(timeout.idle));
+  return action;
+}
+
+function filterChain(
+  options: InboundOptions,
+  listener: NodeListener,
+  listenerCount: number,
+  accessLog: AccessLog[],
+  out: ResourceCollector,
+): FilterChain {
+  const { port, protocol } = listener.portMapping;
+  const clusterName = ingressClusterName(options.meshName, options.nodeName, protocol, port);
+  out.addCluster(ingressCluster(clusterName, listener, options.appHost));
+  const statPrefix = ingressStatPrefix(protocol, port, listenerCount);
+  const chain: FilterChain = { name: `ingress_${protocol}_${port}` };
+  // With several listeners the app port the peer dialled picks the chain (recovered by use_original_dst).
+  if (listenerCount > 1) chain.filter_chain_match = { destination_port: { value: port } };
+  if (protocol === 'tcp') {
+    const idle = listener.timeout?.tcp?.idle;
+    const idleTimeout = idle != null ? millisToDuration(appMeshMillis(idle)) : undefined;
+    chain.filters = [tcpProxyFilter(statPrefix, [{ name: clusterName, weight: 1 }], idleTimeout, accessLog)];
+    return chain;
+  }
+  const routeConfigName = ingressRouteConfigName(protocol, port);
+  out.addRouteConfiguration({
+    name: routeConfigName,
+    virtual_hosts: [
+      {
+        name: `ingress_${protocol}_${port}`,
+        domains: ['*'],
+        routes: [{ name: 'local_app', match: { prefix: '/' }, route: localAppAction(clusterName, listener) }],
+      },
+    ],
+  });
+  chain.filters = [
+    httpConnectionManagerFilter(sidecarHttpConnectionManager(statPrefix, routeConfigName, accessLog)),
+  ];
+  return chain;
+}
+
+/** Adds the inbound listener (none when the node serves nothing), its route configurations and clusters. */
+export function addInboundListener(
+  options: InboundOptions,
+  spec: VirtualNodeSpec,
+  accessLog: AccessLog[],
+  out: ResourceCollector,
+): void {
+  const listeners = spec.listeners ?? [];
+  if (listeners.length === 0) return;
+  const chains = listeners.map((listener) =>
+    filterChain(options, listener, listeners.length, accessLog, out),
+  );
+  out.addListener({
+    name: ingressListenerName(options.listenHost, options.inboundPort),
+    address: { socket_address: { address: options.listenHost, port_value: options.inboundPort } },
+    traffic_direction: 'INBOUND',
+    filter_chains: chains,
+    ...(listeners.length > 1 ? { use_original_dst: { value: true } } : {}),
+  });
+}

@@ -1,0 +1,10 @@
+// Public surface of translation: App Mesh records in, Envoy resources out (pure; no I/O, no clock).
+export { buildMeshState } from './mesh-state.ts';
+export type { EndpointsByNode, MeshState, ResolvedEndpoint } from './mesh-state.ts';
+export type { EnvoyResources } from './envoy-resources.ts';
+export { translateSidecar } from './translate-sidecar.ts';
+export type { SidecarOptions } from './translate-sidecar.ts';
+export { parseGrpcListenerName, translateGrpcClient } from './translate-grpc-client.ts';
+export { sourceOfAny } from './typed-config.ts';
+export { ensureExtensionLoaded, fileAccessLogTypeUrl, tcpProxyTypeUrl } from './extension-messages.ts';
+export type { FileAccessLog, TcpProxy } from './extension-messages.ts';

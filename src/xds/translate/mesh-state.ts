@@ -1,0 +1,76 @@
+// The input of translation: every record of one mesh, plus the endpoints the control plane resolved per node.
+import type { ResourceRecord } from '../../model/resource-record.ts';
+
+/** All records of one mesh, by name; routes and gateway routes grouped by their router / gateway name. */
+export interface MeshState {
+  readonly mesh: ResourceRecord;
+  readonly virtualServices: ReadonlyMap<string, ResourceRecord>;
+  readonly virtualNodes: ReadonlyMap<string, ResourceRecord>;
+  readonly virtualRouters: ReadonlyMap<string, ResourceRecord>;
+  readonly routes: ReadonlyMap<string, readonly ResourceRecord[]>;
+  readonly virtualGateways: ReadonlyMap<string, ResourceRecord>;
+  readonly gatewayRoutes: ReadonlyMap<string, readonly ResourceRecord[]>;
+}
+
+/** One address a virtual node answers on, as resolved by DNS or the instance registry. */
+export interface ResolvedEndpoint {
+  /** An IP literal (v4 or v6): gRPC clients reject hostnames in EDS. */
+  readonly address: string;
+  readonly port: number;
+  readonly healthy: boolean;
+  /** Relative load-balancing weight, ≥ 1; 1 when absent. */
+  readonly weight?: number;
+  /** Becomes the endpoint's locality zone. */
+  readonly zone?: string;
+  /**
+   * For a node with several listeners: the listener port this endpoint serves. Absent means every listener
+   * (the endpoint's `port` is then used for each listener's cluster).
+   */
+  readonly listenerPort?: number;
+}
+
+/** Endpoints per virtual node name; a node that is absent has no endpoints (an empty assignment). */
+export type EndpointsByNode = ReadonlyMap<string, readonly ResolvedEndpoint[]>;
+
+/** Groups a mesh's records (in any order) into a MeshState; `mesh` must be among them. */
+export function buildMeshState(records: Iterable<ResourceRecord>): MeshState {
+  let mesh: ResourceRecord | undefined;
+  const virtualServices = new Map<string, ResourceRecord>();
+  const virtualNodes = new Map<string, ResourceRecord>();
+  const virtualRouters = new Map<string, ResourceRecord>();
+  const routes = new Map<string, ResourceRecord[]>();
+  const virtualGateways = new Map<string, ResourceRecord>();
+  const gatewayRoutes = new Map<string, ResourceRecord[]>();
+  const push = (map: Map<string, ResourceRecord[]>, record: ResourceRecord): void => {
+    const list = map.get(record.parentName);
+    if (list) list.push(record);
+    else map.set(record.parentName, [record]);
+  };
+  for (const record of records) {
+    switch (record.kind) {
+      case 'mesh':
+        mesh = record;
+        break;
+      case 'virtualService':
+        virtualServices.set(record.name, record);
+        break;
+      case 'virtualNode':
+        virtualNodes.set(record.name, record);
+        break;
+      case 'virtualRouter':
+        virtualRouters.set(record.name, record);
+        break;
+      case 'route':
+        push(routes, record);
+        break;
+      case 'virtualGateway':
+        virtualGateways.set(record.name, record);
+        break;
+      case 'gatewayRoute':
+        push(gatewayRoutes, record);
+        break;
+    }
+  }
+  if (!mesh) throw new Error('buildMeshState needs the mesh record among the records');
+  return { mesh, virtualServices, virtualNodes, virtualRouters, routes, virtualGateways, gatewayRoutes };
+}

@@ -1,0 +1,27 @@
+// Adds the egress cluster and ClusterLoadAssignment of every route target, once per (node, listener).
+import { egressCluster, grpcClientCluster } from './clusters.ts';
+import type { ResourceCollector } from './envoy-resources.ts';
+import { loadAssignment } from './load-assignment.ts';
+import type { EndpointsByNode } from './mesh-state.ts';
+import type { ResolvedTarget } from './service-plan.ts';
+
+export type ClusterForm = 'sidecar' | 'grpcClient';
+
+export function addTargetClusters(
+  targets: readonly ResolvedTarget[],
+  endpoints: EndpointsByNode,
+  form: ClusterForm,
+  out: ResourceCollector,
+): void {
+  for (const target of targets) {
+    if (out.hasCluster(target.clusterName)) continue;
+    out.addCluster(
+      form === 'sidecar'
+        ? egressCluster(target.clusterName, target.listener)
+        : grpcClientCluster(target.clusterName),
+    );
+    out.addLoadAssignment(
+      loadAssignment(target.clusterName, endpoints.get(target.node) ?? [], target.listener.portMapping.port),
+    );
+  }
+}

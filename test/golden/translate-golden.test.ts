@@ -1,0 +1,45 @@
+// Golden files: every example mesh translated for each of its nodes (sidecar) and each of its virtual services
+// (proxyless gRPC), compared with test/golden/<example>/. Regenerate with UPDATE_GOLDEN=1, then review the diff.
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { translateGrpcClient, translateSidecar } from '../../src/xds/translate/index.ts';
+import { exampleNames, loadExample } from './example-mesh.ts';
+import { goldenJson } from './golden-json.ts';
+
+const update = process.env.UPDATE_GOLDEN === '1';
+
+function compareGolden(file: string, actual: string): void {
+  if (update) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, actual);
+    return;
+  }
+  let expected: string;
+  try {
+    expected = readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new Error(`missing golden file ${file}; run with UPDATE_GOLDEN=1 and review it`, { cause });
+  }
+  assert.equal(actual, expected, `${file} differs; if the change is intended, rerun with UPDATE_GOLDEN=1`);
+}
+
+for (const name of exampleNames()) {
+  const example = loadExample(name);
+  const dir = path.join(import.meta.dirname, name);
+  for (const node of example.nodeNames) {
+    test(`golden ${name}: sidecar of virtual node ${node}`, () => {
+      compareGolden(
+        path.join(dir, `${node}.json`),
+        goldenJson(translateSidecar(example.state, node, example.endpoints)),
+      );
+    });
+  }
+  for (const service of example.serviceNames) {
+    test(`golden ${name}: proxyless gRPC client of ${service}`, () => {
+      const resources = translateGrpcClient(example.state, service, example.endpoints);
+      compareGolden(path.join(dir, 'grpc', `${service}.json`), goldenJson(resources));
+    });
+  }
+}
