@@ -146,3 +146,42 @@ test('delta: the explicit wildcard can be dropped while keeping named resources'
   const r2 = await s.inbox.next('CDS a only');
   assert.deepEqual(got(r2), { names: ['a'], removed: [] });
 });
+
+test('delta: types changing together go out CDS, EDS, LDS, RDS, removals last', async () => {
+  const key = 'delta-order';
+  srv.cache.setSnapshot(
+    key,
+    snapshot(cluster('old'), endpoints('old'), listener('l', 'r'), routes('r', 'old')),
+  );
+  const s = client.delta();
+  s.send({ node: testNode(key), type_url: typeUrls.listener, resource_names_subscribe: ['l'] });
+  s.send({ type_url: typeUrls.routeConfiguration, resource_names_subscribe: ['r'] });
+  s.send({ type_url: typeUrls.cluster, resource_names_subscribe: ['*'] });
+  s.send({ type_url: typeUrls.clusterLoadAssignment, resource_names_subscribe: ['old', 'new'] });
+  const initial = new Set<string>();
+  while (initial.size < 4) {
+    const res = await s.inbox.next('initial responses');
+    initial.add(res.type_url);
+    ack(s, res);
+  }
+  await new DeltaBarrier().pass(s, 'initial state acknowledged');
+
+  srv.cache.setSnapshot(
+    key,
+    snapshot(cluster('new'), endpoints('new'), listener('l', 'r2'), routes('r', 'new')),
+  );
+  const order: string[] = [];
+  for (let i = 0; i < 6; i++) {
+    const res = await s.inbox.next(`ordered response ${i}`);
+    const { names, removed } = got(res);
+    order.push(`${res.type_url.split('.').pop()}[${[...names, ...removed.map((n) => `-${n}`)].join(',')}]`);
+  }
+  assert.deepEqual(order, [
+    'Cluster[new]',
+    'ClusterLoadAssignment[new]',
+    'Listener[l]',
+    'RouteConfiguration[r]',
+    'Cluster[-old]',
+    'ClusterLoadAssignment[-old]',
+  ]);
+});

@@ -58,9 +58,10 @@ export class DeltaStream extends AdsStream<DeltaDiscoveryRequest__Output> {
       if (plan !== undefined) planned.push({ state, version, plan });
     }
     // Make-before-break: removals wait until later types (e.g. routes) no longer reference what goes away.
-    const lastSending = planned.findLastIndex((p) => p.plan.send);
+    // Only plans that add or change resources can introduce new references; removal-only plans cannot.
+    const lastChanging = planned.findLastIndex((p) => p.plan.resources.length > 0);
     for (const [i, p] of planned.entries()) {
-      if (p.plan.removed.length > 0 && i < lastSending) {
+      if (p.plan.removed.length > 0 && i < lastChanging) {
         p.plan = p.state.plan(snapshot.resources(p.state.typeUrl), p.version, true) ?? p.plan;
       }
     }

@@ -62,9 +62,10 @@ export class SotwStream extends AdsStream<DiscoveryRequest__Output> {
       if (plan !== undefined) planned.push({ state, version, plan });
     }
     // Make-before-break: a full-state type keeps what it removes until later types stop referencing it.
-    const lastSending = planned.findLastIndex((p) => p.plan.send);
+    // Only plans that add or change resources can introduce new references; removal-only plans cannot.
+    const lastChanging = planned.findLastIndex((p) => p.plan.changes > 0);
     for (const [i, p] of planned.entries()) {
-      if (p.state.fullState && p.plan.removals > 0 && i < lastSending) {
+      if (p.state.fullState && p.plan.removals > 0 && i < lastChanging) {
         p.plan = p.state.plan(snapshot.resources(p.state.typeUrl), p.version, true) ?? p.plan;
       }
     }

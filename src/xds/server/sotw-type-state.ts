@@ -9,6 +9,8 @@ export interface SotwPlan {
   readonly resources: readonly Resource[];
   readonly versionInfo: string;
   readonly nextHeld: ReadonlyMap<string, Resource>;
+  /** Resources new or changed for the client: only these can introduce references to other resources. */
+  readonly changes: number;
   /** Names the client holds that this plan drops (full-state types only). */
   readonly removals: number;
   /** Removals were held back so later types can stop referencing them first; plan again after them. */
@@ -79,14 +81,21 @@ export class SotwTypeState {
       }
     const changed = [...desired.values()].filter((r) => this.#held.get(r.name)?.version !== r.version);
     const removed = [...this.#held.keys()].filter((n) => !desired.has(n));
-    const quiet = { send: false, resources: [], versionInfo: typeVersion, removals: 0, deferred: false };
+    const quiet = {
+      send: false,
+      resources: [],
+      versionInfo: typeVersion,
+      changes: 0,
+      removals: 0,
+      deferred: false,
+    };
     if (!this.fullState) {
       // Per-resource types: send only what changed; what left is just forgotten (re-sent if it comes back).
       const nextHeld = new Map(this.#held);
       for (const n of removed) nextHeld.delete(n);
       for (const r of changed) nextHeld.set(r.name, r);
       if (changed.length === 0) return { ...quiet, nextHeld };
-      return { ...quiet, send: true, resources: changed, nextHeld };
+      return { ...quiet, send: true, resources: changed, changes: changed.length, nextHeld };
     }
     if (changed.length === 0 && removed.length === 0 && this.#responded)
       return { ...quiet, nextHeld: this.#held };
@@ -101,6 +110,7 @@ export class SotwTypeState {
         resources,
         versionInfo: `${typeVersion}+kept`,
         nextHeld: kept,
+        changes: changed.length,
         removals: 0,
         deferred: true,
       };
@@ -111,6 +121,7 @@ export class SotwTypeState {
       resources,
       versionInfo: typeVersion,
       nextHeld: desired,
+      changes: changed.length,
       removals: removed.length,
       deferred: false,
     };
