@@ -3,11 +3,21 @@
 import { Command } from 'commander';
 import { controlPlaneCommand } from './control-plane-command.ts';
 import { demoCommand } from './demo-command.ts';
+import { applyCommand } from './apply/apply-command.ts';
+import { deleteCommand } from './delete-command.ts';
+import { describeCommand } from './describe-command.ts';
+import { endpointOption } from './endpoint-option.ts';
+import { getCommand } from './get-command.ts';
 
 const program = new Command('switchyard')
   .description('Switchyard: a self-hosted, App Mesh compatible service mesh')
   .showHelpAfterError()
+  .addOption(endpointOption())
   .addCommand(controlPlaneCommand())
-  .addCommand(demoCommand());
+  .addCommand(demoCommand())
+  .addCommand(applyCommand())
+  .addCommand(getCommand())
+  .addCommand(describeCommand())
+  .addCommand(deleteCommand());
 
 await program.parseAsync(process.argv);

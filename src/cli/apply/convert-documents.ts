@@ -1,0 +1,47 @@
+// Tells each document's format (Kubernetes manifest, CloudFormation template, App Mesh CLI input) and hands it
+// to its converter.
+
+import type { AccountScope } from '../../model/arn.ts';
+import type { ApplyProblem } from './apply-problem.ts';
+import { convertCfnTemplate, isCloudFormationTemplate } from './cfn/convert-cfn.ts';
+import { convertCliInput, isCliInput } from './cli-input/convert-cli-input.ts';
+import { mergeConversions, type Conversion } from './desired-resource.ts';
+import { convertK8sManifests } from './k8s/convert-k8s.ts';
+import { isK8sManifest } from './k8s/k8s-manifest.ts';
+import type { SourceDocument } from './source-document.ts';
+
+export interface ConvertOptions {
+  readonly namespace: string;
+  readonly meshName?: string;
+  readonly parameters: ReadonlyMap<string, string>;
+  readonly scope: AccountScope;
+}
+
+export function convertDocuments(documents: readonly SourceDocument[], options: ConvertOptions): Conversion {
+  const parts: Conversion[] = [];
+  const manifests: SourceDocument[] = [];
+  const problems: ApplyProblem[] = [];
+  for (const doc of documents) {
+    const value = doc.value;
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      problems.push({
+        origin: doc.origin,
+        message: 'must be a mapping (a manifest, a template or CLI input)',
+      });
+    } else if (isK8sManifest(value)) {
+      manifests.push(doc);
+    } else if (isCloudFormationTemplate(value)) {
+      parts.push(convertCfnTemplate(doc, options));
+    } else if (isCliInput(value)) {
+      parts.push(convertCliInput(doc));
+    } else {
+      problems.push({
+        origin: doc.origin,
+        message:
+          'cannot tell the format: expected a Kubernetes manifest (apiVersion, kind), a CloudFormation template (Resources) or App Mesh CLI input (meshName, …)',
+      });
+    }
+  }
+  parts.push(convertK8sManifests(manifests, options), { resources: [], notes: [], problems });
+  return mergeConversions(parts);
+}
