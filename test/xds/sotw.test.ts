@@ -173,6 +173,13 @@ test('full-state LDS: a removed listener is absent from the next full set; RDS r
   assert.deepEqual(names(l2), ['l1']);
   reply(s, l2, ['l1', 'l2']);
   await barrier.pass(s, 'RDS removal is implicit');
+  s.send({
+    type_url: typeUrls.listener,
+    version_info: l2.version_info,
+    response_nonce: l2.nonce,
+    resource_names: ['l1'],
+  });
+  await barrier.pass(s, 'unsubscribing needs no full-state answer');
 });
 
 test('types changing together go out CDS, EDS, LDS, RDS; a removed cluster goes only after the routes', async () => {

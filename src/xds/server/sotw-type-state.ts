@@ -58,6 +58,8 @@ export class SotwTypeState {
         if (!this.wildcard) this.#held.delete(n);
       }
     }
+    // The client drops what it unsubscribes by itself: no response (not even a full-state one) is owed for that.
+    if (!this.wildcard) for (const n of [...this.#held.keys()]) if (!this.names.has(n)) this.#held.delete(n);
     if (changed) this.#plannedVersion = undefined;
     return changed;
   }
