@@ -47,6 +47,11 @@ test('a node without a snapshot is kept open and silent, then served when its sn
   assert.equal(srv.server.clients().find((c) => c.key === 'm1/late')?.waiting, false);
   s.call.cancel();
   await until('the disconnect callback', () => events.includes('disconnect m1/late'));
+  assert.equal(
+    srv.server.clients().filter((c) => c.key === 'm1/late').length,
+    0,
+    'closed streams leave the status list',
+  );
 });
 
 test('a rejected node fails the stream with the resolver status and message', async () => {
