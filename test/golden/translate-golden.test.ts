@@ -4,13 +4,21 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import prettier from 'prettier';
 import { translateGrpcClient, translateSidecar } from '../../src/xds/translate/index.ts';
 import { exampleNames, loadExample } from './example-mesh.ts';
 import { goldenJson } from './golden-json.ts';
 
 const update = process.env.UPDATE_GOLDEN === '1';
 
-function compareGolden(file: string, actual: string): void {
+/** Golden files are kept in the repository's prettier style, so `prettier --check .` leaves them alone. */
+async function formatted(file: string, json: string): Promise<string> {
+  const options = (await prettier.resolveConfig(file)) ?? {};
+  return prettier.format(json, { ...options, filepath: file });
+}
+
+async function compareGolden(file: string, json: string): Promise<void> {
+  const actual = await formatted(file, json);
   if (update) {
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, actual);
@@ -29,17 +37,17 @@ for (const name of exampleNames()) {
   const example = loadExample(name);
   const dir = path.join(import.meta.dirname, name);
   for (const node of example.nodeNames) {
-    test(`golden ${name}: sidecar of virtual node ${node}`, () => {
-      compareGolden(
+    test(`golden ${name}: sidecar of virtual node ${node}`, async () => {
+      await compareGolden(
         path.join(dir, `${node}.json`),
         goldenJson(translateSidecar(example.state, node, example.endpoints)),
       );
     });
   }
   for (const service of example.serviceNames) {
-    test(`golden ${name}: proxyless gRPC client of ${service}`, () => {
+    test(`golden ${name}: proxyless gRPC client of ${service}`, async () => {
       const resources = translateGrpcClient(example.state, service, example.endpoints);
-      compareGolden(path.join(dir, 'grpc', `${service}.json`), goldenJson(resources));
+      await compareGolden(path.join(dir, 'grpc', `${service}.json`), goldenJson(resources));
     });
   }
 }

@@ -1,0 +1,50 @@
+// Every translation the golden tests make: each example's node sidecars and virtual-service gRPC clients.
+import { translateGrpcClient, translateSidecar, type EnvoyResources } from '../../src/xds/translate/index.ts';
+import { exampleNames, loadExample } from './example-mesh.ts';
+
+export interface Translation {
+  readonly label: string;
+  readonly resources: EnvoyResources;
+}
+
+export function allTranslations(): Translation[] {
+  const result: Translation[] = [];
+  for (const name of exampleNames()) {
+    const example = loadExample(name);
+    for (const node of example.nodeNames) {
+      result.push({
+        label: `${name} sidecar ${node}`,
+        resources: translateSidecar(example.state, node, example.endpoints),
+      });
+    }
+    for (const service of example.serviceNames) {
+      result.push({
+        label: `${name} gRPC client ${service}`,
+        resources: translateGrpcClient(example.state, service, example.endpoints),
+      });
+    }
+  }
+  return result;
+}
+
+/** Each resource of a translation with its xDS type URL. */
+export function typedResources(
+  resources: EnvoyResources,
+): { typeUrl: string; name: string; message: object }[] {
+  const rows: { typeUrl: string; name: string; message: object }[] = [];
+  const add = (typeUrl: string, list: readonly object[], key: 'name' | 'cluster_name') => {
+    for (const message of list) {
+      rows.push({ typeUrl, name: String((message as Record<string, unknown>)[key]), message });
+    }
+  };
+  add('type.googleapis.com/envoy.config.listener.v3.Listener', resources.listeners, 'name');
+  add('type.googleapis.com/envoy.config.route.v3.RouteConfiguration', resources.routeConfigurations, 'name');
+  add('type.googleapis.com/envoy.config.cluster.v3.Cluster', resources.clusters, 'name');
+  add(
+    'type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment',
+    resources.clusterLoadAssignments,
+    'cluster_name',
+  );
+  add('type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret', resources.secrets, 'name');
+  return rows;
+}
