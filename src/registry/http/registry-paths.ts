@@ -16,16 +16,12 @@ export type RegistryOperation =
   | 'getInstance'
   | 'deleteInstance'
   | 'putInstanceHealth'
-  | 'putInstanceHeartbeat';
-
-export interface RegistryNames {
-  readonly namespaceName: string;
-  readonly serviceName: string;
-  readonly instanceId: string;
-}
+  | 'putInstanceHeartbeat'
+  | 'putNodeInstance';
 
 export type PathMatch =
-  | { readonly operation: RegistryOperation; readonly names: RegistryNames }
+  /** `labels` are the decoded `{}` segments of the path, in order. */
+  | { readonly operation: RegistryOperation; readonly labels: readonly string[] }
   | { readonly error: 'notFound' | 'methodNotAllowed' | 'badEncoding'; readonly message: string };
 
 /** Path shapes, with `{}` for a name; the operation per method. */
@@ -41,6 +37,7 @@ const table: readonly (readonly [pattern: string, methods: Readonly<Record<strin
   ],
   ['namespaces/{}/services/{}/instances/{}/health', { PUT: 'putInstanceHealth' }],
   ['namespaces/{}/services/{}/instances/{}/heartbeat', { PUT: 'putInstanceHeartbeat' }],
+  ['meshes/{}/virtualNodes/{}/instances/{}', { PUT: 'putNodeInstance' }],
 ];
 
 function decode(segments: readonly string[]): string[] | undefined {
@@ -66,11 +63,11 @@ export function matchRegistryPath(method: string, path: string): PathMatch {
         message: `${method} is not supported on ${path}; use ${Object.keys(methods).join(', ')}`,
       };
     }
-    const names = decode(raw.filter((_, index) => parts[index] === '{}'));
-    if (names === undefined)
+    const labels = decode(raw.filter((_, index) => parts[index] === '{}'));
+    if (labels === undefined) {
       return { error: 'badEncoding', message: `${path} has a malformed percent-encoding` };
-    const [namespaceName = '', serviceName = '', instanceId = ''] = names;
-    return { operation, names: { namespaceName, serviceName, instanceId } };
+    }
+    return { operation, labels };
   }
   return { error: 'notFound', message: `No registry operation matches ${method} ${path}` };
 }

@@ -4,19 +4,18 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { required, struct } from '../../model/shape.ts';
 import { attributesShape, instanceHealthShape, ipAddressShape, portShape } from '../registry-model.ts';
+import type { Store } from '../../store/store.ts';
+import { registerNodeInstance } from '../node-registration.ts';
 import type { RegistryStore } from '../registry-store.ts';
 import { RegistryHttpError, toErrorAnswer } from './registry-error-answer.ts';
-import {
-  matchRegistryPath,
-  registryPrefix,
-  type RegistryNames,
-  type RegistryOperation,
-} from './registry-paths.ts';
+import { matchRegistryPath, registryPrefix, type RegistryOperation } from './registry-paths.ts';
 import { assertNoQuery, emptyBodyShape, parseBody, parseInstanceFilter } from './registry-request.ts';
 
 export interface RegistryRoutesOptions {
   /** Where failures that are not the client's fault are logged. */
   readonly logger?: Pick<Logger, 'error'>;
+  /** The App Mesh store; enables registering an instance by virtual node (what sidecars use). */
+  readonly store?: Store;
 }
 
 /** Largest request body the registry reads; an instance with 30 long attributes fits easily. */
@@ -43,12 +42,14 @@ const putAnswer = ({ value, created }: { value: unknown; created: boolean }): An
 
 async function answer(
   registry: RegistryStore,
+  options: RegistryRoutesOptions,
   operation: RegistryOperation,
-  { namespaceName: ns, serviceName: svc, instanceId: id }: RegistryNames,
+  labels: readonly string[],
   query: URLSearchParams,
   rawBody: unknown,
 ): Promise<Answer> {
   if (operation !== 'listInstances') assertNoQuery(query);
+  const [ns = '', svc = '', id = ''] = labels;
   switch (operation) {
     case 'listNamespaces':
       return ok({ namespaces: await registry.listNamespaces() });
@@ -87,6 +88,20 @@ async function answer(
     case 'putInstanceHeartbeat':
       parseBody(rawBody, emptyBodyShape);
       return ok(await registry.heartbeat(ns, svc, id));
+    case 'putNodeInstance': {
+      // Labels here are mesh, virtual node and instance id.
+      const body = parseBody(rawBody, instanceBodyShape);
+      if (!options.store)
+        throw new RegistryHttpError(404, 'registration by virtual node is not enabled here');
+      return putAnswer(
+        await registerNodeInstance(options.store, registry, {
+          meshName: ns,
+          virtualNodeName: svc,
+          instanceId: id,
+          ...body,
+        }),
+      );
+    }
   }
 }
 
@@ -106,14 +121,18 @@ function splitUrl(rawUrl: string): { path: string; query: URLSearchParams } {
     : { path: rawUrl.slice(0, mark), query: new URLSearchParams(rawUrl.slice(mark + 1)) };
 }
 
-async function handle(registry: RegistryStore, request: FastifyRequest): Promise<Answer> {
+async function handle(
+  registry: RegistryStore,
+  options: RegistryRoutesOptions,
+  request: FastifyRequest,
+): Promise<Answer> {
   const { path, query } = splitUrl(request.raw.url ?? '/');
   const match = matchRegistryPath(request.method, path);
   if ('error' in match) {
     const status = { notFound: 404, methodNotAllowed: 405, badEncoding: 400 }[match.error];
     throw new RegistryHttpError(status, match.message);
   }
-  return answer(registry, match.operation, match.names, query, request.body);
+  return answer(registry, options, match.operation, match.labels, query, request.body);
 }
 
 function send(reply: FastifyReply, status: number, body: unknown): FastifyReply {
@@ -150,7 +169,7 @@ export function registerRegistryRoutes(
         url: '/*',
         exposeHeadRoute: false,
         handler: async (request, reply) => {
-          const { status, body } = await handle(registry, request);
+          const { status, body } = await handle(registry, options, request);
           return send(reply, status, body);
         },
       });
