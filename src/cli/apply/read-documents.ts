@@ -36,7 +36,7 @@ export function parseDocuments(file: string, text: string): ReadResult {
   const documents: SourceDocument[] = [];
   const problems: ApplyProblem[] = [];
   let index = 0;
-  for (const doc of parseAllDocuments(text, { customTags: cfnYamlTags, prettyErrors: false })) {
+  for (const doc of parseAllDocuments(text, { customTags: cfnYamlTags, prettyErrors: true })) {
     index += 1;
     const origin = { file, document: index };
     if (doc.errors.length > 0) {

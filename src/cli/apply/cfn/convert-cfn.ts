@@ -183,7 +183,10 @@ export function convertCfnTemplate(doc: SourceDocument, options: CfnOptions): Co
       });
     } catch (error) {
       if (!(error instanceof CfnError)) throw error;
-      problems.push({ origin, resource: label, field: error.path, message: error.message });
+      // A bad name or parameter is reported once, not again by every resource that refers to it.
+      if (!problems.some((p) => p.field === error.path && p.message === error.message)) {
+        problems.push({ origin, resource: label, field: error.path, message: error.message });
+      }
     }
   }
   return { resources, notes, problems };

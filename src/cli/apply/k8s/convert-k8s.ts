@@ -75,7 +75,8 @@ export function convertK8sManifests(docs: readonly SourceDocument[], options: K8
       appMesh.push(manifest);
     }
   }
-  const index = new K8sIndex(manifests, options.meshName);
+  const others = manifests.filter((manifest) => groupOf(manifest.apiVersion) !== appMeshGroup);
+  const index = new K8sIndex([...appMesh, ...others], options.meshName);
   for (const manifest of appMesh) {
     const label = manifestLabel(manifest);
     const origin = manifest.doc.origin;
