@@ -67,8 +67,12 @@ export const serviceNameShape = string({ min: 1, max: 1024, pattern: namePattern
 export const instanceIdShape = string({ min: 1, max: 255, pattern: /^[0-9a-zA-Z_:.@-]+$/ });
 export const portShape = integer({ min: 1, max: 65535 });
 export const ipAddressShape = refine(string({ min: 1 }), (value, path, out) => {
-  if (!isIPv4(value) && !isIPv6(value))
+  if (!isIPv4(value) && !isIPv6(value)) {
     out.push({ path, message: `must be an IPv4 or IPv6 address, got "${value}"` });
+  } else if (value.includes('%')) {
+    // Envoy and gRPC take no IPv6 zone index in an endpoint address.
+    out.push({ path, message: `must not carry a zone index, got "${value}"` });
+  }
 });
 
 const attributeKeyPattern = /^[a-zA-Z0-9!-~]+$/;

@@ -183,6 +183,10 @@ test('validation reports every bad field by path', async () => {
       'attributes.AWS_INSTANCE_IPV6',
       'attributes.AWS_INSTANCE_PORT',
     ]);
+    const zoned = await registry
+      .registerInstance(instance('i-1', { address: 'fe80::1%eth0' }))
+      .catch((e: unknown) => e);
+    assert.match(String(zoned), /address must not carry a zone index/);
     assert.deepEqual(violationPaths(await registry.putNamespace('a/b').catch((e: unknown) => e)), [
       'namespaceName',
     ]);
