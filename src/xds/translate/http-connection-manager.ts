@@ -30,11 +30,13 @@ export function sidecarHttpConnectionManager(
 }
 
 /**
- * For grpc-js-xds: RDS over ADS and the router filter, nothing else. In particular no
+ * For grpc-js-xds: RDS over ADS and the router filter, plus the stat prefix Envoy's validation requires (gRPC
+ * ignores it). In particular no
  * `common_http_protocol_options.idle_timeout`, which grpc-js 1.14 misreads as a deadline for every call.
  */
 export function grpcClientHttpConnectionManager(routeConfigName: string): HttpConnectionManager {
   return {
+    stat_prefix: 'grpc_client',
     rds: { route_config_name: routeConfigName, config_source: adsSource },
     http_filters: [routerFilter()],
   };
