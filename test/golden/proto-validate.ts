@@ -175,7 +175,7 @@ export function validateMessage(typeName: string, message: Obj, path: string, ou
   const type = messageType(typeName);
   for (const oneof of type.oneofsArray) {
     const required =
-      rulesOf(oneof.parsedOptions as Obj[] | null, '(validate.required)') ??
+      rulesOf(oneof.parsedOptions as unknown as Obj[] | null, '(validate.required)') ??
       oneof.options?.['(validate.required)'];
     if (required === true && !oneof.oneof.some((name) => message[name] !== undefined)) {
       out.push(`${path}: one of ${oneof.oneof.join(', ')} is required`);
@@ -183,7 +183,7 @@ export function validateMessage(typeName: string, message: Obj, path: string, ou
   }
   for (const field of type.fieldsArray) {
     const value = message[field.name];
-    const rules = rulesOf(field.parsedOptions as Obj[] | null, '(validate.rules)');
+    const rules = rulesOf(field.parsedOptions as unknown as Obj[] | null, '(validate.rules)');
     const fieldPath = `${path}.${field.name}`;
     // A oneof member's rules apply only when it is the member that is set.
     const inactive = field.partOf !== null && message[field.partOf.name] !== field.name;
