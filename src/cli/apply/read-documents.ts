@@ -42,7 +42,10 @@ export function parseDocuments(file: string, text: string): ReadResult {
     if (doc.errors.length > 0) {
       for (const error of doc.errors) {
         const at = error.linePos ? ` at line ${error.linePos[0].line}, column ${error.linePos[0].col}` : '';
-        problems.push({ origin, message: `not valid YAML/JSON${at}: ${error.message.split('\n')[0]}` });
+        problems.push({
+          origin,
+          message: `not valid YAML/JSON${at}: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
+        });
       }
       continue;
     }
