@@ -14,6 +14,7 @@ async function copyOfCliInput(): Promise<string> {
   return dir;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- edits arbitrary example JSON
 async function edit(file: string, change: (doc: Record<string, any>) => void): Promise<void> {
   const doc = JSON.parse(await readFile(file, 'utf8'));
   change(doc);
