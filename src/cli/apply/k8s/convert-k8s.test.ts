@@ -230,3 +230,49 @@ spec: {}
   );
   assert.deepEqual(result.resources, []);
 });
+
+test('backendGroups expand to the virtual services of the BackendGroup, without duplicates', () => {
+  const result = convert(`${mesh}
+---
+apiVersion: appmesh.k8s.aws/v1beta2
+kind: BackendGroup
+metadata: {name: shared, namespace: shop}
+spec:
+  virtualservices: [{name: payments}, {name: ledger, namespace: finance}]
+---
+apiVersion: appmesh.k8s.aws/v1beta2
+kind: VirtualNode
+metadata: {name: cart, namespace: shop}
+spec:
+  listeners: [{portMapping: {port: 8080, protocol: http}}]
+  serviceDiscovery: {dns: {hostname: cart.shop.svc.cluster.local}}
+  backends: [{virtualService: {virtualServiceRef: {name: payments}}}]
+  backendGroups: [{name: shared}, {name: missing}]
+`);
+  assert.deepEqual(
+    result.problems.map((p) => `${p.field}: ${p.message}`),
+    ['spec.backendGroups[1]: BackendGroup shop/missing is not in the applied files'],
+  );
+  const fixed = convert(`${mesh}
+---
+apiVersion: appmesh.k8s.aws/v1beta2
+kind: BackendGroup
+metadata: {name: shared, namespace: shop}
+spec:
+  virtualservices: [{name: payments}, {name: ledger, namespace: finance}]
+---
+apiVersion: appmesh.k8s.aws/v1beta2
+kind: VirtualNode
+metadata: {name: cart, namespace: shop}
+spec:
+  backends: [{virtualService: {virtualServiceRef: {name: payments}}}]
+  backendGroups: [{name: shared}]
+`);
+  assert.deepEqual(fixed.problems, []);
+  assert.deepEqual(fixed.resources[1]!.spec, {
+    backends: [
+      { virtualService: { virtualServiceName: 'payments.shop' } },
+      { virtualService: { virtualServiceName: 'ledger.finance' } },
+    ],
+  });
+});
