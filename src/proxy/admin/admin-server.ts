@@ -1,0 +1,75 @@
+// The admin interface: /ready, /stats, /stats/prometheus, /config_dump, /clusters.
+import http from 'node:http';
+import type { EnvoySnapshot } from '../config/proxy-config.ts';
+import type { StatsStore } from '../stats/stats-store.ts';
+import type { Cluster } from '../upstream/cluster.ts';
+import { clustersJson, clustersText } from './clusters-report.ts';
+import { configDump } from './config-dump.ts';
+
+/** What the admin server reads from the proxy; all reads, never writes. */
+export interface AdminView {
+  readonly ready: boolean;
+  readonly stats: StatsStore;
+  appliedSnapshot(): EnvoySnapshot | undefined;
+  clusters(): Iterable<Cluster>;
+}
+
+export class AdminServer {
+  readonly #server: http.Server;
+
+  constructor(view: AdminView) {
+    this.#server = http.createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://admin');
+      const send = (status: number, type: string, body: string): void => {
+        res.writeHead(status, { 'content-type': type, 'cache-control': 'no-cache, max-age=0' });
+        res.end(body);
+      };
+      switch (url.pathname) {
+        case '/ready':
+          return view.ready
+            ? send(200, 'text/plain', 'LIVE\n')
+            : send(503, 'text/plain', 'PRE_INITIALIZING\n');
+        case '/stats/prometheus':
+          return send(200, 'text/plain; version=0.0.4', view.stats.renderPrometheus());
+        case '/stats':
+          return send(200, 'text/plain', view.stats.renderText());
+        case '/config_dump':
+          return send(
+            200,
+            'application/json',
+            `${JSON.stringify(configDump(view.appliedSnapshot()), null, 2)}\n`,
+          );
+        case '/clusters':
+          return url.searchParams.get('format') === 'json'
+            ? send(200, 'application/json', JSON.stringify(clustersJson(view.clusters()), null, 2))
+            : send(200, 'text/plain', clustersText(view.clusters()));
+        default:
+          return send(
+            404,
+            'text/plain',
+            'unknown admin path; try /ready, /stats/prometheus, /config_dump, /clusters\n',
+          );
+      }
+    });
+  }
+
+  listen(port: number, host: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(port, host, () => {
+        this.#server.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
+  get port(): number {
+    const a = this.#server.address();
+    return typeof a === 'object' && a !== null ? a.port : 0;
+  }
+
+  close(): Promise<void> {
+    this.#server.closeAllConnections();
+    return new Promise((resolve) => this.#server.close(() => resolve()));
+  }
+}

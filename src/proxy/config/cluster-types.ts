@@ -1,0 +1,78 @@
+// The proxy's own, immutable cluster and endpoint configuration: what Cluster and ClusterLoadAssignment decode into.
+
+export interface CircuitBreakerLimits {
+  readonly maxConnections: number;
+  readonly maxPendingRequests: number;
+  readonly maxRequests: number;
+  readonly maxRetries: number;
+}
+
+export interface OutlierDetectionConfig {
+  readonly consecutive5xx: number;
+  readonly consecutiveGatewayFailure: number;
+  readonly intervalMs: number;
+  readonly baseEjectionMs: number;
+  readonly maxEjectionMs: number;
+  readonly maxEjectionPercent: number;
+  /** Percent chance (0–100) that a detected consecutive-5xx outlier is actually ejected. */
+  readonly enforcingConsecutive5xx: number;
+  readonly enforcingConsecutiveGatewayFailure: number;
+  readonly successfulHealthCheckUnejects: boolean;
+}
+
+export type HealthCheckProtocol =
+  | {
+      readonly kind: 'http';
+      readonly path: string;
+      readonly host: string;
+      readonly expectedStatuses: readonly (readonly [number, number])[];
+      readonly http2: boolean;
+    }
+  | { readonly kind: 'tcp' }
+  | { readonly kind: 'grpc'; readonly serviceName: string; readonly authority: string };
+
+export interface HealthCheckConfig {
+  readonly timeoutMs: number;
+  readonly intervalMs: number;
+  readonly unhealthyIntervalMs: number;
+  readonly unhealthyThreshold: number;
+  readonly healthyThreshold: number;
+  readonly altPort: number | undefined;
+  readonly protocol: HealthCheckProtocol;
+}
+
+export type HostHealth = 'HEALTHY' | 'UNHEALTHY' | 'DRAINING' | 'TIMEOUT' | 'DEGRADED' | 'UNKNOWN';
+
+export interface HostConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly weight: number;
+  readonly health: HostHealth;
+  readonly priority: number;
+  /** Port active health checks use instead of `port` (Endpoint.health_check_config.port_value). */
+  readonly healthCheckPort: number | undefined;
+}
+
+export interface EndpointsConfig {
+  readonly clusterName: string;
+  readonly hosts: readonly HostConfig[];
+}
+
+export interface ClusterConfig {
+  readonly name: string;
+  readonly discovery: 'EDS' | 'STATIC' | 'STRICT_DNS' | 'LOGICAL_DNS';
+  /** The ClusterLoadAssignment name an EDS cluster reads (eds_cluster_config.service_name, or the cluster name). */
+  readonly edsServiceName: string;
+  readonly connectTimeoutMs: number;
+  readonly lbPolicy: 'ROUND_ROBIN' | 'LEAST_REQUEST' | 'RANDOM';
+  readonly protocol: 'http1' | 'http2';
+  /** Upstream connection idle timeout for pooled connections. */
+  readonly idleTimeoutMs: number;
+  readonly circuitBreakers: CircuitBreakerLimits;
+  readonly outlierDetection: OutlierDetectionConfig | undefined;
+  readonly healthChecks: readonly HealthCheckConfig[];
+  /** Endpoints given inline (STATIC / DNS clusters, or an EDS cluster's load_assignment). */
+  readonly loadAssignment: EndpointsConfig | undefined;
+  /** Healthy-host percentage under which the cluster balances over all hosts (Envoy's panic threshold). */
+  readonly panicThresholdPercent: number;
+}

@@ -1,0 +1,146 @@
+// Listener (decoded protobuf object) → ListenerConfig: address, and an HTTP connection manager or a TCP proxy.
+import type { FilterChain__Output } from '../../xds/protos/generated/envoy/config/listener/v3/FilterChain.ts';
+import type { AccessLog__Output } from '../../xds/protos/generated/envoy/config/accesslog/v3/AccessLog.ts';
+import { extensionTypeUrls, unpackAny } from '../../xds/protos/index.ts';
+import type { HttpConnectionManager__Output, Listener__Output } from '../../xds/protos/index.ts';
+import { ConfigError, Violations } from './config-error.ts';
+import { decodeAccessLogs } from './decode-access-log.ts';
+import { decodeRouteConfiguration } from './decode-route-configuration.ts';
+import { deepFreeze, durationMs } from './duration.ts';
+import { ensureExtensionProtos, proxyExtensionTypeUrls } from './extension-protos.ts';
+import type {
+  HttpConnectionManagerConfig,
+  ListenerConfig,
+  RouteSource,
+  TcpProxyConfig,
+} from './listener-types.ts';
+import type { RouteTableConfig } from './route-types.ts';
+
+const defaultStreamIdleTimeoutMs = 300_000;
+const defaultConnectionIdleTimeoutMs = 3_600_000;
+const defaultDrainTimeoutMs = 5_000;
+
+interface TcpProxyOutput {
+  stat_prefix: string;
+  cluster?: string;
+  weighted_clusters?: { clusters: { name: string; weight: number }[] } | null;
+  cluster_specifier?: string;
+  idle_timeout: { seconds: string; nanos: number } | null;
+  access_log: AccessLog__Output[];
+}
+
+function decodeHcm(
+  h: HttpConnectionManager__Output,
+  path: string,
+  v: Violations,
+): HttpConnectionManagerConfig {
+  if (h.stat_prefix === '') v.add(`${path}.stat_prefix`, 'must not be empty');
+  let routes: RouteSource | undefined;
+  if (h.route_specifier === 'rds') {
+    const name = h.rds?.route_config_name ?? '';
+    if (name === '') v.add(`${path}.rds.route_config_name`, 'must not be empty');
+    routes = { kind: 'rds', name };
+  } else if (h.route_specifier === 'route_config' && h.route_config) {
+    let table: RouteTableConfig | undefined;
+    try {
+      table = decodeRouteConfiguration(h.route_config);
+    } catch (cause) {
+      if (!(cause instanceof ConfigError)) throw cause;
+      for (const violation of cause.violations)
+        v.add(
+          `${path}.route_config.${violation.split(': ')[0]}`,
+          violation.slice(violation.indexOf(': ') + 2),
+        );
+    }
+    if (table) routes = { kind: 'inline', table };
+  } else {
+    v.add(path, `unsupported route specifier ${h.route_specifier ?? '(none)'}`);
+  }
+  const unknownFilters = h.http_filters.filter(
+    (f) => f.typed_config?.type_url !== extensionTypeUrls.router && f.name !== 'envoy.filters.http.router',
+  );
+  // Only the router is implemented; refusing other filters beats silently skipping what they would enforce.
+  unknownFilters.forEach((f) => v.add(`${path}.http_filters`, `unsupported HTTP filter "${f.name}"`));
+  return {
+    kind: 'http',
+    statPrefix: h.stat_prefix,
+    codec: h.codec_type === 'HTTP1' || h.codec_type === 'HTTP2' ? h.codec_type : 'AUTO',
+    routes: routes ?? { kind: 'rds', name: '' },
+    streamIdleTimeoutMs: durationMs(h.stream_idle_timeout) ?? defaultStreamIdleTimeoutMs,
+    requestTimeoutMs: durationMs(h.request_timeout) ?? 0,
+    idleTimeoutMs: durationMs(h.common_http_protocol_options?.idle_timeout) ?? defaultConnectionIdleTimeoutMs,
+    drainTimeoutMs: durationMs(h.drain_timeout) ?? defaultDrainTimeoutMs,
+    stripAnyHostPort: h.strip_any_host_port === true || h.strip_matching_host_port,
+    accessLogs: decodeAccessLogs(h.access_log, `${path}.access_log`, v),
+  };
+}
+
+function decodeTcpProxy(t: TcpProxyOutput, path: string, v: Violations): TcpProxyConfig {
+  if (t.stat_prefix === '') v.add(`${path}.stat_prefix`, 'must not be empty');
+  let clusters: { name: string; weight: number }[] = [];
+  if (t.cluster_specifier === 'cluster') clusters = [{ name: t.cluster ?? '', weight: 1 }];
+  else if (t.cluster_specifier === 'weighted_clusters')
+    clusters = (t.weighted_clusters?.clusters ?? []).map((c) => ({ name: c.name, weight: c.weight }));
+  if (clusters.length === 0 || clusters.some((c) => c.name === ''))
+    v.add(path, 'needs a cluster or weighted_clusters with named clusters');
+  const totalWeight = clusters.reduce((s, c) => s + c.weight, 0);
+  if (clusters.length > 0 && totalWeight === 0)
+    v.add(`${path}.weighted_clusters`, 'weights must not all be 0');
+  return {
+    kind: 'tcp',
+    statPrefix: t.stat_prefix,
+    clusters,
+    totalWeight,
+    idleTimeoutMs: durationMs(t.idle_timeout) ?? 3_600_000,
+    accessLogs: decodeAccessLogs(t.access_log, `${path}.access_log`, v),
+  };
+}
+
+function pickFilterChain(l: Listener__Output): FilterChain__Output | null {
+  // Sidecar listeners carry one chain; with several, the match-all one (or the default) serves.
+  const matchAll = l.filter_chains.find((c) => c.filter_chain_match === null);
+  return matchAll ?? l.default_filter_chain ?? l.filter_chains[0] ?? null;
+}
+
+/** Throws ConfigError listing every violation; the result is deeply frozen. */
+export function decodeListener(l: Listener__Output): ListenerConfig {
+  ensureExtensionProtos();
+  const v = new Violations();
+  if (l.name === '') v.add('name', 'must not be empty');
+  const sock = l.address?.socket_address;
+  if (l.address?.address !== 'socket_address' || !sock) v.add('address', 'a socket_address is required');
+  else if (sock.protocol !== 'TCP') v.add('address.socket_address.protocol', 'only TCP is supported');
+  if (sock && sock.port_specifier !== 'port_value') v.add('address.socket_address', 'port_value is required');
+  const chain = pickFilterChain(l);
+  let filter: HttpConnectionManagerConfig | TcpProxyConfig | undefined;
+  if (chain === null || chain.filters.length === 0) {
+    v.add('filter_chains', 'at least one filter chain with a network filter is required');
+  } else {
+    if (chain.transport_socket !== null) v.add('filter_chains.transport_socket', 'TLS is not supported');
+    const last = chain.filters[chain.filters.length - 1];
+    const at = `filter_chains.filters[${chain.filters.length - 1}].typed_config`;
+    const any = last?.typed_config;
+    if (!any) v.add(at, 'is required');
+    else {
+      try {
+        if (any.type_url === extensionTypeUrls.httpConnectionManager)
+          filter = decodeHcm(unpackAny(any, extensionTypeUrls.httpConnectionManager), at, v);
+        else if (any.type_url === proxyExtensionTypeUrls.tcpProxy)
+          filter = decodeTcpProxy(unpackAny(any) as TcpProxyOutput, at, v);
+        else v.add(at, `unsupported network filter ${any.type_url}`);
+      } catch (cause) {
+        if (cause instanceof ConfigError) throw cause;
+        v.add(at, (cause as Error).message);
+      }
+    }
+  }
+  const accessLogs = decodeAccessLogs(l.access_log, 'access_log', v);
+  v.throwIfAny(`Listener "${l.name}"`);
+  return deepFreeze({
+    name: l.name,
+    host: sock?.address ?? '',
+    port: sock?.port_value ?? 0,
+    filter: filter as HttpConnectionManagerConfig | TcpProxyConfig,
+    accessLogs,
+  });
+}

@@ -1,0 +1,50 @@
+// The proxy's own, immutable listener configuration: what an Envoy Listener decodes into.
+import type { ClusterWeight, RouteTableConfig } from './route-types.ts';
+
+export type AccessLogFormat =
+  | { readonly kind: 'text'; readonly template: string }
+  | { readonly kind: 'json'; readonly fields: Readonly<Record<string, string>> };
+
+export interface AccessLogConfig {
+  /** A file path, or `/dev/stdout` / `/dev/stderr` for the stream loggers. */
+  readonly path: string;
+  readonly format: AccessLogFormat;
+}
+
+export type RouteSource =
+  | { readonly kind: 'rds'; readonly name: string }
+  | { readonly kind: 'inline'; readonly table: RouteTableConfig };
+
+export interface HttpConnectionManagerConfig {
+  readonly kind: 'http';
+  readonly statPrefix: string;
+  readonly codec: 'AUTO' | 'HTTP1' | 'HTTP2';
+  readonly routes: RouteSource;
+  /** 0 disables. */
+  readonly streamIdleTimeoutMs: number;
+  /** 0 disables. */
+  readonly requestTimeoutMs: number;
+  /** Downstream connection idle timeout; 0 disables. */
+  readonly idleTimeoutMs: number;
+  readonly drainTimeoutMs: number;
+  readonly stripAnyHostPort: boolean;
+  readonly accessLogs: readonly AccessLogConfig[];
+}
+
+export interface TcpProxyConfig {
+  readonly kind: 'tcp';
+  readonly statPrefix: string;
+  readonly clusters: readonly ClusterWeight[];
+  readonly totalWeight: number;
+  /** 0 disables. */
+  readonly idleTimeoutMs: number;
+  readonly accessLogs: readonly AccessLogConfig[];
+}
+
+export interface ListenerConfig {
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  readonly filter: HttpConnectionManagerConfig | TcpProxyConfig;
+  readonly accessLogs: readonly AccessLogConfig[];
+}

@@ -1,0 +1,31 @@
+// The router's view of one downstream request/response, whatever the listener protocol (HTTP/1.1 or HTTP/2).
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { Readable, Writable } from 'node:stream';
+import type { MatchRequest } from '../config/match-request.ts';
+
+export interface Downstream {
+  readonly protocol: 'HTTP/1.1' | 'HTTP/2';
+  readonly request: MatchRequest;
+  readonly body: Readable;
+  readonly remoteAddress: string;
+  readonly responseStarted: boolean;
+  /** The client went away (reset or closed) before the response was finished. */
+  readonly aborted: boolean;
+  /**
+   * Sends the status and headers. With `endStream` the response is complete (HTTP/2: a headers-only
+   * answer, which gRPC trailers-only replies need); otherwise write the body into the returned sink
+   * and call `finish`. `trailersFollow` asks HTTP/2 to keep the stream open for trailers.
+   */
+  respond(
+    status: number,
+    headers: OutgoingHttpHeaders,
+    endStream: boolean,
+    trailersFollow: boolean,
+  ): Writable;
+  /** Ends the body, sending trailers when there are any. */
+  finish(trailers: IncomingHttpHeaders | undefined): void;
+  /** Aborts the response mid-way: connection close for HTTP/1.1, RST_STREAM for HTTP/2. */
+  reset(): void;
+  /** Called once if the client aborts before the response is finished. */
+  onAbort(callback: () => void): void;
+}

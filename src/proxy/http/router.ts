@@ -1,0 +1,406 @@
+// The router: route lookup, cluster pick, attempts with retries, back-off and timeouts, and response streaming.
+import { randomUUID } from 'node:crypto';
+import type { OutgoingHttpHeaders } from 'node:http';
+import type { Clock, TimerHandle } from '../clock.ts';
+import type { HttpConnectionManagerConfig } from '../config/listener-types.ts';
+import type { MatchRequest } from '../config/match-request.ts';
+import type { ForwardAction, RetryPolicyConfig, RouteConfig } from '../config/route-types.ts';
+import type { HttpStats } from '../stats/http-stats.ts';
+import type { Cluster } from '../upstream/cluster.ts';
+import type { ClusterManager } from '../upstream/cluster-manager.ts';
+import type { AttemptOutcome, UpstreamExchange, UpstreamResponse } from '../upstream/exchange.ts';
+import { forwardableHeaders } from '../upstream/exchange.ts';
+import type { Host } from '../upstream/host.ts';
+import { backOffMs } from './back-off.ts';
+import { BodyTap } from './body-tap.ts';
+import type { Downstream } from './downstream.ts';
+import { RequestInfo } from './request-info.ts';
+import { directReply, rescue } from './rescue.ts';
+import type { LocalReplyReason } from './rescue.ts';
+import { retriableFailure, retriableResponse } from './retry-decision.ts';
+import type { RouteTable } from './route-table.ts';
+import { pickWeighted, randomFromHeader } from './weighted-pick.ts';
+
+/** What a listener hands the router for each request: the config snapshot the request started under. */
+export interface HttpScope {
+  readonly hcm: HttpConnectionManagerConfig;
+  /** undefined while the RDS route table is missing (requests get 404, as in Envoy). */
+  readonly routeTable: RouteTable | undefined;
+  readonly stats: HttpStats;
+  readonly clusters: ClusterManager;
+  readonly clock: Clock;
+  readonly random: () => number;
+  /** Called once per finished request (access logs). */
+  readonly onComplete: ((ds: Downstream, info: RequestInfo) => void) | undefined;
+}
+
+function isGrpcRequest(ds: Downstream): boolean {
+  const ct = ds.request.headers['content-type'];
+  return ct !== undefined && ct.startsWith('application/grpc');
+}
+
+/** Handles one downstream request to completion; never throws (failures become local replies). */
+export async function routeRequest(ds: Downstream, scope: HttpScope): Promise<void> {
+  const stats = scope.stats;
+  const info = new RequestInfo(scope.clock.now());
+  stats.rqTotal.value++;
+  stats.rqActive.value++;
+  if (ds.protocol === 'HTTP/2') stats.rqHttp2Total.value++;
+  else stats.rqHttp1Total.value++;
+  try {
+    const lookup = scope.routeTable?.lookup(ds.request);
+    const route = lookup?.route;
+    if (route === undefined) {
+      stats.noRoute.value++;
+      ds.body.resume();
+      rescue(ds, 'no_route', info);
+      return;
+    }
+    info.routeName = route.name;
+    const action = route.action;
+    if (action.kind === 'direct') {
+      ds.body.resume();
+      directReply(ds, action.status, action.body, info);
+      return;
+    }
+    let random = scope.random();
+    if (action.weightHeader !== undefined)
+      random = randomFromHeader(ds.request.headers[action.weightHeader], action.totalWeight) ?? random;
+    const choice = pickWeighted(action.clusters, action.totalWeight, random);
+    const cluster = choice && scope.clusters.get(choice.name);
+    info.clusterName = choice?.name ?? '';
+    if (cluster === undefined) {
+      stats.noCluster.value++;
+      ds.body.resume();
+      rescue(ds, 'no_cluster', info);
+      return;
+    }
+    await new Forwarding(ds, route, action, cluster, scope, info).run();
+  } catch (cause) {
+    // A bug, not an expected outcome: answer 503 rather than leave the client hanging.
+    process.emitWarning(new Error('switchyard proxy: request handling failed', { cause }));
+    rescue(ds, 'reset', info);
+  } finally {
+    stats.rqActive.value--;
+    info.durationMs = scope.clock.now() - info.startMs;
+    if (info.responseCode > 0) stats.recordResponse(info.responseCode, info.durationMs);
+    scope.onComplete?.(ds, info);
+  }
+}
+
+/** One forwarded request: owns its attempts, timers and the replay buffer. */
+class Forwarding {
+  readonly #ds: Downstream;
+  readonly #action: ForwardAction;
+  readonly #cluster: Cluster;
+  readonly #scope: HttpScope;
+  readonly #info: RequestInfo;
+  readonly #policy: RetryPolicyConfig | undefined;
+  readonly #grpc: boolean;
+  readonly #tap: BodyTap;
+  readonly #baseHeaders: OutgoingHttpHeaders;
+  readonly #path: string;
+  #exchange: UpstreamExchange | undefined;
+  #deadline: TimerHandle | undefined;
+  #idle: TimerHandle | undefined;
+  #sleepDone: (() => void) | undefined;
+  #stop: 'timeout' | 'idle_timeout' | 'cancelled' | undefined;
+  #onStop: (() => void) | undefined;
+
+  constructor(
+    ds: Downstream,
+    route: RouteConfig,
+    action: ForwardAction,
+    cluster: Cluster,
+    scope: HttpScope,
+    info: RequestInfo,
+  ) {
+    this.#ds = ds;
+    this.#action = action;
+    this.#cluster = cluster;
+    this.#scope = scope;
+    this.#info = info;
+    this.#policy = action.retryPolicy;
+    this.#grpc = isGrpcRequest(ds);
+    this.#tap = new BodyTap(ds.body, action.bufferLimitBytes);
+    const headers = forwardableHeaders(ds.request.headers);
+    if (ds.request.headers.te === 'trailers') headers.te = 'trailers';
+    headers['x-forwarded-proto'] ??= ds.request.scheme;
+    headers['x-request-id'] ??= randomUUID();
+    if (action.timeoutMs > 0) headers['x-envoy-expected-rq-timeout-ms'] = String(action.timeoutMs);
+    this.#baseHeaders = headers;
+    this.#path = rewritePath(ds.request, route, action);
+  }
+
+  async run(): Promise<void> {
+    const clock = this.#scope.clock;
+    this.#ds.onAbort(() => this.#halt('cancelled'));
+    // The route timeout runs from the end of the downstream request, and covers retries and back-off.
+    if (this.#action.timeoutMs > 0)
+      this.#tap.whenEnded(() => {
+        if (this.#stop === undefined)
+          this.#deadline = clock.setTimer(() => this.#halt('timeout'), this.#action.timeoutMs);
+      });
+    const idleMs = this.#action.idleTimeoutMs ?? this.#scope.hcm.streamIdleTimeoutMs;
+    if (idleMs > 0) {
+      const idle = (this.#idle = clock.setTimer(() => this.#halt('idle_timeout'), idleMs));
+      this.#tap.onActivity(() => idle.refresh());
+    }
+    try {
+      await this.#attempts();
+    } finally {
+      this.#deadline?.cancel();
+      this.#idle?.cancel();
+      this.#info.bytesReceived = this.#tap.bytesReceived;
+    }
+  }
+
+  #halt(why: 'timeout' | 'idle_timeout' | 'cancelled'): void {
+    if (this.#stop !== undefined) return;
+    this.#stop = why;
+    this.#exchange?.abort('cancelled');
+    this.#sleepDone?.();
+    this.#onStop?.();
+  }
+
+  async #attempts(): Promise<void> {
+    const cluster = this.#cluster;
+    const policy = this.#policy;
+    const maxRetries = policy?.numRetries ?? 0;
+    let retries = 0;
+    let inRetry = false;
+    let staleRetried = false;
+    for (;;) {
+      if (cluster.admit() === 'overflow') {
+        if (inRetry) cluster.finishRetry();
+        return this.#localReply('overflow');
+      }
+      const host = cluster.pickHost();
+      if (host === undefined) {
+        if (inRetry) cluster.finishRetry();
+        cluster.stats.cxNoneHealthy.value++;
+        return this.#localReply('no_healthy_upstream');
+      }
+      this.#info.attempts++;
+      this.#info.upstreamHost = host.key;
+      const attemptStart = this.#scope.clock.now();
+      const outcome = await this.#attempt(host);
+      if (inRetry) {
+        cluster.finishRetry();
+        inRetry = false;
+      }
+      if (outcome.kind === 'response') {
+        const res = outcome.response;
+        cluster.onResponse(host, res.status);
+        const retriable =
+          policy !== undefined &&
+          this.#stop === undefined &&
+          retriableResponse(policy, res.status, res.headers, this.#grpc);
+        if (retriable && retries < maxRetries && this.#tap.replayable && cluster.tryStartRetry()) {
+          cluster.stats.recordRetriedResponse(res.status);
+          this.#discard(host, res);
+          retries++;
+          inRetry = true;
+          cluster.stats.rqRetry.value++;
+          this.#info.addFlag('URX');
+          await this.#backOff(retries, policy);
+          if (this.#stop !== undefined) {
+            cluster.finishRetry();
+            return this.#stopped();
+          }
+          continue;
+        }
+        if (retriable && retries >= maxRetries) cluster.stats.rqRetryLimitExceeded.value++;
+        if (retries > 0 && !retriable) cluster.stats.rqRetrySuccess.value++;
+        this.#info.upstreamServiceTimeMs = this.#scope.clock.now() - attemptStart;
+        return this.#deliver(host, res);
+      }
+      // No response from this attempt.
+      cluster.release(host);
+      if (this.#stop !== undefined) {
+        if (this.#stop !== 'cancelled') cluster.onFailure(host);
+        return this.#stopped();
+      }
+      if (outcome.reason === 'per_try_timeout') cluster.stats.rqPerTryTimeout.value++;
+      cluster.onFailure(host);
+      if (outcome.staleConnection && !staleRetried && this.#tap.replayable) {
+        // A pooled connection closed by the upstream as we reused it: not the upstream's failure.
+        staleRetried = true;
+        continue;
+      }
+      const retriable = policy !== undefined && retriableFailure(policy, outcome.reason);
+      if (retriable && retries < maxRetries && this.#tap.replayable && cluster.tryStartRetry()) {
+        retries++;
+        inRetry = true;
+        cluster.stats.rqRetry.value++;
+        await this.#backOff(retries, policy);
+        if (this.#stop !== undefined) {
+          cluster.finishRetry();
+          return this.#stopped();
+        }
+        continue;
+      }
+      if (retriable && retries >= maxRetries) cluster.stats.rqRetryLimitExceeded.value++;
+      return this.#localReply(outcome.reason === 'cancelled' ? 'reset' : outcome.reason);
+    }
+  }
+
+  async #attempt(host: Host): Promise<AttemptOutcome> {
+    const action = this.#action;
+    let authority = this.#ds.request.authority;
+    if (action.hostRewrite.kind === 'literal') authority = action.hostRewrite.host;
+    else if (action.hostRewrite.kind === 'auto') authority = host.key;
+    const exchange = this.#cluster.send(host, {
+      method: this.#ds.request.method,
+      path: this.#path,
+      authority,
+      // Pools add their own protocol fields to the object, so each attempt gets a copy.
+      headers: { ...this.#baseHeaders },
+    });
+    this.#exchange = exchange;
+    this.#tap.attach(exchange.body);
+    const perTryMs = this.#policy?.perTryTimeoutMs;
+    const perTry = perTryMs
+      ? this.#scope.clock.setTimer(() => exchange.abort('per_try_timeout'), perTryMs)
+      : undefined;
+    const outcome = await exchange.outcome;
+    perTry?.cancel();
+    if (outcome.kind === 'failure') {
+      this.#tap.detach();
+      this.#exchange = undefined;
+    }
+    return outcome;
+  }
+
+  #discard(host: Host, res: UpstreamResponse): void {
+    this.#tap.detach();
+    this.#exchange = undefined;
+    const body = res.body;
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      this.#cluster.release(host);
+    };
+    body.once('end', release);
+    body.once('close', release);
+    body.once('error', release);
+    body.resume();
+  }
+
+  #backOff(retry: number, policy: RetryPolicyConfig): Promise<void> {
+    const ms = backOffMs(retry, policy.backOffBaseMs, policy.backOffMaxMs, this.#scope.random);
+    if (ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = this.#scope.clock.setTimer(() => {
+        this.#sleepDone = undefined;
+        resolve();
+      }, ms);
+      this.#sleepDone = () => {
+        timer.cancel();
+        this.#sleepDone = undefined;
+        resolve();
+      };
+    });
+  }
+
+  /** Streams the upstream response to the client; resolves when it is finished or abandoned. */
+  #deliver(host: Host, res: UpstreamResponse): Promise<void> {
+    const ds = this.#ds;
+    const cluster = this.#cluster;
+    const info = this.#info;
+    const headers = res.headers as OutgoingHttpHeaders;
+    if (info.upstreamServiceTimeMs >= 0)
+      headers['x-envoy-upstream-service-time'] = String(Math.round(info.upstreamServiceTimeMs));
+    info.responseCode = res.status;
+    const started = this.#info.startMs;
+    return new Promise<void>((resolve) => {
+      let done = false;
+      const finish = (ok: boolean): void => {
+        if (done) return;
+        done = true;
+        this.#onStop = undefined;
+        this.#exchange = undefined;
+        cluster.release(host);
+        cluster.stats.recordResponse(res.status, this.#scope.clock.now() - started);
+        if (!ok) {
+          if (this.#stop === 'timeout') {
+            cluster.stats.rqTimeout.value++;
+            info.addFlag('UT');
+          } else if (this.#stop !== 'cancelled') {
+            cluster.stats.rqRxReset.value++;
+            info.addFlag('UPE');
+          }
+          res.body.destroy();
+          if (!ds.aborted) ds.reset();
+        }
+        resolve();
+      };
+      if (this.#stop !== undefined) return finish(false);
+      this.#onStop = () => finish(false);
+      if (ds.aborted) return finish(false);
+      if (res.endStream) {
+        ds.respond(res.status, headers, true, false);
+        res.body.resume();
+        return finish(true);
+      }
+      const sink = ds.respond(res.status, headers, false, res.mayHaveTrailers);
+      const idle = this.#idle;
+      res.body.on('data', (chunk: Buffer) => {
+        info.bytesSent += chunk.length;
+        idle?.refresh();
+      });
+      res.body.pipe(sink, { end: false });
+      res.body.once('end', () => {
+        if (done) return;
+        ds.finish(res.trailers());
+        finish(true);
+      });
+      res.body.once('error', () => finish(false));
+      res.body.once('close', () => {
+        if (!res.body.readableEnded) finish(false);
+      });
+    });
+  }
+
+  #localReply(reason: LocalReplyReason): void {
+    const reply = rescueAndCount(this.#ds, reason, this.#info);
+    if (reply > 0) this.#cluster.stats.recordResponse(reply, this.#scope.clock.now() - this.#info.startMs);
+  }
+
+  #stopped(): void {
+    const why = this.#stop;
+    if (why === 'timeout') {
+      this.#cluster.stats.rqTimeout.value++;
+      this.#localReply('timeout');
+    } else if (why === 'idle_timeout') {
+      this.#scope.stats.rqIdleTimeout.value++;
+      rescue(this.#ds, 'idle_timeout', this.#info);
+    } else {
+      this.#cluster.stats.rqCancelled.value++;
+      this.#info.addFlag('DC');
+    }
+  }
+}
+
+function rescueAndCount(ds: Downstream, reason: LocalReplyReason, info: RequestInfo): number {
+  rescue(ds, reason, info);
+  return info.responseCode;
+}
+
+/** The upstream path after prefix_rewrite / regex_rewrite. */
+export function rewritePath(req: MatchRequest, route: RouteConfig, action: ForwardAction): string {
+  if (action.regexRewrite) {
+    const { pattern, substitution } = action.regexRewrite;
+    pattern.lastIndex = 0;
+    const rewritten = req.pathOnly.replace(pattern, substitution);
+    return req.query === '' ? rewritten : `${rewritten}?${req.query}`;
+  }
+  const m = route.match.path;
+  if (
+    action.prefixRewrite !== undefined &&
+    (m.kind === 'prefix' || m.kind === 'path' || m.kind === 'separated_prefix')
+  )
+    return action.prefixRewrite + req.path.slice(m.value.length);
+  return req.path;
+}

@@ -1,0 +1,13 @@
+// Public surface of the sidecar data plane, for the xDS client and the `switchyard proxy` command.
+export { Proxy } from './proxy.ts';
+export type { ProxyOptions } from './proxy.ts';
+export { decodeSnapshot } from './config/proxy-config.ts';
+export type { EnvoySnapshot, ProxyConfig } from './config/proxy-config.ts';
+export { ConfigError } from './config/config-error.ts';
+export { decodeListener } from './config/decode-listener.ts';
+export { decodeRouteConfiguration } from './config/decode-route-configuration.ts';
+export { decodeCluster } from './config/decode-cluster.ts';
+export { decodeClusterLoadAssignment } from './config/decode-cluster-load-assignment.ts';
+export { ensureExtensionProtos, proxyExtensionTypeUrls } from './config/extension-protos.ts';
+export { systemClock, ManualClock } from './clock.ts';
+export type { Clock, TimerHandle } from './clock.ts';

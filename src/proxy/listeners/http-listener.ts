@@ -1,0 +1,130 @@
+// An HTTP listener: HTTP/1.1 and h2c (prior knowledge) on one port, each request routed under the scope it started with.
+import http from 'node:http';
+import http2 from 'node:http2';
+import net from 'node:net';
+import type { Socket } from 'node:net';
+import type { ListenerConfig } from '../config/listener-types.ts';
+import { routeRequest } from '../http/router.ts';
+import type { HttpScope } from '../http/router.ts';
+import { Http1Downstream } from './http1-downstream.ts';
+import { Http2Downstream } from './http2-downstream.ts';
+
+const h2Preface = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
+
+/** A started listener, HTTP or TCP, as the listener manager drives it. */
+export interface RunningListener {
+  readonly name: string;
+  readonly port: number;
+  /** Stops accepting, lets in-flight requests finish for up to `drainMs`, then closes what is left. */
+  drain(drainMs: number): Promise<void>;
+}
+
+export class HttpListener implements RunningListener {
+  readonly name: string;
+  readonly config: ListenerConfig;
+  #scope: HttpScope;
+  readonly #server: net.Server;
+  readonly #h1: http.Server;
+  readonly #h2: http2.Http2Server;
+  readonly #sockets = new Set<Socket>();
+  readonly #sessions = new Set<http2.Http2Session>();
+
+  constructor(config: ListenerConfig, scope: HttpScope) {
+    this.name = config.name;
+    this.config = config;
+    this.#scope = scope;
+    this.#h1 = http.createServer(
+      { keepAliveTimeout: 60_000, requestTimeout: 0, headersTimeout: 60_000 },
+      (req, res) => {
+        void routeRequest(new Http1Downstream(req, res), this.#scope);
+      },
+    );
+    this.#h1.on('clientError', (_err, socket) => {
+      this.#scope.stats.cxProtocolError.value++;
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+      else socket.destroy();
+    });
+    this.#h2 = http2.createServer({ settings: { enableConnectProtocol: false } });
+    this.#h2.on('stream', (stream, headers) => {
+      void routeRequest(new Http2Downstream(stream, headers), this.#scope);
+    });
+    this.#h2.on('session', (session) => {
+      this.#sessions.add(session);
+      session.once('close', () => this.#sessions.delete(session));
+      session.on('error', () => {});
+    });
+    const codec = config.filter.kind === 'http' ? config.filter.codec : 'AUTO';
+    this.#server = net.createServer({ noDelay: true }, (socket) => this.#accept(socket, codec));
+  }
+
+  /** Requests that start after this call use `scope`; requests in flight keep the one they started with. */
+  setScope(scope: HttpScope): void {
+    this.#scope = scope;
+  }
+
+  get port(): number {
+    const a = this.#server.address();
+    return typeof a === 'object' && a !== null ? a.port : this.config.port;
+  }
+
+  listen(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(this.config.port, this.config.host, () => {
+        this.#server.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
+  #accept(socket: Socket, codec: 'AUTO' | 'HTTP1' | 'HTTP2'): void {
+    const stats = this.#scope.stats;
+    stats.cxTotal.value++;
+    stats.cxActive.value++;
+    this.#sockets.add(socket);
+    socket.once('close', () => {
+      stats.cxActive.value--;
+      this.#sockets.delete(socket);
+    });
+    if (codec === 'HTTP1') return void this.#h1.emit('connection', socket);
+    if (codec === 'HTTP2') return void this.#h2.emit('connection', socket);
+    // Sniff the first bytes: an HTTP/2 client with prior knowledge opens with the connection preface.
+    let seen: Buffer = Buffer.alloc(0);
+    const onData = (chunk: Buffer): void => {
+      seen = seen.length === 0 ? chunk : Buffer.concat([seen, chunk]);
+      const n = Math.min(seen.length, h2Preface.length);
+      const isH2Prefix = seen.subarray(0, n).equals(h2Preface.subarray(0, n));
+      if (isH2Prefix && seen.length < h2Preface.length) return;
+      socket.off('data', onData);
+      socket.pause();
+      socket.unshift(seen);
+      if (isH2Prefix) this.#h2.emit('connection', socket);
+      else this.#h1.emit('connection', socket);
+      socket.resume();
+    };
+    socket.on('data', onData);
+    socket.on('error', () => {});
+  }
+
+  async drain(drainMs: number): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    // HTTP/1.1: idle keep-alive connections go now, busy ones after their response (Connection: close).
+    this.#h1.closeIdleConnections();
+    for (const s of this.#sockets) {
+      const res = (s as Socket & { _httpMessage?: http.ServerResponse })._httpMessage;
+      if (res && !res.headersSent) res.setHeader('connection', 'close');
+    }
+    this.#h1.on('request', (_req, res: http.ServerResponse) => res.setHeader('connection', 'close'));
+    // HTTP/2: GOAWAY, streams in flight complete.
+    for (const session of this.#sessions) session.close();
+    const timer = setTimeout(() => {
+      for (const s of this.#sockets) s.destroy();
+    }, drainMs);
+    timer.unref();
+    const idleCheck = setInterval(() => this.#h1.closeIdleConnections(), 100);
+    idleCheck.unref();
+    await closed;
+    clearTimeout(timer);
+    clearInterval(idleCheck);
+  }
+}

@@ -1,0 +1,86 @@
+// Downstream over one HTTP/2 stream (node:http2 server, h2c), with trailers for gRPC.
+import http2 from 'node:http2';
+import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerHttp2Stream } from 'node:http2';
+import type { Writable } from 'node:stream';
+import type { MatchRequest } from '../config/match-request.ts';
+import type { Downstream } from '../http/downstream.ts';
+import { parseRequestTarget } from './parse-request-target.ts';
+
+export class Http2Downstream implements Downstream {
+  readonly protocol = 'HTTP/2';
+  readonly request: MatchRequest;
+  readonly body: ServerHttp2Stream;
+  #started = false;
+  #aborted = false;
+  #finished = false;
+  #trailersFollow = false;
+  #onAbort: (() => void) | undefined;
+
+  constructor(stream: ServerHttp2Stream, headers: IncomingHttpHeaders) {
+    this.body = stream;
+    this.request = parseRequestTarget(
+      String(headers[':method'] ?? 'GET'),
+      String(headers[':path'] ?? '/'),
+      (headers[':authority'] as string | undefined) ?? headers.host,
+      String(headers[':scheme'] ?? 'http'),
+      headers,
+    );
+    stream.once('close', () => {
+      if (this.#finished) return;
+      this.#aborted = true;
+      this.#onAbort?.();
+    });
+    // Errors surface through 'close'; an unobserved 'error' would crash the process.
+    stream.on('error', () => {});
+  }
+
+  get remoteAddress(): string {
+    return this.body.session?.socket?.remoteAddress ?? '';
+  }
+
+  get responseStarted(): boolean {
+    return this.#started;
+  }
+
+  get aborted(): boolean {
+    return this.#aborted;
+  }
+
+  respond(
+    status: number,
+    headers: OutgoingHttpHeaders,
+    endStream: boolean,
+    trailersFollow: boolean,
+  ): Writable {
+    this.#started = true;
+    this.#trailersFollow = trailersFollow && !endStream;
+    headers[':status'] = status;
+    if (this.body.destroyed || this.body.closed) return this.body;
+    this.body.respond(headers, { endStream, waitForTrailers: this.#trailersFollow });
+    if (endStream) this.#finished = true;
+    return this.body;
+  }
+
+  finish(trailers: IncomingHttpHeaders | undefined): void {
+    this.#finished = true;
+    const stream = this.body;
+    if (stream.destroyed) return;
+    if (this.#trailersFollow) {
+      stream.once('wantTrailers', () => {
+        const out: OutgoingHttpHeaders = {};
+        for (const k in trailers) if (k.charCodeAt(0) !== 58) out[k] = trailers[k];
+        stream.sendTrailers(out);
+      });
+    }
+    stream.end();
+  }
+
+  reset(): void {
+    this.#finished = true;
+    if (!this.body.destroyed) this.body.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
+  }
+
+  onAbort(callback: () => void): void {
+    this.#onAbort = callback;
+  }
+}

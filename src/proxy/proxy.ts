@@ -1,0 +1,161 @@
+// The sidecar data plane: applies whole configurations and runs listeners, routing, clusters and the admin server.
+import { AccessLogger, AccessLogSinks } from './access-log/access-logger.ts';
+import { AdminServer } from './admin/admin-server.ts';
+import { systemClock } from './clock.ts';
+import type { Clock } from './clock.ts';
+import type { ListenerConfig } from './config/listener-types.ts';
+import { decodeSnapshot } from './config/proxy-config.ts';
+import type { EnvoySnapshot, ProxyConfig } from './config/proxy-config.ts';
+import { RouteTable } from './http/route-table.ts';
+import type { HttpScope } from './http/router.ts';
+import { ListenerManager } from './listeners/listener-manager.ts';
+import type { TcpScope } from './listeners/tcp-listener.ts';
+import { HttpStats, TcpStats } from './stats/http-stats.ts';
+import { StatsStore } from './stats/stats-store.ts';
+import type { Cluster } from './upstream/cluster.ts';
+import { ClusterManager } from './upstream/cluster-manager.ts';
+
+export interface ProxyOptions {
+  readonly clock?: Clock;
+  /** Random source in [0, 1) for weighted clusters, balancing, jitter; injectable for tests. */
+  readonly random?: () => number;
+  /** Admin server address; omit for none. Port 0 picks a free port (see `adminPort`). */
+  readonly admin?: { readonly host: string; readonly port: number };
+}
+
+export class Proxy {
+  readonly stats = new StatsStore();
+  readonly #clock: Clock;
+  readonly #random: () => number;
+  readonly #clusters: ClusterManager;
+  readonly #listeners = new ListenerManager();
+  readonly #sinks = new AccessLogSinks();
+  readonly #httpStats = new Map<string, HttpStats>();
+  readonly #tcpStats = new Map<string, TcpStats>();
+  readonly #adminOptions: ProxyOptions['admin'];
+  #admin: AdminServer | undefined;
+  #config: ProxyConfig | undefined;
+  #applying: Promise<void> = Promise.resolve();
+
+  constructor(options: ProxyOptions = {}) {
+    this.#clock = options.clock ?? systemClock;
+    this.#random = options.random ?? Math.random;
+    this.#clusters = new ClusterManager(this.stats, this.#clock, this.#random);
+    this.#adminOptions = options.admin;
+  }
+
+  /** Starts the admin server (if configured). Listeners start with the first `applyConfig`. */
+  async start(): Promise<void> {
+    if (this.#adminOptions && !this.#admin) {
+      const isReady = (): boolean => this.ready;
+      const admin = new AdminServer({
+        get ready() {
+          return isReady();
+        },
+        stats: this.stats,
+        appliedSnapshot: () => this.#config?.source,
+        clusters: () => this.#clusters.all(),
+      });
+      await admin.listen(this.#adminOptions.port, this.#adminOptions.host);
+      this.#admin = admin;
+    }
+  }
+
+  get adminPort(): number | undefined {
+    return this.#admin?.port;
+  }
+
+  /** True once a configuration has been applied. */
+  get ready(): boolean {
+    return this.#config !== undefined;
+  }
+
+  get config(): ProxyConfig | undefined {
+    return this.#config;
+  }
+
+  cluster(name: string): Cluster | undefined {
+    return this.#clusters.get(name);
+  }
+
+  /** The bound port of a listener (useful with port 0). */
+  listenerPort(name: string): number | undefined {
+    return this.#listeners.get(name)?.port;
+  }
+
+  /**
+   * Decodes and applies a whole snapshot. An invalid snapshot rejects with a ConfigError (its message is a
+   * NACK detail) and changes nothing; the last good config keeps serving. Requests in flight keep the
+   * config they started with. Calls are serialized.
+   */
+  applyConfig(snapshot: EnvoySnapshot): Promise<void> {
+    const config = decodeSnapshot(snapshot);
+    return this.apply(config);
+  }
+
+  /** Applies an already decoded configuration. */
+  apply(config: ProxyConfig): Promise<void> {
+    const run = this.#applying.then(() => this.#apply(config));
+    this.#applying = run.catch(() => {});
+    return run;
+  }
+
+  async #apply(config: ProxyConfig): Promise<void> {
+    this.#clusters.apply(config.clusters, config.endpoints);
+    const tables = new Map<string, RouteTable>();
+    const tableFor = (name: string, strip: boolean): RouteTable | undefined => {
+      const key = `${strip ? 's' : 'k'}:${name}`;
+      let t = tables.get(key);
+      const rc = config.routeTables.get(name);
+      if (!t && rc) tables.set(key, (t = new RouteTable(rc, strip)));
+      return t;
+    };
+    this.#config = config;
+    await this.#listeners.apply(config.listeners, {
+      http: (l) => this.#httpScope(l, tableFor),
+      tcp: (l) => this.#tcpScope(l),
+    });
+  }
+
+  #httpScope(
+    l: ListenerConfig,
+    tableFor: (name: string, strip: boolean) => RouteTable | undefined,
+  ): HttpScope {
+    if (l.filter.kind !== 'http') throw new Error(`listener ${l.name} is not an HTTP listener`);
+    const hcm = l.filter;
+    let stats = this.#httpStats.get(hcm.statPrefix);
+    if (!stats) this.#httpStats.set(hcm.statPrefix, (stats = new HttpStats(this.stats, hcm.statPrefix)));
+    const routeTable =
+      hcm.routes.kind === 'inline'
+        ? new RouteTable(hcm.routes.table, hcm.stripAnyHostPort)
+        : tableFor(hcm.routes.name, hcm.stripAnyHostPort);
+    const logger = new AccessLogger([...l.accessLogs, ...hcm.accessLogs], this.#sinks);
+    return {
+      hcm,
+      routeTable,
+      stats,
+      clusters: this.#clusters,
+      clock: this.#clock,
+      random: this.#random,
+      onComplete: logger.empty ? undefined : (ds, info) => logger.log(ds, info),
+    };
+  }
+
+  #tcpScope(l: ListenerConfig): TcpScope {
+    if (l.filter.kind !== 'tcp') throw new Error(`listener ${l.name} is not a TCP listener`);
+    const tcp = l.filter;
+    let stats = this.#tcpStats.get(tcp.statPrefix);
+    if (!stats) this.#tcpStats.set(tcp.statPrefix, (stats = new TcpStats(this.stats, tcp.statPrefix)));
+    return { tcp, stats, clusters: this.#clusters, clock: this.#clock, random: this.#random };
+  }
+
+  /** Drains listeners (up to `drainMs`), closes upstream connections, the admin server and log files. */
+  async close(drainMs = 1_000): Promise<void> {
+    await this.#applying;
+    await this.#listeners.close(drainMs);
+    this.#clusters.close();
+    await this.#admin?.close();
+    this.#admin = undefined;
+    await this.#sinks.close();
+  }
+}

@@ -1,0 +1,53 @@
+// All running clusters by name; applies new cluster and endpoint configs while keeping per-host state.
+import type { Clock } from '../clock.ts';
+import type { ClusterConfig, EndpointsConfig } from '../config/cluster-types.ts';
+import type { StatsStore } from '../stats/stats-store.ts';
+import { Cluster } from './cluster.ts';
+
+export class ClusterManager {
+  #clusters: ReadonlyMap<string, Cluster> = new Map();
+  readonly #store: StatsStore;
+  readonly #clock: Clock;
+  readonly #random: () => number;
+
+  constructor(store: StatsStore, clock: Clock, random: () => number = Math.random) {
+    this.#store = store;
+    this.#clock = clock;
+    this.#random = random;
+  }
+
+  get(name: string): Cluster | undefined {
+    return this.#clusters.get(name);
+  }
+
+  all(): Iterable<Cluster> {
+    return this.#clusters.values();
+  }
+
+  /**
+   * Replaces the cluster set. A cluster that stays is updated in place (its hosts, pools and ejections
+   * survive); a removed one closes after its in-flight requests; EDS endpoints come from `endpoints`
+   * keyed by the cluster's service name.
+   */
+  apply(configs: ReadonlyMap<string, ClusterConfig>, endpoints: ReadonlyMap<string, EndpointsConfig>): void {
+    const next = new Map<string, Cluster>();
+    for (const [name, config] of configs) {
+      let cluster = this.#clusters.get(name);
+      if (cluster) cluster.update(config);
+      else cluster = new Cluster(config, this.#store, this.#clock, this.#random);
+      if (config.discovery === 'EDS') {
+        const eds = endpoints.get(config.edsServiceName);
+        if (eds) cluster.setEndpoints(eds);
+      }
+      next.set(name, cluster);
+    }
+    for (const [name, cluster] of this.#clusters) if (!next.has(name)) cluster.close();
+    this.#clusters = next;
+    this.#store.gauge('cluster_manager.active_clusters').set(next.size);
+  }
+
+  close(): void {
+    for (const c of this.#clusters.values()) c.close();
+    this.#clusters = new Map();
+  }
+}

@@ -1,0 +1,83 @@
+// The contract between the router and a connection pool: one attempt's request sink and its outcome as a value.
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { Readable, Writable } from 'node:stream';
+
+/** Why an attempt produced no response. */
+export type AttemptFailureReason =
+  | 'connect_failure'
+  | 'connect_timeout'
+  | 'reset'
+  | 'refused_stream'
+  | 'per_try_timeout'
+  | 'per_try_idle_timeout'
+  | 'overflow'
+  | 'no_healthy_upstream'
+  | 'cancelled';
+
+export interface UpstreamRequestHead {
+  readonly method: string;
+  readonly path: string;
+  readonly authority: string;
+  /** Regular headers only (no pseudo-headers, no hop-by-hop headers, no host). */
+  readonly headers: OutgoingHttpHeaders;
+}
+
+export interface UpstreamResponse {
+  readonly status: number;
+  /** Regular headers only, hop-by-hop headers removed. */
+  readonly headers: IncomingHttpHeaders;
+  /** The response body; ended immediately for header-only (e.g. gRPC trailers-only) answers. */
+  readonly body: Readable;
+  /** The answer had no body at all (HTTP/2 END_STREAM on HEADERS, e.g. a gRPC trailers-only answer). */
+  readonly endStream: boolean;
+  /** True when the answer can carry trailers (HTTP/2 upstream), so the downstream should wait for them. */
+  readonly mayHaveTrailers: boolean;
+  /** Trailers, once the body has ended. */
+  trailers(): IncomingHttpHeaders | undefined;
+}
+
+export type AttemptOutcome =
+  | { readonly kind: 'response'; readonly response: UpstreamResponse }
+  | {
+      readonly kind: 'failure';
+      readonly reason: AttemptFailureReason;
+      /** A reused keep-alive connection was closed under us before any answer: safe to try again. */
+      readonly staleConnection: boolean;
+      readonly cause?: Error;
+    };
+
+/**
+ * One attempt on one host. The router owns it: it writes the request body into `body`, awaits `outcome`,
+ * and calls `abort` when it gives up (timeout, client gone); `abort` after an outcome resets the stream.
+ * `done` must be called exactly once when the router has finished with the attempt.
+ */
+export interface UpstreamExchange {
+  readonly body: Writable;
+  readonly outcome: Promise<AttemptOutcome>;
+  abort(reason: AttemptFailureReason): void;
+}
+
+/** Connection-level hop-by-hop headers that a proxy never forwards (RFC 9110 §7.6.1, plus HTTP/2's ban list). */
+export const hopByHopHeaders: ReadonlySet<string> = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+  'http2-settings',
+  'host',
+]);
+
+/** Copies headers without hop-by-hop ones and HTTP/2 pseudo-headers. */
+export function forwardableHeaders(
+  headers: IncomingHttpHeaders,
+  into: OutgoingHttpHeaders = {},
+): OutgoingHttpHeaders {
+  for (const name in headers) {
+    if (name.charCodeAt(0) === 58 /* ':' */ || hopByHopHeaders.has(name)) continue;
+    into[name] = headers[name];
+  }
+  return into;
+}
