@@ -18,8 +18,8 @@ function roundTrip<T>(typeUrl: string, message: object): T {
   return unpackAny(packAny(typeUrl, message)) as T;
 }
 
-export function seconds(ms: number): { seconds: number; nanos: number } {
-  return { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 };
+export function ms(value: number): { seconds: number; nanos: number } {
+  return { seconds: Math.floor(value / 1000), nanos: (value % 1000) * 1e6 };
 }
 
 export function httpListener(
@@ -86,7 +86,7 @@ export function cluster(name: string, extra: Partial<Cluster> = {}): Cluster__Ou
     name,
     type: 'EDS',
     eds_cluster_config: { eds_config: { ads: {} } },
-    connect_timeout: seconds(1000),
+    connect_timeout: ms(1000),
     lb_policy: 'ROUND_ROBIN',
     ...extra,
   });

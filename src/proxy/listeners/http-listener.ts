@@ -39,6 +39,9 @@ export class HttpListener implements RunningListener {
         void routeRequest(new Http1Downstream(req, res), this.#scope);
       },
     );
+    // The server never listens itself (sockets are handed to it), so start its connection tracking by hand:
+    // it drives headersTimeout and closeIdleConnections().
+    this.#h1.emit('listening');
     this.#h1.on('clientError', (_err, socket) => {
       this.#scope.stats.cxProtocolError.value++;
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
@@ -109,7 +112,7 @@ export class HttpListener implements RunningListener {
   async drain(drainMs: number): Promise<void> {
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
     // HTTP/1.1: idle keep-alive connections go now, busy ones after their response (Connection: close).
-    this.#h1.closeIdleConnections();
+    this.#h1.close();
     for (const s of this.#sockets) {
       const res = (s as Socket & { _httpMessage?: http.ServerResponse })._httpMessage;
       if (res && !res.headersSent) res.setHeader('connection', 'close');
