@@ -11,6 +11,9 @@ import type {
 import { ensureExtensionProtos, proxyExtensionTypeUrls } from '../../src/proxy/index.ts';
 import type { EnvoySnapshot } from '../../src/proxy/index.ts';
 
+// Tests pack TCP proxy and access logger configs, which live outside the shared Root's default set.
+ensureExtensionProtos();
+
 type Obj = Record<string, unknown>;
 
 function roundTrip<T>(typeUrl: string, message: object): T {

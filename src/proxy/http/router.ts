@@ -126,7 +126,12 @@ class Forwarding {
     const headers = forwardableHeaders(ds.request.headers);
     if (ds.request.headers.te === 'trailers') headers.te = 'trailers';
     headers['x-forwarded-proto'] ??= ds.request.scheme;
-    headers['x-request-id'] ??= randomUUID();
+    if (headers['x-request-id'] === undefined) {
+      // Generated once and recorded on the downstream request too, so access logs show the id upstreams saw.
+      const id = randomUUID();
+      headers['x-request-id'] = id;
+      ds.request.headers['x-request-id'] = id;
+    }
     if (action.timeoutMs > 0) headers['x-envoy-expected-rq-timeout-ms'] = String(action.timeoutMs);
     this.#baseHeaders = headers;
     this.#path = rewritePath(ds.request, route, action);

@@ -101,9 +101,12 @@ export class HttpListener implements RunningListener {
       socket.off('data', onData);
       socket.pause();
       socket.unshift(seen);
+      // The HTTP/2 session picks up the unshifted bytes itself on the next tick; resuming here would lose them.
       if (isH2Prefix) this.#h2.emit('connection', socket);
-      else this.#h1.emit('connection', socket);
-      socket.resume();
+      else {
+        this.#h1.emit('connection', socket);
+        socket.resume();
+      }
     };
     socket.on('data', onData);
     socket.on('error', () => {});

@@ -24,11 +24,12 @@ class Http2Response implements UpstreamResponse {
   readonly endStream: boolean;
   #trailers: IncomingHttpHeaders | undefined;
 
-  constructor(headers: IncomingHttpHeaders, stream: ClientHttp2Stream) {
+  constructor(headers: IncomingHttpHeaders, flags: number, stream: ClientHttp2Stream) {
     this.status = Number(headers[':status'] ?? 502);
     this.headers = forwardableHeaders(headers) as IncomingHttpHeaders;
     this.body = stream;
-    this.endStream = stream.endAfterHeaders;
+    // `stream.endAfterHeaders` is not set yet when 'response' fires; the frame flags are.
+    this.endStream = (flags & http2.constants.NGHTTP2_FLAG_END_STREAM) !== 0;
     stream.once('trailers', (t: IncomingHttpHeaders) => (this.#trailers = t));
   }
 
@@ -58,8 +59,8 @@ class Http2Exchange implements UpstreamExchange {
     headers[':scheme'] = 'http';
     const stream = state.session.request(headers, { endStream: false });
     this.body = stream;
-    stream.once('response', (h: IncomingHttpHeaders) =>
-      this.#settle({ kind: 'response', response: new Http2Response(h, stream) }),
+    stream.once('response', (h: IncomingHttpHeaders, flags: number) =>
+      this.#settle({ kind: 'response', response: new Http2Response(h, flags, stream) }),
     );
     const fail = (err?: Error): void => {
       if (this.#settled) return;
