@@ -27,7 +27,9 @@ export class TcpListener implements RunningListener {
     this.name = config.name;
     this.config = config;
     this.#scope = scope;
-    this.#server = net.createServer({ noDelay: true, pauseOnConnect: true }, (s) => this.#accept(s));
+    this.#server = net.createServer({ noDelay: true, pauseOnConnect: true, allowHalfOpen: true }, (s) =>
+      this.#accept(s),
+    );
   }
 
   setScope(scope: TcpScope): void {
@@ -75,7 +77,8 @@ export class TcpListener implements RunningListener {
     cstats.cxTotal.value++;
     cstats.cxActive.value++;
     host.activeRequests++;
-    const up = net.connect({ host: host.address, port: host.port, noDelay: true });
+    // Half-open on both sides so a client's FIN travels upstream while the answer still flows back.
+    const up = net.connect({ host: host.address, port: host.port, noDelay: true, allowHalfOpen: true });
     const connectTimer = scope.clock.setTimer(() => {
       cstats.cxConnectTimeout.value++;
       up.destroy(new Error('connect timeout'));
@@ -101,13 +104,14 @@ export class TcpListener implements RunningListener {
         cluster.onFailure(host);
       }
     });
-    up.once('close', () => {
+    up.once('close', (hadError) => {
       connectTimer.cancel();
       host.activeRequests--;
       cstats.cxActive.value--;
       cstats.cxRxBytes.value += up.bytesRead;
       cstats.cxTxBytes.value += up.bytesWritten;
-      down.destroy();
+      // A clean close already ended the downstream through the pipe; destroying now could drop unflushed bytes.
+      if (hadError || !connected) down.destroy();
     });
     down.once('close', () => up.destroy());
   }
