@@ -88,9 +88,9 @@ export class Proxy {
    * NACK detail) and changes nothing; the last good config keeps serving. Requests in flight keep the
    * config they started with. Calls are serialized.
    */
-  applyConfig(snapshot: EnvoySnapshot): Promise<void> {
+  async applyConfig(snapshot: EnvoySnapshot): Promise<void> {
     const config = decodeSnapshot(snapshot);
-    return this.apply(config);
+    await this.apply(config);
   }
 
   /** Applies an already decoded configuration. */
