@@ -5,9 +5,13 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createApiServer } from '../api/api-server.ts';
 import type { ApiContext } from '../api/api-context.ts';
+import { registerRegistryRoutes } from '../registry/http/registry-routes.ts';
+import { SqliteRegistryStore } from '../registry/sqlite-registry-store.ts';
+import type { RegistryStore } from '../registry/registry-store.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import type { Store } from '../store/store.ts';
 import type { ControlPlaneConfig, HostPort } from './control-plane-config.ts';
+import { XdsControlPlane } from './xds/xds-control-plane.ts';
 
 const idempotencyWindowMs = 24 * 60 * 60 * 1000;
 
@@ -20,14 +24,21 @@ export class StartupError extends Error {
 
 export interface RunningControlPlane {
   readonly apiAddress: HostPort;
+  readonly xdsAddress: HostPort;
   readonly store: Store;
+  readonly registry: RegistryStore;
+  readonly xds: XdsControlPlane;
   close(): Promise<void>;
 }
 
-async function openStore(config: ControlPlaneConfig): Promise<Store> {
+async function openStores(config: ControlPlaneConfig): Promise<{ store: Store; registry: RegistryStore }> {
+  let store: Store | undefined;
   try {
-    return await SqliteStore.open({ dataDir: config.dataDir });
+    store = await SqliteStore.open({ dataDir: config.dataDir });
+    const registry = await SqliteRegistryStore.open({ dataDir: config.dataDir });
+    return { store, registry };
   } catch (error) {
+    await store?.close();
     throw new StartupError(`cannot use data dir ${config.dataDir}: ${(error as Error).message}`, {
       cause: error,
     });
@@ -42,69 +53,95 @@ async function listen(
   try {
     await app.listen({ host: addr.host, port: addr.port });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'EADDRINUSE'
-        ? 'the port is already in use'
-        : code === 'EADDRNOTAVAIL'
-          ? 'the address is not on this machine'
-          : code === 'EACCES'
-            ? 'permission denied'
-            : (error as Error).message;
-    throw new StartupError(`cannot listen for the ${what} on ${addr.host}:${addr.port}: ${reason}`, {
-      cause: error,
-    });
+    throw listenError(error, addr, what);
   }
   const bound = app.server.address() as AddressInfo;
   return { host: bound.address, port: bound.port };
+}
+
+function listenError(error: unknown, addr: HostPort, what: string): StartupError {
+  const text = `${(error as Error).message} ${String((error as Error).cause ?? '')}`;
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason =
+    code === 'EADDRINUSE' || /EADDRINUSE|address already in use/i.test(text)
+      ? 'the port is already in use'
+      : code === 'EADDRNOTAVAIL' || /EADDRNOTAVAIL/.test(text)
+        ? 'the address is not on this machine'
+        : code === 'EACCES' || /EACCES/.test(text)
+          ? 'permission denied'
+          : (error as Error).message;
+  return new StartupError(`cannot listen for the ${what} on ${addr.host}:${addr.port}: ${reason}`, {
+    cause: error,
+  });
+}
+
+/** Runs `steps` in reverse, logging failures: shutdown must reach every resource. */
+async function closeAll(steps: readonly (() => Promise<void> | void)[], logger: Logger): Promise<void> {
+  for (const step of [...steps].reverse()) {
+    try {
+      await step();
+    } catch (error) {
+      logger.warn({ err: error }, 'shutdown step failed');
+    }
+  }
 }
 
 export async function startControlPlane(
   config: ControlPlaneConfig,
   logger: Logger,
 ): Promise<RunningControlPlane> {
-  const store = await openStore(config);
-  const ctx: ApiContext = {
-    store,
-    account: { partition: 'aws', region: config.region, accountId: config.accountId },
-    quotas: config.quotas,
-    now: () => Date.now(),
-    newUid: () => randomUUID(),
-    logger: logger.child({ component: 'api' }),
-  };
-  const api = createApiServer(ctx);
-  let apiAddress: HostPort;
+  const { store, registry } = await openStores(config);
+  const cleanup: (() => Promise<void> | void)[] = [() => store.close(), () => registry.close()];
   try {
-    apiAddress = await listen(api, config.apiAddr, 'App Mesh API');
+    const ctx: ApiContext = {
+      store,
+      account: { partition: 'aws', region: config.region, accountId: config.accountId },
+      quotas: config.quotas,
+      now: () => Date.now(),
+      newUid: () => randomUUID(),
+      logger: logger.child({ component: 'api' }),
+    };
+    const xds = await XdsControlPlane.start({
+      store,
+      registry,
+      quotas: config.quotas,
+      logger: logger.child({ component: 'xds' }),
+    });
+    cleanup.push(() => xds.close());
+    const api = createApiServer(ctx);
+    registerRegistryRoutes(api, registry, { store, logger: logger.child({ component: 'registry' }) });
+    api.get('/switchyard/v1/xds/clients', async () => ({ clients: xds.clients() }));
+    const apiAddress = await listen(api, config.apiAddr, 'App Mesh API');
+    cleanup.push(() => api.close());
+    let xdsPort: number;
+    try {
+      xdsPort = await xds.listen(config.xdsAddr);
+    } catch (error) {
+      throw listenError(error, config.xdsAddr, 'xDS server');
+    }
+    const xdsAddress = { host: config.xdsAddr.host, port: xdsPort };
+    const pruner = setInterval(
+      () => {
+        store.pruneIdempotency(Date.now() - idempotencyWindowMs).catch((error: unknown) => {
+          logger.warn({ err: error }, 'pruning idempotency tokens failed');
+        });
+      },
+      60 * 60 * 1000,
+    );
+    pruner.unref();
+    cleanup.push(() => clearInterval(pruner));
+    logger.info(
+      {
+        apiAddr: `${apiAddress.host}:${apiAddress.port}`,
+        xdsAddr: `${xdsAddress.host}:${xdsAddress.port}`,
+        dataDir: config.dataDir,
+        revision: await store.currentRevision(),
+      },
+      'control plane ready',
+    );
+    return { apiAddress, xdsAddress, store, registry, xds, close: () => closeAll(cleanup, logger) };
   } catch (error) {
-    await store.close();
+    await closeAll(cleanup, logger);
     throw error;
   }
-  const pruner = setInterval(
-    () => {
-      store.pruneIdempotency(Date.now() - idempotencyWindowMs).catch((error: unknown) => {
-        logger.warn({ err: error }, 'pruning idempotency tokens failed');
-      });
-    },
-    60 * 60 * 1000,
-  );
-  pruner.unref();
-  logger.info(
-    {
-      apiAddr: `${apiAddress.host}:${apiAddress.port}`,
-      xdsAddr: `${config.xdsAddr.host}:${config.xdsAddr.port}`,
-      dataDir: config.dataDir,
-      revision: await store.currentRevision(),
-    },
-    'control plane ready',
-  );
-  return {
-    apiAddress,
-    store,
-    async close() {
-      clearInterval(pruner);
-      await api.close();
-      await store.close();
-    },
-  };
 }

@@ -1,6 +1,7 @@
 // Turns a virtual node's serviceDiscovery into IP endpoints: registry instances or DNS answers.
 
-import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import { Resolver } from 'node:dns/promises';
 import type { IpPreference } from '../model/specs/common.ts';
 import type { ServiceDiscovery } from '../model/specs/virtual-node.ts';
 import { chooseDnsAddresses, chooseInstanceAddress, type ResolvedAddress } from './address-choice.ts';
@@ -32,10 +33,28 @@ export class EndpointResolutionError extends Error {
   }
 }
 
-/** The operating system's resolver (getaddrinfo): /etc/hosts, then DNS. */
+const dnsResolver = new Resolver({ timeout: 2000, tries: 2 });
+
+/**
+ * DNS through c-ares (never getaddrinfo: its lookups occupy libuv's four worker threads, and a few hundred
+ * slow names would stall every file write of the process, logging included). IP literals and `localhost`
+ * are answered locally; /etc/hosts is not read.
+ */
 export const systemLookup: HostLookup = async (hostname) => {
-  const answers = await lookup(hostname, { all: true, order: 'verbatim' });
-  return answers.map(({ address, family }) => ({ address, family: family === 6 ? 6 : 4 }));
+  const family = isIP(hostname);
+  if (family !== 0) return [{ address: hostname, family: family === 6 ? 6 : 4 }];
+  if (hostname === 'localhost')
+    return [
+      { address: '127.0.0.1', family: 4 },
+      { address: '::1', family: 6 },
+    ];
+  const [v4, v6] = await Promise.allSettled([dnsResolver.resolve4(hostname), dnsResolver.resolve6(hostname)]);
+  const answers: ResolvedAddress[] = [
+    ...(v4.status === 'fulfilled' ? v4.value.map((address) => ({ address, family: 4 as const })) : []),
+    ...(v6.status === 'fulfilled' ? v6.value.map((address) => ({ address, family: 6 as const })) : []),
+  ];
+  if (answers.length === 0 && v4.status === 'rejected') throw v4.reason;
+  return answers;
 };
 
 export interface EndpointResolverDeps {

@@ -1,0 +1,106 @@
+// Who an xDS client is: the virtual node or gateway its Envoy node id names, and which resource form it needs.
+
+import { parseArn, parseResourcePath } from '../../model/arn.ts';
+import type { Node__Output } from '../../xds/protos/index.ts';
+
+export type ProxyForm = 'sidecar' | 'grpc';
+
+export interface ProxyIdentity {
+  readonly meshName: string;
+  readonly kind: 'virtualNode' | 'virtualGateway';
+  readonly name: string;
+  /** Proxyless gRPC clients get api_listeners and EDS-only clusters; Envoy and our sidecar get listeners. */
+  readonly form: ProxyForm;
+  readonly inboundPort: number;
+  readonly outboundPort: number;
+  readonly appHost: string;
+}
+
+/** Node metadata keys a proxy may set to change its sidecar shape (our sidecar sets them from its flags). */
+export const metadataKeys = {
+  inboundPort: 'switchyard.inbound_port',
+  outboundPort: 'switchyard.outbound_port',
+  appHost: 'switchyard.app_host',
+} as const;
+
+interface StructValue {
+  readonly number_value?: number;
+  readonly string_value?: string;
+  readonly kind?: string;
+}
+
+function metadataValue(node: Node__Output, key: string): string | undefined {
+  const fields = (node.metadata as { fields?: Record<string, StructValue> } | null)?.fields;
+  const value = fields?.[key];
+  if (value === undefined) return undefined;
+  const member = value.kind ?? (value.string_value !== undefined ? 'string_value' : 'number_value');
+  const raw =
+    member === 'string_value'
+      ? value.string_value
+      : member === 'number_value'
+        ? value.number_value
+        : undefined;
+  return raw === undefined ? undefined : String(raw);
+}
+
+function portFrom(node: Node__Output, key: string, fallback: number): number | string {
+  const raw = metadataValue(node, key);
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  return Number.isInteger(port) && port >= 1 && port <= 65535
+    ? port
+    : `node metadata ${key} must be a port, got ${raw}`;
+}
+
+/** The resource path part of a node id: short form, `mesh/m@owner/...` (shared meshes) or a full ARN. */
+function resourcePathOf(nodeId: string): string {
+  const arn = parseArn(nodeId);
+  if (arn) return nodeId.slice(nodeId.indexOf(':mesh/') + 1);
+  return nodeId.replace(/^mesh\/([^/@]+)@\d{12}\//, 'mesh/$1/');
+}
+
+export function parseProxyIdentity(node: Node__Output): ProxyIdentity | { readonly error: string } {
+  const nodeId = node.id;
+  if (!nodeId)
+    return {
+      error: 'node.id is required: mesh/<mesh>/virtualNode/<name> or mesh/<mesh>/virtualGateway/<name>',
+    };
+  const key = parseResourcePath(resourcePathOf(nodeId));
+  if (!key || (key.kind !== 'virtualNode' && key.kind !== 'virtualGateway')) {
+    return {
+      error: `node.id ${JSON.stringify(nodeId)} names no virtual node or gateway: use mesh/<mesh>/virtualNode/<name>, mesh/<mesh>/virtualGateway/<name> or the resource ARN`,
+    };
+  }
+  const inboundPort = portFrom(node, metadataKeys.inboundPort, 15000);
+  const outboundPort = portFrom(node, metadataKeys.outboundPort, 15001);
+  if (typeof inboundPort === 'string') return { error: inboundPort };
+  if (typeof outboundPort === 'string') return { error: outboundPort };
+  return {
+    meshName: key.meshName,
+    kind: key.kind,
+    name: key.name,
+    form: /^grpc/i.test(node.user_agent_name) ? 'grpc' : 'sidecar',
+    inboundPort,
+    outboundPort,
+    appHost: metadataValue(node, metadataKeys.appHost) ?? '127.0.0.1',
+  };
+}
+
+/** Nodes with the same identity share one snapshot. */
+export function snapshotKeyOf(identity: ProxyIdentity): string {
+  const { meshName, kind, name, form, inboundPort, outboundPort, appHost } = identity;
+  return JSON.stringify([meshName, kind, name, form, inboundPort, outboundPort, appHost]);
+}
+
+export function identityOfKey(key: string): ProxyIdentity {
+  const [meshName, kind, name, form, inboundPort, outboundPort, appHost] = JSON.parse(key) as [
+    string,
+    ProxyIdentity['kind'],
+    string,
+    ProxyForm,
+    number,
+    number,
+    string,
+  ];
+  return { meshName, kind, name, form, inboundPort, outboundPort, appHost };
+}

@@ -1,0 +1,158 @@
+// Keeps one xDS snapshot per connected proxy identity current: a store write recomputes exactly the proxies
+// whose translation read the changed records (a reverse index of translation dependencies).
+
+import type { Logger } from 'pino';
+import { parentKeyOf, resourcePath, type ResourceKey } from '../../model/resource-key.ts';
+import { Snapshot, type SnapshotCache } from '../../xds/server/index.ts';
+import type { EndpointBook } from './endpoint-book.ts';
+import type { MeshStates } from './mesh-states.ts';
+import { identityOfKey } from './proxy-identity.ts';
+import { translateProxy } from './proxy-translation.ts';
+import { ResourceEncoder } from './resource-encoder.ts';
+
+interface Tracked {
+  streams: number;
+  dependsOn: readonly string[];
+  /** Whether a snapshot was ever set: a proxy that had config and lost its node gets an empty one. */
+  published: boolean;
+}
+
+export class SnapshotPublisher {
+  readonly #cache: SnapshotCache;
+  readonly #states: MeshStates;
+  readonly #endpoints: EndpointBook;
+  readonly #logger: Logger;
+  readonly #encoder = new ResourceEncoder();
+  readonly #tracked = new Map<string, Tracked>();
+  readonly #dependents = new Map<string, Set<string>>();
+  readonly #dirty = new Set<string>();
+  #flushScheduled = false;
+  /** Epoch ms of the oldest write not yet pushed, for the write-to-push log line. */
+  #oldestPendingWriteMs: number | undefined;
+  #pendingRevision = 0;
+
+  constructor(cache: SnapshotCache, states: MeshStates, endpoints: EndpointBook, logger: Logger) {
+    this.#cache = cache;
+    this.#states = states;
+    this.#endpoints = endpoints;
+    this.#logger = logger;
+  }
+
+  /** A stream resolved to `key`: compute its snapshot now if it is the first. */
+  track(key: string): void {
+    const tracked = this.#tracked.get(key);
+    if (tracked) {
+      tracked.streams += 1;
+      return;
+    }
+    this.#tracked.set(key, { streams: 1, dependsOn: [], published: false });
+    this.#recompute(key);
+  }
+
+  /** A stream of `key` closed: forget the snapshot once no stream uses it. */
+  untrack(key: string): void {
+    const tracked = this.#tracked.get(key);
+    if (!tracked) return;
+    tracked.streams -= 1;
+    if (tracked.streams > 0) return;
+    this.#index(key, tracked.dependsOn, []);
+    this.#tracked.delete(key);
+    this.#dirty.delete(key);
+    this.#cache.clearSnapshot(key);
+  }
+
+  /** Records changed (one committed batch): recompute every proxy that read one of them. */
+  recordsChanged(keys: readonly ResourceKey[], revision: number, writtenAtMs: number): void {
+    for (const key of keys) {
+      this.#markDependents(resourcePath(key));
+      // A new route is read by nobody yet; whoever read its router must see it.
+      const parent = parentKeyOf(key);
+      if (parent && parent.kind !== 'mesh') this.#markDependents(resourcePath(parent));
+    }
+    this.#pendingRevision = Math.max(this.#pendingRevision, revision);
+    this.#oldestPendingWriteMs = Math.min(this.#oldestPendingWriteMs ?? writtenAtMs, writtenAtMs);
+    this.#scheduleFlush();
+  }
+
+  /** A node's resolved endpoints changed: recompute every proxy that routes to it. */
+  endpointsChanged(meshName: string, nodeName: string): void {
+    this.#markDependents(`mesh/${meshName}/virtualNode/${nodeName}`);
+    this.#scheduleFlush();
+  }
+
+  /** Proxy identities currently served, for status pages. */
+  trackedKeys(): string[] {
+    return [...this.#tracked.keys()];
+  }
+
+  #markDependents(path: string): void {
+    for (const key of this.#dependents.get(path) ?? []) this.#dirty.add(key);
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushScheduled || this.#dirty.size === 0) return;
+    this.#flushScheduled = true;
+    setImmediate(() => this.#flush());
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    const keys = [...this.#dirty];
+    this.#dirty.clear();
+    const started = performance.now();
+    for (const key of keys) this.#recompute(key);
+    if (keys.length > 0) {
+      this.#logger.info(
+        {
+          revision: this.#pendingRevision,
+          proxies: keys.length,
+          translateMs: Math.round((performance.now() - started) * 100) / 100,
+          writeToPushMs:
+            this.#oldestPendingWriteMs === undefined ? undefined : Date.now() - this.#oldestPendingWriteMs,
+        },
+        'xds snapshots pushed',
+      );
+    }
+    this.#oldestPendingWriteMs = undefined;
+  }
+
+  #recompute(key: string): void {
+    const tracked = this.#tracked.get(key);
+    if (!tracked) return;
+    const identity = identityOfKey(key);
+    let output;
+    try {
+      output = translateProxy(
+        this.#states.state(identity.meshName),
+        identity,
+        this.#endpoints.endpointsFor(identity.meshName),
+      );
+    } catch (error) {
+      this.#logger.error(
+        { err: error, proxy: key },
+        'translation failed; the proxy keeps its last configuration',
+      );
+      return;
+    }
+    const dependsOn = output.dependsOn.map(resourcePath);
+    this.#index(key, tracked.dependsOn, dependsOn);
+    tracked.dependsOn = dependsOn;
+    const resources = this.#encoder.encodeAll(output);
+    if (resources.length === 0 && !tracked.published) return;
+    this.#cache.setSnapshot(key, new Snapshot(resources));
+    tracked.published = true;
+  }
+
+  #index(key: string, before: readonly string[], after: readonly string[]): void {
+    for (const path of before) {
+      const set = this.#dependents.get(path);
+      set?.delete(key);
+      if (set?.size === 0) this.#dependents.delete(path);
+    }
+    for (const path of after) {
+      let set = this.#dependents.get(path);
+      if (!set) this.#dependents.set(path, (set = new Set()));
+      set.add(key);
+    }
+  }
+}

@@ -1,0 +1,151 @@
+// The xDS side of the control plane: mesh state from the store, endpoints from the registry, one snapshot per
+// connected proxy, served over ADS on --xds-addr.
+
+import * as grpc from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import type { Quotas } from '../../api/quotas.ts';
+import type { RegistryStore } from '../../registry/registry-store.ts';
+import type { Store } from '../../store/store.ts';
+import type { Node__Output } from '../../xds/protos/index.ts';
+import { AdsServer, SnapshotCache, type ClientStatus, type NodeResolution } from '../../xds/server/index.ts';
+import type { HostPort } from '../control-plane-config.ts';
+import { EndpointBook } from './endpoint-book.ts';
+import { MeshStates } from './mesh-states.ts';
+import { identityOfKey, parseProxyIdentity, snapshotKeyOf, type ProxyIdentity } from './proxy-identity.ts';
+import { SnapshotPublisher } from './snapshot-publisher.ts';
+
+export interface XdsControlPlaneOptions {
+  readonly store: Store;
+  readonly registry: RegistryStore;
+  readonly quotas: Quotas;
+  readonly logger: Logger;
+  readonly dnsRefreshMs?: number;
+}
+
+export interface XdsClientView extends ClientStatus {
+  readonly proxy: ProxyIdentity;
+}
+
+export class XdsControlPlane {
+  readonly #states: MeshStates;
+  readonly #endpoints: EndpointBook;
+  readonly #publisher: SnapshotPublisher;
+  readonly #server: AdsServer;
+  readonly #quotas: Quotas;
+  readonly #streamsPerResource = new Map<string, number>();
+
+  private constructor(states: MeshStates, options: XdsControlPlaneOptions) {
+    const logger = options.logger;
+    const cache = new SnapshotCache();
+    this.#states = states;
+    this.#quotas = options.quotas;
+    this.#endpoints = new EndpointBook({
+      registry: options.registry,
+      states,
+      logger,
+      dnsRefreshMs: options.dnsRefreshMs,
+      onNodeEndpoints: (meshName, nodeName) => this.#publisher.endpointsChanged(meshName, nodeName),
+    });
+    this.#publisher = new SnapshotPublisher(cache, states, this.#endpoints, logger);
+    this.#server = new AdsServer({
+      cache,
+      logger,
+      resolveNode: (node) => this.#resolve(node),
+      callbacks: {
+        onDisconnect: (client) => {
+          this.#publisher.untrack(client.key);
+          this.#countStream(identityOfKey(client.key), -1);
+        },
+        onNack: (client, event) =>
+          logger.warn(
+            { node: client.nodeId, typeUrl: event.typeUrl, message: event.message },
+            'proxy rejected configuration',
+          ),
+      },
+    });
+    states.onChange((changes) => {
+      const meshes = new Set(changes.map((change) => change.key.meshName));
+      for (const meshName of meshes) {
+        this.#endpoints
+          .sync(meshName)
+          .catch((error: unknown) => logger.warn({ err: error, meshName }, 'endpoint sync failed'));
+      }
+      const writtenAt = Math.min(
+        ...changes.map((c) => (c.op === 'put' ? c.record.lastUpdatedAtMs : Date.now())),
+      );
+      this.#publisher.recordsChanged(
+        changes.map((change) => change.key),
+        changes[changes.length - 1]!.revision,
+        writtenAt,
+      );
+    });
+  }
+
+  static async start(options: XdsControlPlaneOptions): Promise<XdsControlPlane> {
+    const states = await MeshStates.load(options.store, options.logger);
+    const xds = new XdsControlPlane(states, options);
+    // Resolution runs in the background: proxies get endpoints as they resolve, startup never waits on DNS.
+    for (const meshName of states.meshNames()) {
+      xds.#endpoints
+        .sync(meshName)
+        .catch((error: unknown) => options.logger.warn({ err: error, meshName }, 'endpoint sync failed'));
+    }
+    return xds;
+  }
+
+  /** Binds the ADS gRPC server; returns the bound port. */
+  async listen(addr: HostPort): Promise<number> {
+    return this.#server.listen(`${addr.host.includes(':') ? `[${addr.host}]` : addr.host}:${addr.port}`);
+  }
+
+  clients(): XdsClientView[] {
+    return this.#server.clients().map((client) => ({ ...client, proxy: identityOfKey(client.key) }));
+  }
+
+  async close(): Promise<void> {
+    await this.#server.close();
+    this.#endpoints.close();
+    this.#states.close();
+  }
+
+  #resolve(node: Node__Output): NodeResolution {
+    const identity = parseProxyIdentity(node);
+    if ('error' in identity)
+      return { ok: false, code: grpc.status.INVALID_ARGUMENT, message: identity.error };
+    const state = this.#states.state(identity.meshName);
+    const exists =
+      identity.kind === 'virtualNode'
+        ? state?.virtualNodes.has(identity.name)
+        : state?.virtualGateways.has(identity.name);
+    if (!exists) {
+      const what = identity.kind === 'virtualNode' ? 'VirtualNode' : 'VirtualGateway';
+      const message = state
+        ? `${what} ${identity.name} does not exist in mesh ${identity.meshName}; create it through the App Mesh API (the proxy retries)`
+        : `mesh ${identity.meshName} does not exist; create it through the App Mesh API (the proxy retries)`;
+      return { ok: false, code: grpc.status.NOT_FOUND, message };
+    }
+    const quota =
+      identity.kind === 'virtualNode'
+        ? this.#quotas.connectedProxiesPerVirtualNode
+        : this.#quotas.connectedProxiesPerVirtualGateway;
+    if (this.#countStream(identity, 0) >= quota) {
+      return {
+        ok: false,
+        code: grpc.status.RESOURCE_EXHAUSTED,
+        message: `${identity.name} in mesh ${identity.meshName} already has ${quota} connected proxies (quota)`,
+      };
+    }
+    this.#countStream(identity, +1);
+    const key = snapshotKeyOf(identity);
+    this.#publisher.track(key);
+    return { ok: true, key };
+  }
+
+  #countStream(identity: ProxyIdentity, delta: number): number {
+    const resource = JSON.stringify([identity.meshName, identity.kind, identity.name]);
+    const count = (this.#streamsPerResource.get(resource) ?? 0) + delta;
+    if (count <= 0) this.#streamsPerResource.delete(resource);
+    else this.#streamsPerResource.set(resource, count);
+    return count;
+  }
+}
