@@ -149,7 +149,7 @@ export function decodeCluster(c: Cluster__Output): ClusterConfig {
   const loadAssignment = c.load_assignment
     ? decodeEndpointsInto(c.load_assignment, 'load_assignment.', v)
     : undefined;
-  if (type !== undefined && type !== 'EDS' && loadAssignment === undefined)
+  if ((type === 'STATIC' || type === 'STRICT_DNS' || type === 'LOGICAL_DNS') && loadAssignment === undefined)
     v.add('load_assignment', `is required for a ${type} cluster`);
   const panic = c.common_lb_config?.healthy_panic_threshold?.value;
   const outlierDetection = c.outlier_detection
