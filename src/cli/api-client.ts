@@ -18,10 +18,16 @@ export class AppMeshClient {
     this.endpoint = endpoint.replace(/\/+$/, '');
   }
 
-  async call(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+  /** An App Mesh operation: `path` is below `/v20190125`. */
+  call(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+    return this.request(method, `/v20190125${path}`, body);
+  }
+
+  /** Any JSON endpoint of the control plane (App Mesh API, registry, xDS status). */
+  async request(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
     let response: Response;
     try {
-      response = await fetch(`${this.endpoint}/v20190125${path}`, {
+      response = await fetch(`${this.endpoint}${path}`, {
         method,
         headers: body === undefined ? {} : { 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),

@@ -7,7 +7,9 @@ import { applyCommand } from './apply/apply-command.ts';
 import { deleteCommand } from './delete-command.ts';
 import { describeCommand } from './describe-command.ts';
 import { endpointOption } from './endpoint-option.ts';
+import { envoyBootstrapCommand } from './envoy-bootstrap-command.ts';
 import { getCommand } from './get-command.ts';
+import { proxyStatusCommand } from './proxy-status-command.ts';
 
 const program = new Command('switchyard')
   .description('Switchyard: a self-hosted, App Mesh compatible service mesh')
@@ -18,6 +20,8 @@ const program = new Command('switchyard')
   .addCommand(applyCommand())
   .addCommand(getCommand())
   .addCommand(describeCommand())
-  .addCommand(deleteCommand());
+  .addCommand(deleteCommand())
+  .addCommand(proxyStatusCommand())
+  .addCommand(envoyBootstrapCommand());
 
 await program.parseAsync(process.argv);

@@ -1,0 +1,78 @@
+// `switchyard proxy-status`: the control plane's xDS clients as a table, SYNCED / STALE / NACKED per type.
+
+import { Command, Option } from 'commander';
+import { runAction } from './cli-error.ts';
+import { clientFor } from './endpoint-option.ts';
+import { formatAge } from './output/age.ts';
+import { formatDocument, parseOutputFormat } from './output/print-document.ts';
+import { renderTable } from './output/table.ts';
+
+interface TypeStatus {
+  readonly typeUrl: string;
+  readonly lastSentVersion?: string;
+  readonly lastAckedVersion?: string;
+  readonly lastNack?: { readonly message: string };
+}
+
+export interface ClientView {
+  readonly nodeId: string;
+  readonly protocol: string;
+  readonly userAgentName: string;
+  readonly userAgentVersion: string;
+  readonly connectionAgeMs: number;
+  readonly waiting: boolean;
+  readonly types: readonly TypeStatus[];
+}
+
+const shortTypes: Readonly<Record<string, string>> = {
+  'type.googleapis.com/envoy.config.cluster.v3.Cluster': 'CDS',
+  'type.googleapis.com/envoy.config.listener.v3.Listener': 'LDS',
+  'type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment': 'EDS',
+  'type.googleapis.com/envoy.config.route.v3.RouteConfiguration': 'RDS',
+  'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret': 'SDS',
+};
+
+/** SYNCED: the client ACKed what it was sent last; STALE: it has not yet; NACKED: it rejected the last one. */
+export function syncState(type: TypeStatus | undefined): string {
+  if (!type || type.lastSentVersion === undefined) return '-';
+  if (type.lastNack) return 'NACKED';
+  return type.lastAckedVersion === type.lastSentVersion ? 'SYNCED' : 'STALE';
+}
+
+export function proxyStatusRows(clients: readonly ClientView[]): string[][] {
+  return clients.map((client) => {
+    const byShort = new Map(client.types.map((t) => [shortTypes[t.typeUrl] ?? t.typeUrl, t]));
+    const states = ['CDS', 'LDS', 'EDS', 'RDS'].map((short) =>
+      client.waiting ? 'WAITING' : syncState(byShort.get(short)),
+    );
+    return [
+      client.nodeId,
+      `${client.userAgentName} ${client.userAgentVersion}`.trim(),
+      client.protocol,
+      ...states,
+      formatAge((Date.now() - client.connectionAgeMs) / 1000),
+    ];
+  });
+}
+
+export function proxyStatusCommand(): Command {
+  return new Command('proxy-status')
+    .description(
+      'list the proxies connected to the control plane and whether they run the latest configuration',
+    )
+    .addOption(new Option('-o, --output <format>', 'table, json or yaml').default('table'))
+    .action(
+      runAction(async (options: { output: string }, command: Command) => {
+        const answer = await clientFor(command).request('GET', '/switchyard/v1/xds/clients');
+        const clients = answer.clients as ClientView[];
+        const format = parseOutputFormat(options.output);
+        if (format !== 'table') process.stdout.write(formatDocument(clients, format));
+        else {
+          const header = ['NODE', 'CLIENT', 'PROTOCOL', 'CDS', 'LDS', 'EDS', 'RDS', 'AGE'];
+          process.stdout.write(
+            clients.length === 0 ? 'no proxies connected\n' : renderTable(header, proxyStatusRows(clients)),
+          );
+        }
+      }),
+    );
+}
