@@ -28,6 +28,26 @@ export type {
   DownstreamTlsContext__Output,
 } from './generated/envoy/extensions/transport_sockets/tls/v3/DownstreamTlsContext.ts';
 export type {
+  TcpProxy,
+  TcpProxy__Output,
+} from './generated/envoy/extensions/filters/network/tcp_proxy/v3/TcpProxy.ts';
+export type {
+  FileAccessLog,
+  FileAccessLog__Output,
+} from './generated/envoy/extensions/access_loggers/file/v3/FileAccessLog.ts';
+export type {
+  StdoutAccessLog,
+  StdoutAccessLog__Output,
+} from './generated/envoy/extensions/access_loggers/stream/v3/StdoutAccessLog.ts';
+export type {
+  StderrAccessLog,
+  StderrAccessLog__Output,
+} from './generated/envoy/extensions/access_loggers/stream/v3/StderrAccessLog.ts';
+export type {
+  HttpProtocolOptions,
+  HttpProtocolOptions__Output,
+} from './generated/envoy/extensions/upstreams/http/v3/HttpProtocolOptions.ts';
+export type {
   DiscoveryRequest,
   DiscoveryRequest__Output,
 } from './generated/envoy/service/discovery/v3/DiscoveryRequest.ts';

@@ -20,6 +20,11 @@ export const extensionTypeUrls = {
   aggregateCluster: 'type.googleapis.com/envoy.extensions.clusters.aggregate.v3.ClusterConfig',
   upstreamTlsContext: 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext',
   downstreamTlsContext: 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext',
+  tcpProxy: 'type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy',
+  fileAccessLog: 'type.googleapis.com/envoy.extensions.access_loggers.file.v3.FileAccessLog',
+  stdoutAccessLog: 'type.googleapis.com/envoy.extensions.access_loggers.stream.v3.StdoutAccessLog',
+  stderrAccessLog: 'type.googleapis.com/envoy.extensions.access_loggers.stream.v3.StderrAccessLog',
+  httpProtocolOptions: 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
 } as const;
 
 export type ResourceTypeUrl = (typeof typeUrls)[keyof typeof typeUrls];
@@ -36,6 +41,11 @@ export interface InputMessages {
   'type.googleapis.com/envoy.extensions.clusters.aggregate.v3.ClusterConfig': m.AggregateClusterConfig;
   'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext': m.UpstreamTlsContext;
   'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext': m.DownstreamTlsContext;
+  'type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy': m.TcpProxy;
+  'type.googleapis.com/envoy.extensions.access_loggers.file.v3.FileAccessLog': m.FileAccessLog;
+  'type.googleapis.com/envoy.extensions.access_loggers.stream.v3.StdoutAccessLog': m.StdoutAccessLog;
+  'type.googleapis.com/envoy.extensions.access_loggers.stream.v3.StderrAccessLog': m.StderrAccessLog;
+  'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions': m.HttpProtocolOptions;
 }
 
 /** Decoded ("restricted") message shape per known type URL, for unpacking. */
@@ -50,6 +60,11 @@ export interface OutputMessages {
   'type.googleapis.com/envoy.extensions.clusters.aggregate.v3.ClusterConfig': m.AggregateClusterConfig__Output;
   'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext': m.UpstreamTlsContext__Output;
   'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext': m.DownstreamTlsContext__Output;
+  'type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy': m.TcpProxy__Output;
+  'type.googleapis.com/envoy.extensions.access_loggers.file.v3.FileAccessLog': m.FileAccessLog__Output;
+  'type.googleapis.com/envoy.extensions.access_loggers.stream.v3.StdoutAccessLog': m.StdoutAccessLog__Output;
+  'type.googleapis.com/envoy.extensions.access_loggers.stream.v3.StderrAccessLog': m.StderrAccessLog__Output;
+  'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions': m.HttpProtocolOptions__Output;
 }
 
 export type KnownTypeUrl = keyof InputMessages;

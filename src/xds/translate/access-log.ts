@@ -1,7 +1,7 @@
 // A node's `spec.logging` as Envoy file access loggers, shared by its HTTP connection managers and TCP proxies.
 import type { Logging } from '../../model/specs/index.ts';
-import type { AccessLog } from './envoy-types.ts';
-import { fileAccessLogTypeUrl, type FileAccessLog } from './extension-messages.ts';
+import { extensionTypeUrls } from '../protos/index.ts';
+import type { AccessLog, FileAccessLog } from './envoy-types.ts';
 import { packTyped } from './typed-config.ts';
 
 /** No logging configured → no access logs; no format → Envoy's default text format. */
@@ -17,5 +17,7 @@ export function accessLogs(logging: Logging | undefined): AccessLog[] {
     );
     config.log_format = { json_format: { fields } };
   }
-  return [{ name: 'envoy.access_loggers.file', typed_config: packTyped(fileAccessLogTypeUrl, config) }];
+  return [
+    { name: 'envoy.access_loggers.file', typed_config: packTyped(extensionTypeUrls.fileAccessLog, config) },
+  ];
 }

@@ -2,10 +2,12 @@
 export type {
   Cluster,
   ClusterLoadAssignment,
+  FileAccessLog,
   HttpConnectionManager,
   Listener,
   RouteConfiguration,
   Secret,
+  TcpProxy,
 } from '../protos/index.ts';
 export type { Route } from '../protos/generated/envoy/config/route/v3/Route.ts';
 export type { RouteMatch } from '../protos/generated/envoy/config/route/v3/RouteMatch.ts';

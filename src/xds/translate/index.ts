@@ -6,5 +6,3 @@ export { translateSidecar } from './translate-sidecar.ts';
 export type { SidecarOptions } from './translate-sidecar.ts';
 export { parseGrpcListenerName, translateGrpcClient } from './translate-grpc-client.ts';
 export { sourceOfAny } from './typed-config.ts';
-export { ensureExtensionLoaded, fileAccessLogTypeUrl, tcpProxyTypeUrl } from './extension-messages.ts';
-export type { FileAccessLog, TcpProxy } from './extension-messages.ts';

@@ -1,6 +1,6 @@
 // The tcp_proxy network filter: TCP listeners and TCP routes.
-import type { AccessLog, Duration, Filter } from './envoy-types.ts';
-import { tcpProxyTypeUrl, type TcpProxy } from './extension-messages.ts';
+import { extensionTypeUrls } from '../protos/index.ts';
+import type { AccessLog, Duration, Filter, TcpProxy } from './envoy-types.ts';
 import type { WeightedClusterEntry } from './route-action.ts';
 import { packTyped } from './typed-config.ts';
 
@@ -16,5 +16,8 @@ export function tcpProxyFilter(
   else config.weighted_clusters = { clusters: clusters.map(({ name, weight }) => ({ name, weight })) };
   if (idleTimeout) config.idle_timeout = idleTimeout;
   if (accessLog.length > 0) config.access_log = accessLog;
-  return { name: 'envoy.filters.network.tcp_proxy', typed_config: packTyped(tcpProxyTypeUrl, config) };
+  return {
+    name: 'envoy.filters.network.tcp_proxy',
+    typed_config: packTyped(extensionTypeUrls.tcpProxy, config),
+  };
 }
