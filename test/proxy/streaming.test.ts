@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
 import { Readable } from 'node:stream';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { after, test } from 'node:test';
 import { Proxy } from '../../src/proxy/index.ts';
 import { cluster, endpoints, snapshot, tcpListener } from './envoy-fixtures.ts';
@@ -27,10 +29,18 @@ function source(bytes: number): Readable {
   });
 }
 
+// A collector on demand, so samples measure live memory rather than garbage the GC has not reached yet.
+v8.setFlagsFromString('--expose-gc');
+const collect = vm.runInNewContext('gc') as () => void;
+
 function sampleRss(): { stop(): number } {
+  collect();
   const base = process.memoryUsage().rss;
   let peak = base;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  const timer = setInterval(() => {
+    collect();
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 100);
   return {
     stop() {
       clearInterval(timer);
