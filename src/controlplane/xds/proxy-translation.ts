@@ -15,6 +15,7 @@ import {
   type EnvoyResources,
   type MeshState,
 } from '../../xds/translate/index.ts';
+import type { RouteConfiguration } from '../../xds/protos/index.ts';
 import type { ProxyIdentity } from './proxy-identity.ts';
 
 const nothing = (dependsOn: ResourceKey[]): EnvoyResources => ({
@@ -39,6 +40,35 @@ function grpcListenerNames(state: MeshState, serviceName: string): string[] {
   return [serviceName, ...ports.map((port) => `${serviceName}:${port}`)];
 }
 
+/**
+ * The listeners `svc` and `svc:<port>` share one route configuration whose virtual host lists the listener's
+ * own name as a domain; a client dialling either name must find its virtual host, so same-named
+ * configurations are joined by uniting the domains of same-named virtual hosts (their routes are equal).
+ */
+function mergeRouteConfigurations(configs: readonly RouteConfiguration[]): RouteConfiguration[] {
+  const byName = new Map<string, RouteConfiguration>();
+  for (const config of configs) {
+    const name = config.name ?? '';
+    const seen = byName.get(name);
+    if (!seen) {
+      byName.set(name, config);
+      continue;
+    }
+    const hosts = new Map((seen.virtual_hosts ?? []).map((host) => [host.name ?? '', host]));
+    for (const host of config.virtual_hosts ?? []) {
+      const known = hosts.get(host.name ?? '');
+      hosts.set(
+        host.name ?? '',
+        known
+          ? { ...known, domains: [...new Set([...(known.domains ?? []), ...(host.domains ?? [])])] }
+          : host,
+      );
+    }
+    byName.set(name, { ...seen, virtual_hosts: [...hosts.values()] });
+  }
+  return [...byName.values()];
+}
+
 function merge(outputs: readonly EnvoyResources[], extraDeps: readonly ResourceKey[]): EnvoyResources {
   const byName = <T>(items: T[], nameOf: (item: T) => string | undefined | null): T[] => [
     ...new Map(items.map((item) => [nameOf(item) ?? '', item])).values(),
@@ -48,10 +78,7 @@ function merge(outputs: readonly EnvoyResources[], extraDeps: readonly ResourceK
       outputs.flatMap((o) => o.listeners),
       (l) => l.name,
     ),
-    routeConfigurations: byName(
-      outputs.flatMap((o) => o.routeConfigurations),
-      (r) => r.name,
-    ),
+    routeConfigurations: mergeRouteConfigurations(outputs.flatMap((o) => o.routeConfigurations)),
     clusters: byName(
       outputs.flatMap((o) => o.clusters),
       (c) => c.name,

@@ -90,7 +90,12 @@ export class SnapshotPublisher {
   }
 
   #scheduleFlush(): void {
-    if (this.#flushScheduled || this.#dirty.size === 0) return;
+    if (this.#flushScheduled) return;
+    if (this.#dirty.size === 0) {
+      // A write no proxy read pushes nothing: it must not count as pending for the next push's latency.
+      this.#oldestPendingWriteMs = undefined;
+      return;
+    }
     this.#flushScheduled = true;
     setImmediate(() => this.#flush());
   }
