@@ -1,0 +1,141 @@
+// Real @grpc/grpc-js-xds clients obey routes set through the App Mesh API of a `bin/switchyard control-plane`
+// process: weighted split, live weight changes, metadata match, route and node deletion.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { RouteSpec } from '@aws-sdk/client-app-mesh';
+import {
+  removeDir,
+  startControlPlaneProcess,
+  type ControlPlaneProcess,
+} from '../support/control-plane-process.ts';
+import { echoServiceName, startBackend, type Backend } from './support/grpc-backends.ts';
+import { clientNode, MeshApi, registryNode } from './support/mesh-api.ts';
+import { MeshGrpcClient, pollUntil } from './support/xds-grpc-client.ts';
+
+const mesh = 'e2e';
+const router = 'echo-router';
+const service = 'echo.e2e.local';
+
+let cp: ControlPlaneProcess;
+let api: MeshApi;
+let client: MeshGrpcClient;
+const backends = new Map<string, Backend>();
+
+function weighted(weights: Readonly<Record<string, number>>): RouteSpec {
+  return {
+    priority: 100,
+    grpcRoute: {
+      match: { serviceName: echoServiceName },
+      action: {
+        weightedTargets: Object.entries(weights).map(([virtualNode, weight]) => ({ virtualNode, weight })),
+      },
+    },
+  };
+}
+
+const share = (counts: Map<string, number>, name: string): number => {
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  return (100 * (counts.get(name) ?? 0)) / total;
+};
+
+before(async () => {
+  cp = await startControlPlaneProcess();
+  const ready = cp.logs.find((l) => l.msg === 'control plane ready')!;
+  const xdsPort = Number(String(ready.xdsAddr).split(':').at(-1));
+  api = new MeshApi(cp.endpoint);
+  await api.createMesh(mesh);
+  for (const name of ['blue', 'green', 'amber']) {
+    const backend = await startBackend(name);
+    backends.set(name, backend);
+    await api.createNode(mesh, name, registryNode(name));
+    await api.registerInstance(mesh, name, `${name}-1`, backend.port);
+  }
+  await api.createRouter(mesh, router, { listeners: [{ portMapping: { port: 8080, protocol: 'grpc' } }] });
+  await api.createRoute(mesh, router, 'weighted', weighted({ blue: 80, green: 20 }));
+  await api.createRoute(mesh, router, 'by-header', {
+    priority: 10,
+    grpcRoute: {
+      match: { serviceName: echoServiceName, metadata: [{ name: 'x-color', match: { exact: 'amber' } }] },
+      action: { weightedTargets: [{ virtualNode: 'amber', weight: 1 }] },
+    },
+  });
+  await api.createService(mesh, service, { provider: { virtualRouter: { virtualRouterName: router } } });
+  await api.createNode(mesh, 'app', clientNode(service));
+  client = new MeshGrpcClient(xdsPort, `mesh/${mesh}/virtualNode/app`, service);
+});
+
+after(async () => {
+  await client?.close();
+  api?.close();
+  for (const backend of backends.values()) backend.close();
+  if (cp) {
+    await cp.stop();
+    await removeDir(cp.dataDir);
+  }
+});
+
+test('an 80/20 weighted route splits 2,000 RPCs within 3 points', async (t) => {
+  const started = performance.now();
+  const first = await client.call({ deadlineMs: 10_000 });
+  assert.ok(first.ok, `first RPC failed: ${JSON.stringify(first)}`);
+  const resolvedMs = performance.now() - started;
+  const counts = await client.tally(2000);
+  t.diagnostic(
+    `first RPC (resolution included) ${resolvedMs.toFixed(0)} ms; 2000 RPCs ${(performance.now() - started - resolvedMs).toFixed(0)} ms`,
+  );
+  t.diagnostic(`80/20 split over 2000 RPCs: ${JSON.stringify(Object.fromEntries(counts))}`);
+  assert.deepEqual([...counts.keys()].sort(), ['blue', 'green']);
+  assert.ok(Math.abs(share(counts, 'blue') - 80) <= 3, `blue got ${share(counts, 'blue')}%`);
+});
+
+test('metadata match routes to its own target; other values take the default route', async () => {
+  const amber = await client.tally(100, { metadata: { 'x-color': 'amber' } });
+  assert.deepEqual(Object.fromEntries(amber), { amber: 100 });
+  const other = await client.tally(100, { metadata: { 'x-color': 'AMBER' } });
+  assert.equal(other.get('amber'), undefined, 'exact match is case-sensitive');
+  assert.equal((other.get('blue') ?? 0) + (other.get('green') ?? 0), 100);
+});
+
+test('changing the weights through the API shifts live traffic without a client restart', async (t) => {
+  const writeStarted = performance.now();
+  await api.updateRoute(mesh, router, 'weighted', weighted({ blue: 0, green: 100 }));
+  const written = performance.now() - writeStarted;
+  // 20 RPCs in a row on green is a 1-in-10^14 event under the old 80/20 split.
+  await pollUntil('all traffic on green', async () =>
+    (await client.tally(20, {}, 20)).get('green') === 20 ? true : undefined,
+  );
+  const shiftedMs = performance.now() - writeStarted;
+  t.diagnostic(
+    `API write took ${written.toFixed(1)} ms; traffic shifted ${shiftedMs.toFixed(1)} ms after the write began`,
+  );
+  assert.ok(shiftedMs < 1000, `the shift took ${shiftedMs} ms`);
+
+  await api.updateRoute(mesh, router, 'weighted', weighted({ blue: 20, green: 80 }));
+  await pollUntil('blue to take traffic again', async () =>
+    (await client.tally(20, {}, 20)).has('blue') ? true : undefined,
+  );
+  const counts = await client.tally(1000);
+  t.diagnostic(`20/80 split over 1000 RPCs: ${JSON.stringify(Object.fromEntries(counts))}`);
+  assert.ok(Math.abs(share(counts, 'blue') - 20) <= 4, `blue got ${share(counts, 'blue')}%`);
+  const pushes = cp.logs.filter((l) => l.msg === 'xds snapshots pushed').map((l) => l.writeToPushMs);
+  t.diagnostic(`control plane write-to-push (ms) as logged: ${pushes.join(', ')}`);
+});
+
+test('a deleted route stops matching; a deleted client node loses its configuration', async () => {
+  await api.deleteRoute(mesh, router, 'by-header');
+  await pollUntil('amber metadata to take the default route', async () => {
+    const counts = await client.tally(20, { metadata: { 'x-color': 'amber' } }, 20);
+    return counts.has('amber') ? undefined : counts;
+  });
+  const amberAttempts = backends.get('amber')!.attempts;
+  const after = await client.tally(50, { metadata: { 'x-color': 'amber' } });
+  assert.equal(after.get('amber'), undefined);
+  assert.equal(backends.get('amber')!.attempts, amberAttempts, 'nothing reaches the old target');
+
+  await api.deleteNode(mesh, 'app');
+  const { value } = await pollUntil('RPCs to stop once the client node is gone', async () => {
+    const result = await client.call({ deadlineMs: 1000 });
+    return result.ok ? undefined : result;
+  });
+  assert.ok(!value.ok);
+});

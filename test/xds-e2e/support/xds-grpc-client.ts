@@ -1,0 +1,79 @@
+// A proxyless gRPC client of the mesh: a real @grpc/grpc-js-xds channel (in a worker thread) whose only
+// configuration is a bootstrap naming the control plane and the client's virtual node.
+import { Worker } from 'node:worker_threads';
+import type {
+  CallOptions,
+  CallResult,
+  WorkerAnswer,
+  WorkerRequest,
+  WorkerSetup,
+} from './xds-client-protocol.ts';
+
+export type { CallOptions, CallResult } from './xds-client-protocol.ts';
+
+type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
+
+export class MeshGrpcClient {
+  readonly #worker: Worker;
+  readonly #pending = new Map<number, Pending>();
+  #nextId = 0;
+
+  /** `target` is the virtual service, e.g. `echo.e2e.local` (the channel dials `xds:///<target>`). */
+  constructor(xdsPort: number, nodeId: string, target: string) {
+    const setup: WorkerSetup = { xdsPort, nodeId, target };
+    this.#worker = new Worker(new URL('./xds-client-worker.ts', import.meta.url), { workerData: setup });
+    this.#worker.on('message', (answer: WorkerAnswer) => {
+      const pending = this.#pending.get(answer.id);
+      this.#pending.delete(answer.id);
+      pending?.resolve(answer.result);
+    });
+    this.#worker.on('error', (error) => this.#failAll(error));
+    this.#worker.on('exit', (code) => this.#failAll(new Error(`grpc client worker exited with ${code}`)));
+  }
+
+  call(options: CallOptions = {}): Promise<CallResult> {
+    return this.#ask({ id: this.#nextId++, op: 'call', options }) as Promise<CallResult>;
+  }
+
+  /** `count` calls, `concurrency` at a time; how many landed on each backend (failures under `!<CODE>`). */
+  async tally(count: number, options: CallOptions = {}, concurrency = 50): Promise<Map<string, number>> {
+    const entries = (await this.#ask({ id: this.#nextId++, op: 'tally', count, options, concurrency })) as [
+      string,
+      number,
+    ][];
+    return new Map(entries);
+  }
+
+  async close(): Promise<void> {
+    await this.#worker.terminate();
+  }
+
+  #ask(request: WorkerRequest): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      this.#pending.set(request.id, { resolve, reject });
+      this.#worker.postMessage(request);
+    });
+  }
+
+  #failAll(error: Error): void {
+    for (const pending of this.#pending.values()) pending.reject(error);
+    this.#pending.clear();
+  }
+}
+
+/** Polls `probe` until it returns a value, failing after `timeoutMs`; returns the value and the time taken. */
+export async function pollUntil<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 10_000,
+): Promise<{ value: T; elapsedMs: number }> {
+  const started = performance.now();
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return { value, elapsedMs: performance.now() - started };
+    if (performance.now() - started > timeoutMs)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    // Let timers and sockets run between probes, even when a probe settles without I/O.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
