@@ -30,6 +30,7 @@ export interface Example {
   readonly endpoints: EndpointsByNode;
   readonly nodeNames: readonly string[];
   readonly serviceNames: readonly string[];
+  readonly gatewayNames: readonly string[];
 }
 
 export function exampleNames(): string[] {
@@ -99,5 +100,6 @@ export function loadExample(name: string): Example {
     endpoints: syntheticEndpoints(state),
     nodeNames: [...state.virtualNodes.keys()].sort(),
     serviceNames: [...state.virtualServices.keys()].sort(),
+    gatewayNames: [...state.virtualGateways.keys()].sort(),
   };
 }

@@ -1,11 +1,11 @@
-// Golden files: every example mesh translated for each of its nodes (sidecar) and each of its virtual services
-// (proxyless gRPC), compared with test/golden/<example>/. Regenerate with UPDATE_GOLDEN=1, then review the diff.
+// Golden files: every example mesh translated for each of its nodes (sidecar), each of its virtual services
+// (proxyless gRPC) and each of its virtual gateways, compared with test/golden/<example>/. Regenerate with UPDATE_GOLDEN=1, then review the diff.
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import prettier from 'prettier';
-import { translateGrpcClient, translateSidecar } from '../../src/xds/translate/index.ts';
+import { translateGateway, translateGrpcClient, translateSidecar } from '../../src/xds/translate/index.ts';
 import { exampleNames, loadExample } from './example-mesh.ts';
 import { goldenJson } from './golden-json.ts';
 
@@ -48,6 +48,12 @@ for (const name of exampleNames()) {
     test(`golden ${name}: proxyless gRPC client of ${service}`, async () => {
       const resources = translateGrpcClient(example.state, service, example.endpoints);
       await compareGolden(path.join(dir, 'grpc', `${service}.json`), goldenJson(resources));
+    });
+  }
+  for (const gateway of example.gatewayNames) {
+    test(`golden ${name}: virtual gateway ${gateway}`, async () => {
+      const resources = translateGateway(example.state, gateway, example.endpoints);
+      await compareGolden(path.join(dir, 'gateway', `${gateway}.json`), goldenJson(resources));
     });
   }
 }

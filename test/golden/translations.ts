@@ -1,5 +1,11 @@
-// Every translation the golden tests make: each example's node sidecars and virtual-service gRPC clients.
-import { translateGrpcClient, translateSidecar, type EnvoyResources } from '../../src/xds/translate/index.ts';
+// Every translation the golden tests make: each example's node sidecars, virtual-service gRPC clients and
+// virtual gateways.
+import {
+  translateGateway,
+  translateGrpcClient,
+  translateSidecar,
+  type EnvoyResources,
+} from '../../src/xds/translate/index.ts';
 import { exampleNames, loadExample } from './example-mesh.ts';
 
 export interface Translation {
@@ -21,6 +27,12 @@ export function allTranslations(): Translation[] {
       result.push({
         label: `${name} gRPC client ${service}`,
         resources: translateGrpcClient(example.state, service, example.endpoints),
+      });
+    }
+    for (const gateway of example.gatewayNames) {
+      result.push({
+        label: `${name} gateway ${gateway}`,
+        resources: translateGateway(example.state, gateway, example.endpoints),
       });
     }
   }

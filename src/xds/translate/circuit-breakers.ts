@@ -28,3 +28,21 @@ export function circuitBreakers(pool?: VirtualNodeConnectionPool): CircuitBreake
     ],
   };
 }
+
+type Threshold = 'max_connections' | 'max_pending_requests' | 'max_requests' | 'max_retries';
+const thresholdNames: readonly Threshold[] = [
+  'max_connections',
+  'max_pending_requests',
+  'max_requests',
+  'max_retries',
+];
+
+/** Each threshold at its highest among `all`: a cluster shared by several limits holds none of them back. */
+export function loosestCircuitBreakers(all: readonly CircuitBreakers[]): CircuitBreakers {
+  const threshold: Partial<Record<Threshold, { value: number }>> = {};
+  for (const name of thresholdNames) {
+    const values = all.map((b) => Number(b.thresholds?.[0]?.[name]?.value ?? unlimited));
+    threshold[name] = { value: values.length > 0 ? Math.max(...values) : unlimited };
+  }
+  return { thresholds: [{ priority: 'DEFAULT', ...threshold }] };
+}

@@ -3,7 +3,7 @@
 import type { Listener } from '../../model/specs/index.ts';
 import { circuitBreakers } from './circuit-breakers.ts';
 import { millisToDuration } from './durations.ts';
-import type { Cluster } from './envoy-types.ts';
+import type { CircuitBreakers, Cluster } from './envoy-types.ts';
 import { healthCheck } from './health-check.ts';
 import { outlierDetection } from './outlier-detection.ts';
 
@@ -21,16 +21,21 @@ function speaksHttp2(listener: Listener): boolean {
 /**
  * The sidecar's cluster for one listener of a target node: EDS over ADS (its ClusterLoadAssignment has the
  * same name), round robin, App Mesh's open circuit breakers, and the listener's outlier detection and
- * health check, which App Mesh applies on the client side.
+ * health check, which App Mesh applies on the client side. A gateway passes its listener's connection pool
+ * limits as `breakers`.
  */
-export function egressCluster(name: string, listener: Listener): NamedCluster {
+export function egressCluster(
+  name: string,
+  listener: Listener,
+  breakers: CircuitBreakers = circuitBreakers(),
+): NamedCluster {
   const cluster: NamedCluster = {
     name,
     type: 'EDS',
     eds_cluster_config: { eds_config: adsSource },
     connect_timeout: millisToDuration(connectTimeoutMs),
     lb_policy: 'ROUND_ROBIN',
-    circuit_breakers: circuitBreakers(),
+    circuit_breakers: breakers,
   };
   if (listener.outlierDetection) cluster.outlier_detection = outlierDetection(listener.outlierDetection);
   if (listener.healthCheck) cluster.health_checks = [healthCheck(listener.healthCheck)];

@@ -6,3 +6,6 @@ export { translateSidecar } from './translate-sidecar.ts';
 export type { SidecarOptions } from './translate-sidecar.ts';
 export { parseGrpcListenerName, translateGrpcClient } from './translate-grpc-client.ts';
 export { sourceOfAny } from './typed-config.ts';
+export { translateGateway } from './translate-gateway.ts';
+export type { GatewayOptions } from './translate-gateway.ts';
+export { gatewayListenerMetadataKey } from './gateway-listener.ts';

@@ -10,22 +10,13 @@ import { httpConnectionManagerFilter, sidecarHttpConnectionManager } from './htt
 import type { EndpointsByNode, MeshState } from './mesh-state.ts';
 import { egressListenerName, egressRouteConfigName, passthroughClusterName } from './naming.ts';
 import { clusterWeights, sidecarRoute } from './route-action.ts';
-import { planService, type ServicePlan, type ServicePort } from './service-plan.ts';
+import { defaultHttpPort, planService, type ServicePlan, type ServicePort } from './service-plan.ts';
 import { addTargetClusters } from './target-clusters.ts';
 import { tcpProxyFilter } from './tcp-proxy.ts';
 
 export interface OutboundOptions {
   readonly outboundPort: number;
   readonly listenHost: string;
-}
-
-/**
- * The port a Host header without port means: 80 when the service has an HTTP-family port 80 (clients omit
- * the default port), else its first HTTP-family port.
- */
-export function defaultHttpPort(ports: readonly ServicePort[]): number | undefined {
-  const http = ports.filter((p) => p.protocol !== 'tcp');
-  return (http.find((p) => p.port === 80) ?? http[0])?.port;
 }
 
 /** One virtual host per (service, HTTP-family port): the port in Host selects the router listener's routes. */

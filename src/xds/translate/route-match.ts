@@ -22,7 +22,7 @@ export function headerMatcher(header: HttpRouteHeader): HeaderMatcher {
   return result;
 }
 
-function queryParameterMatcher(parameter: HttpQueryParameter): QueryParameterMatcher {
+export function queryParameterMatcher(parameter: HttpQueryParameter): QueryParameterMatcher {
   const exact = parameter.match?.exact;
   return exact != null
     ? { name: parameter.name, string_match: { exact } }

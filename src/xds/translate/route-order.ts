@@ -45,16 +45,37 @@ function conditionCount(spec: RouteSpec): number {
   return spec.grpcRoute?.match.metadata?.length ?? 0;
 }
 
-export function compareRoutes(a: Orderable, b: Orderable): number {
+/** What ordering looks at, so routes and gateway routes share one rule. */
+export interface OrderKey {
+  readonly name: string;
+  readonly priority?: number;
+  /** Rule 2: [kind rank, -length]; smaller sorts first. */
+  readonly pathRank: readonly [number, number];
+  /** Rule 3. */
+  readonly conditions: number;
+}
+
+export function compareOrderKeys(a: OrderKey, b: OrderKey): number {
   const pa = a.priority ?? Number.POSITIVE_INFINITY;
   const pb = b.priority ?? Number.POSITIVE_INFINITY;
   if (pa !== pb) return pa < pb ? -1 : 1;
-  const [ka, la] = pathRank(a.spec);
-  const [kb, lb] = pathRank(b.spec);
+  const [ka, la] = a.pathRank;
+  const [kb, lb] = b.pathRank;
   if (ka !== kb) return ka - kb;
   if (la !== lb) return la - lb;
-  const ca = conditionCount(a.spec);
-  const cb = conditionCount(b.spec);
-  if (ca !== cb) return cb - ca;
+  if (a.conditions !== b.conditions) return b.conditions - a.conditions;
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+function orderKey(route: Orderable): OrderKey {
+  return {
+    name: route.name,
+    priority: route.priority,
+    pathRank: pathRank(route.spec),
+    conditions: conditionCount(route.spec),
+  };
+}
+
+export function compareRoutes(a: Orderable, b: Orderable): number {
+  return compareOrderKeys(orderKey(a), orderKey(b));
 }

@@ -56,6 +56,21 @@ const routeTypeOf: Readonly<Record<Protocol, RouteType>> = {
   tcp: 'tcpRoute',
 };
 
+/**
+ * The port a request without one means: 80 when the service has an HTTP-family port 80 (clients omit the
+ * default port), else its first HTTP-family port.
+ */
+export function defaultHttpPort(ports: readonly ServicePort[]): number | undefined {
+  const http = ports.filter((p) => p.protocol !== 'tcp');
+  return (http.find((p) => p.port === 80) ?? http[0])?.port;
+}
+
+/** The HTTP-family port `port` of a plan, or its default one when no port is named. */
+export function httpFamilyPort(plan: ServicePlan, port?: number): ServicePort | undefined {
+  const wanted = port ?? defaultHttpPort(plan.ports);
+  return plan.ports.find((p) => p.port === wanted && p.protocol !== 'tcp');
+}
+
 /** Plans `serviceName`, recording every record read; undefined if the service does not exist. */
 export function planService(
   state: MeshState,

@@ -6,9 +6,8 @@ import type { Route } from './envoy-types.ts';
 import { grpcClientHttpConnectionManager } from './http-connection-manager.ts';
 import type { EndpointsByNode, MeshState } from './mesh-state.ts';
 import { grpcRouteConfigName } from './naming.ts';
-import { defaultHttpPort } from './outbound-listener.ts';
 import { grpcClientRoute } from './route-action.ts';
-import { planService, type PlannedRoute } from './service-plan.ts';
+import { httpFamilyPort, planService, type PlannedRoute } from './service-plan.ts';
 import { addTargetClusters } from './target-clusters.ts';
 import { packTyped } from './typed-config.ts';
 
@@ -33,9 +32,7 @@ export function translateGrpcClient(
   const { service, port: requestedPort } = parseGrpcListenerName(listenerName);
   const plan = planService(state, service, out);
   if (!plan) return out.finish();
-  const portNumber =
-    requestedPort ?? plan.ports.find((p) => p.protocol === 'grpc')?.port ?? defaultHttpPort(plan.ports);
-  const port = plan.ports.find((p) => p.port === portNumber && p.protocol !== 'tcp');
+  const port = httpFamilyPort(plan, requestedPort ?? plan.ports.find((p) => p.protocol === 'grpc')?.port);
   if (!port) return out.finish();
   const routes: Route[] = [];
   const used: PlannedRoute[] = [];
