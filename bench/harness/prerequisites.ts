@@ -1,0 +1,61 @@
+// Checks for the external tools some scenarios need; nothing is ever installed, only reported with a hint.
+
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { repoRoot } from './bench-options.ts';
+
+export interface ToolCheck {
+  readonly name: string;
+  readonly available: boolean;
+  /** First line the tool printed about its version, when available. */
+  readonly version?: string;
+  /** How to get it, printed when it is missing. */
+  readonly installHint: string;
+}
+
+interface ToolProbe {
+  readonly name: string;
+  readonly command: string;
+  readonly args: readonly string[];
+  /** Whether the probe's outcome means the tool is there (some tools exit non-zero on --version). */
+  readonly present: (status: number | null, output: string) => boolean;
+  readonly installHint: string;
+}
+
+const probes: readonly ToolProbe[] = [
+  {
+    name: 'wrk',
+    command: 'wrk',
+    args: ['--version'],
+    present: (_status, output) => /^wrk \d/m.test(output),
+    installHint: 'sudo apt-get install wrk',
+  },
+  {
+    name: 'haproxy',
+    command: 'haproxy',
+    args: ['-v'],
+    present: (status, output) => status === 0 && /HAProxy|HA-Proxy/i.test(output),
+    installHint: 'sudo apt-get install haproxy',
+  },
+  {
+    name: 'switchyard-proxy',
+    command: path.join(repoRoot, 'bin/switchyard'),
+    args: ['proxy', '--help'],
+    // An unknown command makes commander print the top-level help, also with status 0.
+    present: (status, output) => status === 0 && /Usage: switchyard proxy\b/.test(output),
+    installHint: 'a build with the `switchyard proxy` command (not wired to the CLI yet)',
+  },
+];
+
+function probe(tool: ToolProbe): ToolCheck {
+  const result = spawnSync(tool.command, [...tool.args], { encoding: 'utf8', timeout: 15_000 });
+  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
+  if (result.error !== undefined || !tool.present(result.status, output))
+    return { name: tool.name, available: false, installHint: tool.installHint };
+  const version = output.split('\n').find((line) => line.trim() !== '');
+  return { name: tool.name, available: true, version: version?.trim(), installHint: tool.installHint };
+}
+
+export function checkTools(): ToolCheck[] {
+  return probes.map(probe);
+}
