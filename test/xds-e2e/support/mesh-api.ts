@@ -95,6 +95,7 @@ export class MeshApi {
 
 /** The JSON the status endpoint answers for one client (the fields the tests read). */
 export interface XdsClientReport {
+  readonly streamId: number;
   readonly nodeId: string;
   readonly protocol: string;
   readonly userAgentName: string;

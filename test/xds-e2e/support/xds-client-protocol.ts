@@ -2,8 +2,6 @@
 import type * as grpc from '@grpc/grpc-js';
 
 export interface WorkerSetup {
-  readonly xdsPort: number;
-  readonly nodeId: string;
   readonly target: string;
 }
 

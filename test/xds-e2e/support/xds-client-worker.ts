@@ -1,4 +1,5 @@
-// Worker thread hosting one @grpc/grpc-js-xds channel. A worker, because grpc-js-xds 1.14.1 leaves a 10 s
+// Worker thread hosting one @grpc/grpc-js-xds channel, configured only by the bootstrap file named in its
+// GRPC_XDS_BOOTSTRAP (each worker has its own copy of the library, so its own bootstrap). A worker, because grpc-js-xds 1.14.1 leaves a 10 s
 // failover timer running when it destroys a priority child, which would keep a test process alive after
 // the channel is closed; terminating the worker ends such timers with it.
 import { parentPort, workerData } from 'node:worker_threads';
@@ -9,14 +10,8 @@ import type { CallOptions, CallResult, WorkerRequest, WorkerSetup } from './xds-
 
 const setup = workerData as WorkerSetup;
 grpcXds.register();
-const bootstrap = {
-  xds_servers: [{ server_uri: `127.0.0.1:${setup.xdsPort}`, channel_creds: [{ type: 'insecure' }] }],
-  node: { id: setup.nodeId, locality: {} },
-};
 const Echo = grpc.makeGenericClientConstructor(echoService, 'Echo');
-const client = new Echo(`xds:///${setup.target}`, grpc.credentials.createInsecure(), {
-  'grpc.TEST_ONLY_DO_NOT_USE_IN_PROD.xds_bootstrap_config': JSON.stringify(bootstrap),
-});
+const client = new Echo(`xds:///${setup.target}`, grpc.credentials.createInsecure());
 
 function call(options: CallOptions): Promise<CallResult> {
   const metadata = new grpc.Metadata();

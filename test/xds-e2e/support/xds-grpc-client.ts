@@ -1,5 +1,8 @@
 // A proxyless gRPC client of the mesh: a real @grpc/grpc-js-xds channel (in a worker thread) whose only
-// configuration is a bootstrap naming the control plane and the client's virtual node.
+// configuration is a bootstrap file naming the control plane and the client's virtual node.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type {
   CallOptions,
@@ -15,13 +18,24 @@ type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => vo
 
 export class MeshGrpcClient {
   readonly #worker: Worker;
+  readonly #dir: string;
   readonly #pending = new Map<number, Pending>();
   #nextId = 0;
 
   /** `target` is the virtual service, e.g. `echo.e2e.local` (the channel dials `xds:///<target>`). */
   constructor(xdsPort: number, nodeId: string, target: string) {
-    const setup: WorkerSetup = { xdsPort, nodeId, target };
-    this.#worker = new Worker(new URL('./xds-client-worker.ts', import.meta.url), { workerData: setup });
+    this.#dir = mkdtempSync(path.join(tmpdir(), 'switchyard-xds-client-'));
+    const bootstrapFile = path.join(this.#dir, 'bootstrap.json');
+    const bootstrap = {
+      xds_servers: [{ server_uri: `127.0.0.1:${xdsPort}`, channel_creds: [{ type: 'insecure' }] }],
+      node: { id: nodeId, locality: {} },
+    };
+    writeFileSync(bootstrapFile, JSON.stringify(bootstrap));
+    const setup: WorkerSetup = { target };
+    this.#worker = new Worker(new URL('./xds-client-worker.ts', import.meta.url), {
+      workerData: setup,
+      env: { ...process.env, GRPC_XDS_BOOTSTRAP: bootstrapFile },
+    });
     this.#worker.on('message', (answer: WorkerAnswer) => {
       const pending = this.#pending.get(answer.id);
       this.#pending.delete(answer.id);
@@ -46,6 +60,7 @@ export class MeshGrpcClient {
 
   async close(): Promise<void> {
     await this.#worker.terminate();
+    rmSync(this.#dir, { recursive: true, force: true });
   }
 
   #ask(request: WorkerRequest): Promise<unknown> {
