@@ -9,6 +9,7 @@ import type {
   VirtualServiceSpec,
 } from '../../model/specs/index.ts';
 import {
+  translateGateway,
   translateGrpcClient,
   translateSidecar,
   type EndpointsByNode,
@@ -124,7 +125,7 @@ export function translateProxy(
 ): EnvoyResources {
   const ownKey = resourceKey(identity.kind, identity.meshName, identity.name);
   if (!state) return nothing([meshKey(identity.meshName), ownKey]);
-  if (identity.kind === 'virtualGateway') return nothing([meshKey(identity.meshName), ownKey]);
+  if (identity.kind === 'virtualGateway') return translateGateway(state, identity.name, endpoints);
   if (identity.form === 'grpc') return translateGrpc(state, identity, endpoints);
   return translateSidecar(state, identity.name, endpoints, {
     inboundPort: identity.inboundPort,
