@@ -2,6 +2,7 @@
 // process: weighted split, live weight changes, metadata match, route and node deletion.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import * as grpc from '@grpc/grpc-js';
 import type { RouteSpec } from '@aws-sdk/client-app-mesh';
 import {
   removeDir,
@@ -10,7 +11,7 @@ import {
 } from '../support/control-plane-process.ts';
 import { echoServiceName, startBackend, type Backend } from './support/grpc-backends.ts';
 import { clientNode, MeshApi, registryNode } from './support/mesh-api.ts';
-import { MeshGrpcClient, pollUntil } from './support/xds-grpc-client.ts';
+import { MeshGrpcClient, pollUntil, trafficDuring, type Observed } from './support/xds-grpc-client.ts';
 
 const mesh = 'e2e';
 const router = 'echo-router';
@@ -96,19 +97,39 @@ test('metadata match routes to its own target; other values take the default rou
   assert.equal((other.get('blue') ?? 0) + (other.get('green') ?? 0), 100);
 });
 
+/** The last `n` observed calls (by start) all reached `backend`. */
+const lastOnly = (backend: string, n: number) => (observed: readonly Observed[]) => {
+  const recent = [...observed].sort((a, b) => a.startedMs - b.startedMs).slice(-n);
+  return recent.length === n && recent.every((o) => o.result.ok && o.result.backend === backend);
+};
+
+/** Start time of the last call that reached one of `backends`, and every failure seen. */
+function summarize(observed: readonly Observed[], backends: readonly string[]) {
+  const reached = observed.filter((o) => o.result.ok && backends.includes(o.result.backend));
+  return {
+    lastMs: reached.at(-1)?.startedMs ?? 0,
+    failures: observed.filter((o) => !o.result.ok).map((o) => o.result),
+  };
+}
+
 test('changing the weights through the API shifts live traffic without a client restart', async (t) => {
-  const writeStarted = performance.now();
-  await api.updateRoute(mesh, router, 'weighted', weighted({ blue: 0, green: 100 }));
-  const written = performance.now() - writeStarted;
-  // 20 RPCs in a row on green is a 1-in-10^14 event under the old 80/20 split.
-  await pollUntil('all traffic on green', async () =>
-    (await client.tally(20, {}, 20)).get('green') === 20 ? true : undefined,
+  let writeMs = 0;
+  const toGreen = await trafficDuring(
+    client,
+    async () => {
+      const started = performance.now();
+      await api.updateRoute(mesh, router, 'weighted', weighted({ blue: 0, green: 100 }));
+      writeMs = performance.now() - started;
+    },
+    lastOnly('green', 40),
   );
-  const shiftedMs = performance.now() - writeStarted;
+  const shift = summarize(toGreen, ['blue']);
   t.diagnostic(
-    `API write took ${written.toFixed(1)} ms; traffic shifted ${shiftedMs.toFixed(1)} ms after the write began`,
+    `80/20 -> 0/100 under live traffic (${toGreen.length} calls): the API answered in ${writeMs.toFixed(1)} ms; ` +
+      `the last call to blue started ${shift.lastMs.toFixed(1)} ms after the write began`,
   );
-  assert.ok(shiftedMs < 1000, `the shift took ${shiftedMs} ms`);
+  assert.deepEqual(shift.failures, [], 'no call failed while the route changed');
+  assert.ok(shift.lastMs < 1000, `the shift took ${shift.lastMs} ms`);
 
   await api.updateRoute(mesh, router, 'weighted', weighted({ blue: 20, green: 80 }));
   await pollUntil('blue to take traffic again', async () =>
@@ -121,21 +142,32 @@ test('changing the weights through the API shifts live traffic without a client 
   t.diagnostic(`control plane write-to-push (ms) as logged: ${pushes.join(', ')}`);
 });
 
-test('a deleted route stops matching; a deleted client node loses its configuration', async () => {
-  await api.deleteRoute(mesh, router, 'by-header');
-  await pollUntil('amber metadata to take the default route', async () => {
-    const counts = await client.tally(20, { metadata: { 'x-color': 'amber' } }, 20);
-    return counts.has('amber') ? undefined : counts;
-  });
+test('a deleted route stops matching; a deleted client node loses its configuration', async (t) => {
+  const observed = await trafficDuring(
+    client,
+    () => api.deleteRoute(mesh, router, 'by-header'),
+    (seen) => seen.length >= 40 && !seen.slice(-40).some((o) => o.result.ok && o.result.backend === 'amber'),
+    { metadata: { 'x-color': 'amber' } },
+  );
+  const gone = summarize(observed, ['amber']);
+  t.diagnostic(
+    `route deleted: last call to amber started ${gone.lastMs.toFixed(1)} ms after the API call began`,
+  );
+  assert.deepEqual(gone.failures, [], 'no call failed while the route went away');
   const amberAttempts = backends.get('amber')!.attempts;
   const after = await client.tally(50, { metadata: { 'x-color': 'amber' } });
   assert.equal(after.get('amber'), undefined);
   assert.equal(backends.get('amber')!.attempts, amberAttempts, 'nothing reaches the old target');
 
+  const deletedAt = performance.now();
   await api.deleteNode(mesh, 'app');
   const { value } = await pollUntil('RPCs to stop once the client node is gone', async () => {
     const result = await client.call({ deadlineMs: 1000 });
     return result.ok ? undefined : result;
   });
+  t.diagnostic(
+    `client node deleted: RPCs fail after ${(performance.now() - deletedAt).toFixed(0)} ms with ${JSON.stringify(value)}`,
+  );
   assert.ok(!value.ok);
+  assert.equal(grpc.status[value.code], 'UNAVAILABLE');
 });

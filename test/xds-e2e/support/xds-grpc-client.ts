@@ -92,3 +92,47 @@ export async function pollUntil<T>(
     await new Promise((resolve) => setImmediate(resolve));
   }
 }
+
+export interface Observed {
+  /** When the call started, relative to the action's start (ms). */
+  readonly startedMs: number;
+  readonly result: CallResult;
+}
+
+/**
+ * Keeps `concurrency` calls in flight from before `action` starts until `settled` holds for what was observed
+ * (or `timeoutMs` passes), so a change can be seen as it reaches live traffic and no failed call goes unseen.
+ */
+export async function trafficDuring(
+  client: MeshGrpcClient,
+  action: () => Promise<void>,
+  settled: (observed: readonly Observed[]) => boolean,
+  options: CallOptions & { concurrency?: number; timeoutMs?: number } = {},
+): Promise<Observed[]> {
+  const observed: Observed[] = [];
+  let origin = performance.now();
+  let stop = false;
+  const loop = async (): Promise<void> => {
+    while (!stop) {
+      const startedMs = performance.now() - origin;
+      observed.push({ startedMs, result: await client.call(options) });
+    }
+  };
+  const loops = Array.from({ length: options.concurrency ?? 4 }, loop);
+  // Traffic flows before the action, so the change meets calls already in flight.
+  await pollUntil('traffic before the change', async () => (observed.length >= 20 ? true : undefined));
+  observed.length = 0;
+  origin = performance.now();
+  try {
+    await action();
+    await pollUntil(
+      'the change to settle in live traffic',
+      async () => (settled(observed) ? true : undefined),
+      options.timeoutMs,
+    );
+  } finally {
+    stop = true;
+    await Promise.all(loops);
+  }
+  return observed.sort((a, b) => a.startedMs - b.startedMs);
+}
