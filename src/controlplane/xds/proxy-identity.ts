@@ -26,6 +26,8 @@ export const metadataKeys = {
 interface StructValue {
   readonly number_value?: number;
   readonly string_value?: string;
+  readonly numberValue?: number;
+  readonly stringValue?: string;
   readonly kind?: string;
 }
 
@@ -33,12 +35,16 @@ function metadataValue(node: Node__Output, key: string): string | undefined {
   const fields = (node.metadata as { fields?: Record<string, StructValue> } | null)?.fields;
   const value = fields?.[key];
   if (value === undefined) return undefined;
-  const member = value.kind ?? (value.string_value !== undefined ? 'string_value' : 'number_value');
+  // google.protobuf.Struct decodes with camelCase members (the shared Root loads it without keepCase).
+  const text = value.stringValue ?? value.string_value;
+  const number = value.numberValue ?? value.number_value;
+  const member =
+    value.kind ?? (text !== undefined ? 'stringValue' : number !== undefined ? 'numberValue' : undefined);
   const raw =
-    member === 'string_value'
-      ? value.string_value
-      : member === 'number_value'
-        ? value.number_value
+    member === 'stringValue' || member === 'string_value'
+      ? text
+      : member === 'numberValue' || member === 'number_value'
+        ? number
         : undefined;
   return raw === undefined ? undefined : String(raw);
 }
