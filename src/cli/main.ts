@@ -9,6 +9,7 @@ import { describeCommand } from './describe-command.ts';
 import { endpointOption } from './endpoint-option.ts';
 import { envoyBootstrapCommand } from './envoy-bootstrap-command.ts';
 import { getCommand } from './get-command.ts';
+import { proxyCommand } from './proxy-command.ts';
 import { proxyStatusCommand } from './proxy-status-command.ts';
 
 const program = new Command('switchyard')
@@ -21,6 +22,7 @@ const program = new Command('switchyard')
   .addCommand(getCommand())
   .addCommand(describeCommand())
   .addCommand(deleteCommand())
+  .addCommand(proxyCommand())
   .addCommand(proxyStatusCommand())
   .addCommand(envoyBootstrapCommand());
 

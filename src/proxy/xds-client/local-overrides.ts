@@ -1,0 +1,76 @@
+// Sidecar-local adjustments to what the control plane sends: the address listeners bind and an extra access log.
+import type { EnvoySnapshot } from '../config/proxy-config.ts';
+import { ensureExtensionProtos, proxyExtensionTypeUrls } from '../config/extension-protos.ts';
+import { packAny, typeUrls, unpackAny } from '../../xds/protos/index.ts';
+import type { Listener__Output } from '../../xds/protos/index.ts';
+
+export interface LocalOverrides {
+  /** Bind every listener on this address instead of the one configured (e.g. 127.0.0.1 instead of 0.0.0.0). */
+  readonly listenHost?: string;
+  /** `stdout` or a file path: one more access log on every listener, besides the virtual node's own. */
+  readonly accessLog?: string;
+  readonly accessLogFormat?: 'text' | 'json';
+}
+
+/** Envoy's usual fields, for `--access-log-format json`. */
+const jsonFields: Record<string, string> = {
+  start_time: '%START_TIME%',
+  method: '%REQ(:METHOD)%',
+  path: '%REQ(X-ENVOY-ORIGINAL-PATH?:PATH)%',
+  protocol: '%PROTOCOL%',
+  response_code: '%RESPONSE_CODE%',
+  response_flags: '%RESPONSE_FLAGS%',
+  bytes_received: '%BYTES_RECEIVED%',
+  bytes_sent: '%BYTES_SENT%',
+  duration: '%DURATION%',
+  upstream_service_time: '%RESP(X-ENVOY-UPSTREAM-SERVICE-TIME)%',
+  x_forwarded_for: '%REQ(X-FORWARDED-FOR)%',
+  user_agent: '%REQ(USER-AGENT)%',
+  request_id: '%REQ(X-REQUEST-ID)%',
+  authority: '%REQ(:AUTHORITY)%',
+  upstream_host: '%UPSTREAM_HOST%',
+  upstream_cluster: '%UPSTREAM_CLUSTER%',
+};
+
+/** Builds the access log entry in decoded (`__Output`) form by round-tripping it through a listener. */
+function accessLogEntry(target: string, format: 'text' | 'json'): Listener__Output['access_log'][number] {
+  ensureExtensionProtos();
+  const logFormat =
+    format === 'json'
+      ? {
+          json_format: {
+            fields: Object.fromEntries(Object.entries(jsonFields).map(([k, v]) => [k, { string_value: v }])),
+          },
+        }
+      : undefined;
+  const typedConfig =
+    target === 'stdout'
+      ? packAny(proxyExtensionTypeUrls.stdoutAccessLog, logFormat ? { log_format: logFormat } : {})
+      : packAny(proxyExtensionTypeUrls.fileAccessLog, {
+          path: target,
+          ...(logFormat ? { log_format: logFormat } : {}),
+        });
+  const carrier = packAny(typeUrls.listener, {
+    name: 'carrier',
+    access_log: [{ name: 'switchyard.local_access_log', typed_config: typedConfig }],
+  });
+  return unpackAny(carrier, typeUrls.listener).access_log[0]!;
+}
+
+/** A snapshot transform applying the overrides; undefined when there is nothing to override. */
+export function localOverrides(
+  overrides: LocalOverrides,
+): ((snapshot: EnvoySnapshot) => EnvoySnapshot) | undefined {
+  const { listenHost, accessLog } = overrides;
+  if (listenHost === undefined && accessLog === undefined) return undefined;
+  const extraLog = accessLog ? accessLogEntry(accessLog, overrides.accessLogFormat ?? 'text') : undefined;
+  const adjust = (l: Listener__Output): Listener__Output => {
+    const sock = l.address?.socket_address;
+    const address =
+      listenHost !== undefined && l.address && sock
+        ? { ...l.address, socket_address: { ...sock, address: listenHost } }
+        : l.address;
+    return { ...l, address, access_log: extraLog ? [...l.access_log, extraLog] : l.access_log };
+  };
+  return (snapshot) => ({ ...snapshot, listeners: snapshot.listeners.map(adjust) });
+}

@@ -1,0 +1,97 @@
+// The four xDS resource types the sidecar consumes: how each is named, validated and what it references.
+import { decodeCluster } from '../config/decode-cluster.ts';
+import { decodeClusterLoadAssignment } from '../config/decode-cluster-load-assignment.ts';
+import { decodeListener } from '../config/decode-listener.ts';
+import { decodeRouteConfiguration } from '../config/decode-route-configuration.ts';
+import { extensionTypeUrls, typeUrls, unpackAny } from '../../xds/protos/index.ts';
+import type {
+  AnyLike,
+  Cluster__Output,
+  ClusterLoadAssignment__Output,
+  Listener__Output,
+  RouteConfiguration__Output,
+} from '../../xds/protos/index.ts';
+
+export type ResourceMessage =
+  Listener__Output | RouteConfiguration__Output | Cluster__Output | ClusterLoadAssignment__Output;
+
+export type KindName = 'listener' | 'routeConfiguration' | 'cluster' | 'clusterLoadAssignment';
+
+export interface ResourceKind {
+  readonly kind: KindName;
+  readonly typeUrl: string;
+  /** LDS and CDS are wildcard subscriptions; RDS and EDS are subscribed by the names their parents reference. */
+  readonly wildcard: boolean;
+  /** Unpacks and validates one resource; throws with a message fit for a NACK. */
+  decode(any: AnyLike): { readonly name: string; readonly message: ResourceMessage };
+}
+
+function kind<M extends ResourceMessage>(
+  k: KindName,
+  typeUrl: string,
+  wildcard: boolean,
+  nameOf: (m: M) => string,
+  validate: (m: M) => unknown,
+): ResourceKind {
+  return {
+    kind: k,
+    typeUrl,
+    wildcard,
+    decode(any) {
+      const message = unpackAny(any, typeUrl as typeof typeUrls.listener) as unknown as M;
+      validate(message);
+      return { name: nameOf(message), message };
+    },
+  };
+}
+
+export const resourceKinds: readonly ResourceKind[] = [
+  kind<Cluster__Output>('cluster', typeUrls.cluster, true, (c) => c.name, decodeCluster),
+  kind<ClusterLoadAssignment__Output>(
+    'clusterLoadAssignment',
+    typeUrls.clusterLoadAssignment,
+    false,
+    (c) => c.cluster_name,
+    decodeClusterLoadAssignment,
+  ),
+  kind<Listener__Output>('listener', typeUrls.listener, true, (l) => l.name, decodeListener),
+  kind<RouteConfiguration__Output>(
+    'routeConfiguration',
+    typeUrls.routeConfiguration,
+    false,
+    (r) => r.name,
+    decodeRouteConfiguration,
+  ),
+];
+
+export const kindByTypeUrl: ReadonlyMap<string, ResourceKind> = new Map(
+  resourceKinds.map((k) => [k.typeUrl, k]),
+);
+
+/** EDS service names of a cluster set (`eds_cluster_config.service_name`, else the cluster name). */
+export function endpointNamesOf(clusters: Iterable<Cluster__Output>): Set<string> {
+  const names = new Set<string>();
+  for (const c of clusters) {
+    if (c.cluster_discovery_type !== 'type' || c.type !== 'EDS') continue;
+    const service = c.eds_cluster_config?.service_name ?? '';
+    names.add(service === '' ? c.name : service);
+  }
+  return names;
+}
+
+/** Route configuration names the listeners' HTTP connection managers fetch over RDS. */
+export function routeNamesOf(listeners: Iterable<Listener__Output>): Set<string> {
+  const names = new Set<string>();
+  for (const l of listeners) {
+    const chains = [...l.filter_chains, ...(l.default_filter_chain ? [l.default_filter_chain] : [])];
+    for (const chain of chains) {
+      for (const filter of chain.filters) {
+        const any = filter.typed_config;
+        if (any?.type_url !== extensionTypeUrls.httpConnectionManager) continue;
+        const hcm = unpackAny(any, extensionTypeUrls.httpConnectionManager);
+        if (hcm.route_specifier === 'rds' && hcm.rds) names.add(hcm.rds.route_config_name);
+      }
+    }
+  }
+  return names;
+}

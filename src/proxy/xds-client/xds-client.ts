@@ -1,0 +1,368 @@
+// The sidecar's delta ADS client: keeps a subscription to the control plane, warms and applies whole configs.
+import * as grpc from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import { ConfigError } from '../config/config-error.ts';
+import type { EnvoySnapshot } from '../config/proxy-config.ts';
+import { adsServiceDefinition, typeUrls } from '../../xds/protos/index.ts';
+import type {
+  Cluster__Output,
+  ClusterLoadAssignment__Output,
+  DeltaDiscoveryRequest,
+  DeltaDiscoveryResponse__Output,
+  Listener__Output,
+  Node,
+  RouteConfiguration__Output,
+} from '../../xds/protos/index.ts';
+import { reconnectDelayMs } from './reconnect-back-off.ts';
+import type { ReconnectBackOff } from './reconnect-back-off.ts';
+import { endpointNamesOf, kindByTypeUrl, resourceKinds, routeNamesOf } from './resource-kinds.ts';
+import { ResourceStore } from './resource-store.ts';
+
+/** Where accepted configurations go; `Proxy` satisfies it. Rejecting means "NACK this, keep the old config". */
+export interface ConfigTarget {
+  applyConfig(snapshot: EnvoySnapshot): Promise<void>;
+}
+
+export interface AppliedEvent {
+  readonly listeners: number;
+  readonly routeConfigurations: number;
+  readonly clusters: number;
+  readonly clusterLoadAssignments: number;
+  /** True for the first configuration this client applied. */
+  readonly first: boolean;
+}
+
+export interface NackEvent {
+  readonly typeUrl: string;
+  readonly nonce: string;
+  readonly message: string;
+}
+
+export interface XdsClientOptions {
+  /** `host:port` of the control plane's xDS server (plaintext gRPC). */
+  readonly server: string;
+  readonly node: Node;
+  readonly target: ConfigTarget;
+  readonly logger: Logger;
+  /** Local adjustments made to every snapshot before it is applied (e.g. listen address overrides). */
+  readonly transform?: (snapshot: EnvoySnapshot) => EnvoySnapshot;
+  /** Default 250 ms base, 5 s cap. */
+  readonly reconnect?: ReconnectBackOff;
+  /** How long new clusters / listeners wait for their EDS / RDS before being applied anyway (Envoy: 15 s). */
+  readonly warmingTimeoutMs?: number;
+  readonly random?: () => number;
+  /** Called after every successful apply, on the client's work queue (keep it quick). */
+  readonly onApplied?: (event: AppliedEvent) => void;
+  readonly onNack?: (event: NackEvent) => void;
+  /** The stream delivered its first response (a connection is established). */
+  readonly onConnected?: () => void;
+}
+
+interface Stream {
+  readonly call: grpc.ClientDuplexStream<DeltaDiscoveryRequest, DeltaDiscoveryResponse__Output>;
+  readonly client: grpc.Client;
+  /** Types with a first request on this stream (only those carry `initial_resource_versions`). */
+  readonly opened: Set<string>;
+  sentNode: boolean;
+  responded: boolean;
+  ended: boolean;
+}
+
+const invalidArgument = 3;
+const maxMessageBytes = 64 * 1024 * 1024;
+const dependentTypes = [typeUrls.clusterLoadAssignment, typeUrls.routeConfiguration] as const;
+
+let clientConstructor: grpc.ServiceClientConstructor | undefined;
+
+function adsClient(server: string): grpc.Client {
+  clientConstructor ??= grpc.makeGenericClientConstructor(
+    adsServiceDefinition() as unknown as grpc.ServiceDefinition,
+    'AggregatedDiscoveryService',
+  );
+  // A private subchannel per attempt, so our back-off (not grpc-js's, which grows to minutes) decides when to dial.
+  return new clientConstructor(server, grpc.credentials.createInsecure(), {
+    'grpc.use_local_subchannel_pool': 1,
+    'grpc.max_receive_message_length': maxMessageBytes,
+  });
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export class XdsClient {
+  readonly #options: XdsClientOptions;
+  readonly #log: Logger;
+  readonly #store = new ResourceStore();
+  /** RDS / EDS names referenced by the held listeners / clusters. */
+  readonly #subscribed = new Map<string, Set<string>>(dependentTypes.map((t) => [t, new Set()]));
+  /** Subscribed names with no answer yet (neither the resource nor its removal): what warming waits for. */
+  readonly #pending = new Map<string, Set<string>>(dependentTypes.map((t) => [t, new Set()]));
+  /** Wildcard types that have had at least one response: the first config waits for both CDS and LDS. */
+  readonly #seen = new Set<string>();
+  #stream: Stream | undefined;
+  #work: Promise<void> = Promise.resolve();
+  #attempt = 0;
+  #reconnectTimer: NodeJS.Timeout | undefined;
+  #warmingTimer: NodeJS.Timeout | undefined;
+  #warmingExpired = false;
+  #appliedGeneration = -1;
+  #failedGeneration = -1;
+  #applies = 0;
+  #nacks = 0;
+  #closed = false;
+
+  constructor(options: XdsClientOptions) {
+    this.#options = options;
+    this.#log = options.logger;
+  }
+
+  /** Opens the stream; failures are retried in the background, never thrown. */
+  start(): void {
+    this.#connect();
+  }
+
+  /** True while a stream is open and has delivered at least one response. */
+  get connected(): boolean {
+    return this.#stream?.responded === true;
+  }
+
+  get appliedCount(): number {
+    return this.#applies;
+  }
+
+  get nackCount(): number {
+    return this.#nacks;
+  }
+
+  /** Stops reconnecting and closes the stream; the applied configuration stays in the target. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#reconnectTimer);
+    clearTimeout(this.#warmingTimer);
+    const stream = this.#stream;
+    this.#stream = undefined;
+    if (stream) {
+      stream.ended = true;
+      stream.call.cancel();
+      stream.client.close();
+    }
+    await this.#work;
+  }
+
+  #connect(): void {
+    if (this.#closed) return;
+    const client = adsClient(this.#options.server);
+    const m = adsServiceDefinition().DeltaAggregatedResources;
+    const call = client.makeBidiStreamRequest(m.path, m.requestSerialize, m.responseDeserialize);
+    const stream: Stream = {
+      call,
+      client,
+      opened: new Set(),
+      sentNode: false,
+      responded: false,
+      ended: false,
+    };
+    this.#stream = stream;
+    call.on('data', (res: DeltaDiscoveryResponse__Output) => this.#enqueue(() => this.#handle(stream, res)));
+    call.on('error', (e: grpc.ServiceError) => this.#ended(stream, e.code, e.details));
+    call.on('status', (s: grpc.StatusObject) => this.#ended(stream, s.code, s.details));
+    for (const kind of resourceKinds) {
+      const names = kind.wildcard ? ['*'] : [...this.#subscribed.get(kind.typeUrl)!];
+      if (names.length > 0) this.#open(stream, kind.typeUrl, names);
+    }
+  }
+
+  /** The first request of a type on a stream: what we want, and the versions we already hold. */
+  #open(stream: Stream, typeUrl: string, names: string[]): void {
+    stream.opened.add(typeUrl);
+    this.#send(stream, {
+      type_url: typeUrl,
+      resource_names_subscribe: names,
+      initial_resource_versions: this.#store.versions(typeUrl),
+    });
+  }
+
+  #send(stream: Stream, request: DeltaDiscoveryRequest): void {
+    if (stream.ended || stream !== this.#stream) return;
+    if (!stream.sentNode) {
+      stream.sentNode = true;
+      request = { ...request, node: this.#options.node };
+    }
+    stream.call.write(request);
+  }
+
+  #ended(stream: Stream, code: grpc.status, details: string): void {
+    if (stream.ended) return;
+    stream.ended = true;
+    stream.client.close();
+    if (stream !== this.#stream || this.#closed) return;
+    this.#stream = undefined;
+    const delayMs = reconnectDelayMs(
+      this.#attempt++,
+      this.#options.reconnect ?? { baseMs: 250, maxMs: 5_000 },
+      this.#options.random ?? Math.random,
+    );
+    this.#log.warn(
+      { code: grpc.status[code] ?? code, details, retryInMs: delayMs, server: this.#options.server },
+      'xds stream closed; reconnecting',
+    );
+    this.#reconnectTimer = setTimeout(() => this.#connect(), delayMs);
+  }
+
+  #enqueue(task: () => Promise<void>): void {
+    this.#work = this.#work.then(task).catch((error: unknown) => {
+      this.#log.error({ err: error }, 'xds client failed handling an update');
+    });
+  }
+
+  async #handle(stream: Stream, res: DeltaDiscoveryResponse__Output): Promise<void> {
+    if (this.#closed) return;
+    if (!stream.responded) {
+      stream.responded = true;
+      this.#attempt = 0;
+      this.#log.info({ server: this.#options.server }, 'xds stream connected');
+      this.#options.onConnected?.();
+    }
+    const kind = kindByTypeUrl.get(res.type_url);
+    if (!kind) {
+      this.#reply(stream, res, `unsupported resource type ${res.type_url}`);
+      return;
+    }
+    const problems: string[] = [];
+    const received = new Set<string>();
+    for (const r of res.resources) {
+      if (!r.resource) continue; // A TTL heartbeat: the held resource stays as it is.
+      try {
+        if (received.has(r.name)) throw new Error('appears twice in one response');
+        received.add(r.name);
+        const { name, message } = kind.decode(r.resource);
+        if (r.name !== '' && r.name !== name)
+          throw new Error(`is sent under the name "${r.name}" but is named "${name}"`);
+        this.#store.set(res.type_url, name, { version: r.version, message });
+        this.#pending.get(res.type_url)?.delete(name);
+      } catch (error) {
+        // The bad resource is not taken; whatever version of it we held before stays in force.
+        problems.push(
+          error instanceof ConfigError ? error.message : `${kind.kind} "${r.name}": ${errorText(error)}`,
+        );
+      }
+    }
+    for (const name of res.removed_resources) {
+      this.#store.delete(res.type_url, name);
+      this.#pending.get(res.type_url)?.delete(name);
+    }
+    if (kind.wildcard) {
+      this.#seen.add(res.type_url);
+      this.#syncSubscriptions(stream);
+    }
+    const applyProblem = await this.#applyIfWarm();
+    if (applyProblem !== undefined) problems.push(applyProblem);
+    this.#reply(stream, res, problems.length > 0 ? problems.join('; ') : undefined);
+  }
+
+  /** Follows the references of the held listeners and clusters: subscribes new RDS/EDS names, drops stale ones. */
+  #syncSubscriptions(stream: Stream): void {
+    const wanted = new Map<string, Set<string>>([
+      [
+        typeUrls.clusterLoadAssignment,
+        endpointNamesOf(this.#store.messages<Cluster__Output>(typeUrls.cluster)),
+      ],
+      [typeUrls.routeConfiguration, routeNamesOf(this.#store.messages<Listener__Output>(typeUrls.listener))],
+    ]);
+    for (const [typeUrl, names] of wanted) {
+      const current = this.#subscribed.get(typeUrl)!;
+      const pending = this.#pending.get(typeUrl)!;
+      const add = [...names].filter((n) => !current.has(n));
+      const drop = [...current].filter((n) => !names.has(n));
+      for (const n of drop) {
+        current.delete(n);
+        pending.delete(n);
+        this.#store.delete(typeUrl, n);
+      }
+      for (const n of add) {
+        current.add(n);
+        if (!this.#store.has(typeUrl, n)) pending.add(n);
+      }
+      if (add.length === 0 && drop.length === 0) continue;
+      if (!stream.opened.has(typeUrl)) {
+        // A first request naming nothing would be read as a (legacy) wildcard subscription.
+        if (current.size > 0) this.#open(stream, typeUrl, [...current]);
+      } else {
+        this.#send(stream, {
+          type_url: typeUrl,
+          resource_names_subscribe: add,
+          resource_names_unsubscribe: drop,
+        });
+      }
+    }
+  }
+
+  /**
+   * Applies the held resources as one snapshot once nothing is warming (or warming timed out). Returns the
+   * reason when the proxy refuses the snapshot; the proxy then keeps serving its last good configuration.
+   */
+  async #applyIfWarm(): Promise<string | undefined> {
+    if (!this.#seen.has(typeUrls.cluster) || !this.#seen.has(typeUrls.listener)) return undefined;
+    const pending = dependentTypes.reduce((n, t) => n + this.#pending.get(t)!.size, 0);
+    if (pending > 0 && !this.#warmingExpired) {
+      this.#warmingTimer ??= setTimeout(() => {
+        this.#warmingExpired = true;
+        this.#log.warn(
+          { pending: dependentTypes.flatMap((t) => [...this.#pending.get(t)!]) },
+          'xds warming timed out; applying without the missing resources',
+        );
+        this.#enqueue(async () => {
+          const problem = await this.#applyIfWarm();
+          if (problem !== undefined) this.#log.error({ problem }, 'configuration refused');
+        });
+      }, this.#options.warmingTimeoutMs ?? 15_000);
+      this.#warmingTimer.unref();
+      return undefined;
+    }
+    clearTimeout(this.#warmingTimer);
+    this.#warmingTimer = undefined;
+    this.#warmingExpired = false;
+    const generation = this.#store.generation;
+    if (generation === this.#appliedGeneration || generation === this.#failedGeneration) return undefined;
+    const snapshot: EnvoySnapshot = {
+      listeners: this.#store.messages<Listener__Output>(typeUrls.listener),
+      routeConfigurations: this.#store.messages<RouteConfiguration__Output>(typeUrls.routeConfiguration),
+      clusters: this.#store.messages<Cluster__Output>(typeUrls.cluster),
+      clusterLoadAssignments: this.#store.messages<ClusterLoadAssignment__Output>(
+        typeUrls.clusterLoadAssignment,
+      ),
+    };
+    try {
+      await this.#options.target.applyConfig(this.#options.transform?.(snapshot) ?? snapshot);
+    } catch (error) {
+      this.#failedGeneration = generation;
+      return errorText(error);
+    }
+    this.#appliedGeneration = generation;
+    const event: AppliedEvent = {
+      listeners: snapshot.listeners.length,
+      routeConfigurations: snapshot.routeConfigurations.length,
+      clusters: snapshot.clusters.length,
+      clusterLoadAssignments: snapshot.clusterLoadAssignments.length,
+      first: this.#applies === 0,
+    };
+    this.#applies++;
+    this.#log.info(event, 'configuration applied');
+    this.#options.onApplied?.(event);
+    return undefined;
+  }
+
+  #reply(stream: Stream, res: DeltaDiscoveryResponse__Output, problem: string | undefined): void {
+    if (problem !== undefined) {
+      this.#nacks++;
+      this.#log.warn({ typeUrl: res.type_url, nonce: res.nonce, problem }, 'xds update rejected (NACK)');
+      this.#options.onNack?.({ typeUrl: res.type_url, nonce: res.nonce, message: problem });
+    }
+    this.#send(stream, {
+      type_url: res.type_url,
+      response_nonce: res.nonce,
+      ...(problem !== undefined ? { error_detail: { code: invalidArgument, message: problem } } : {}),
+    });
+  }
+}
