@@ -3,6 +3,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { benchDir } from '../harness/bench-options.ts';
+import { reapOnExit } from '../harness/child-reaper.ts';
 import type { ChildMessage, ParentMessage, SimObserved, SimReady } from '../xds-sim/sim-protocol.ts';
 import type { HostPort } from './control-plane-process.ts';
 
@@ -41,6 +42,7 @@ export class ClientSimulator {
       execPath: process.execPath,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
+    reapOnExit(child);
     const simulator = new ClientSimulator(child);
     const ready = simulator.#next((m): m is SimReady => m.type === 'ready', options.readyTimeoutMs + 10_000);
     simulator.#send({

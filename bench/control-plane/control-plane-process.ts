@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { repoRoot } from '../harness/bench-options.ts';
+import { reapOnExit } from '../harness/child-reaper.ts';
 
 export interface HostPort {
   readonly host: string;
@@ -89,6 +90,7 @@ export class ControlPlaneProcess {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    reapOnExit(child);
     const cp = new ControlPlaneProcess(child);
     const ready = await new Promise<LogEntry>((resolve, reject) => {
       const timer = setTimeout(() => {

@@ -159,22 +159,26 @@ export function generateMesh(nodeCount: number, meshName = `bench-${nodeCount}`)
 }
 
 /**
- * The hot route with its first target's weight set to `marker`. Markers are not multiples of 10, so a
- * RouteConfiguration carrying one can only come from this change.
+ * The hot route with its first target's weight set to `marker` and the others lowered to multiples of 10 that
+ * keep the sum within 100 (App Mesh's limit). Markers are not multiples of 10, so a RouteConfiguration carrying
+ * one can only come from this change.
  */
 export function withMarkerWeight(route: RouteRef, marker: number): HttpRouteSpec {
   const [first, ...rest] = route.spec.httpRoute.action.weightedTargets;
+  const other = Math.floor((100 - marker) / rest.length / 10) * 10;
   return {
     ...route.spec,
     httpRoute: {
       ...route.spec.httpRoute,
-      action: { weightedTargets: [{ ...first!, weight: marker }, ...rest] },
+      action: {
+        weightedTargets: [{ ...first!, weight: marker }, ...rest.map((t) => ({ ...t, weight: other }))],
+      },
     },
   };
 }
 
-/** The i-th change's marker weight: 1..99, never a multiple of 10, and different from the previous one. */
+/** The i-th change's marker weight: 11..49, never a multiple of 10, and different from the previous one. */
 export function markerWeight(i: number): number {
-  const candidates = Array.from({ length: 99 }, (_, k) => k + 1).filter((w) => w % 10 !== 0);
+  const candidates = Array.from({ length: 39 }, (_, k) => k + 11).filter((w) => w % 10 !== 0);
   return candidates[(i * 7 + 3) % candidates.length]!;
 }

@@ -44,8 +44,8 @@ async function runOne(
   const base = { id: scenario.id, plane: scenario.plane, title: scenario.title };
   const missing = missingTools(scenario, tools);
   if (missing.length > 0) {
-    const note = `needs ${missing.map((t) => `${t.name} (${t.installHint})`).join(', ')}`;
-    log(`[${scenario.id}] skipped: ${note}`);
+    const note = `needs ${missing.map((t) => t.name).join(', ')} (see Missing tools)`;
+    log(`[${scenario.id}] skipped: needs ${missing.map((t) => `${t.name} (${t.installHint})`).join(', ')}`);
     return { ...base, status: 'skipped', durationMs: 0, note, metrics: {}, parameters: {} };
   }
   log(`[${scenario.id}] ${scenario.title}`);

@@ -28,17 +28,24 @@ test('every node calls the hot service, plus 2 to 4 others', () => {
   assert.equal(mesh.hotRoute.routerName, 'router-0000');
 });
 
-test('marker weights never collide with the initial weights and differ change to change', () => {
-  const mesh = generateMesh(100);
+test('marker weights never collide with other weights, differ change to change, and stay valid', () => {
+  for (const size of [10, 100, 1000]) checkMarkers(generateMesh(size));
+});
+
+function checkMarkers(mesh: ReturnType<typeof generateMesh>): void {
   const markers = Array.from({ length: 20 }, (_, i) => markerWeight(i));
   for (const [i, marker] of markers.entries()) {
     assert.ok(marker >= 1 && marker <= 99 && marker % 10 !== 0);
     if (i > 0) assert.notEqual(marker, markers[i - 1]);
-    const targets = withMarkerWeight(mesh.hotRoute, marker).httpRoute.action.weightedTargets;
+    const spec = withMarkerWeight(mesh.hotRoute, marker);
+    const targets = spec.httpRoute.action.weightedTargets;
     assert.equal(targets[0]?.weight, marker);
+    for (const t of targets.slice(1)) assert.equal(t.weight % 10, 0);
+    assert.ok(targets.reduce((sum, t) => sum + t.weight, 0) <= 100, 'App Mesh caps the sum at 100');
+    assert.deepEqual(validate(specShapes.route, spec, 'spec'), []);
   }
   for (const t of mesh.hotRoute.spec.httpRoute.action.weightedTargets) assert.equal(t.weight % 10, 0);
-});
+}
 
 test('the same size always yields the same mesh', () => {
   assert.deepEqual(generateMesh(50), generateMesh(50));
