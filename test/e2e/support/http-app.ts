@@ -15,8 +15,11 @@ export interface HttpApp {
   close(): Promise<void>;
 }
 
-/** Answers `200 <name> <path>` with `x-app: <name>`; `port` 0 picks one (re-listening on a known port revives it). */
-export async function startHttpApp(name: string, port = 0): Promise<HttpApp> {
+/**
+ * Answers `200 <name> <path>` with `x-app: <name>`. Paths under `/hang` never answer and paths under `/slow`
+ * answer after 300 ms, whatever the mode. `port` 0 picks one (listening again on a known port revives an app).
+ */
+export async function startHttpApp(name: string, port = 0, host = '127.0.0.1'): Promise<HttpApp> {
   const sockets = new Set<Socket>();
   const app: HttpApp = {
     name,
@@ -41,10 +44,13 @@ export async function startHttpApp(name: string, port = 0): Promise<HttpApp> {
       req.socket.destroy();
       return;
     }
-    if (mode === 'hang') return;
-    const status = mode === '503' ? 503 : 200;
-    res.writeHead(status, { 'content-type': 'text/plain', 'x-app': name });
-    res.end(`${name} ${req.url}`);
+    if (mode === 'hang' || req.url?.startsWith('/hang')) return;
+    const answer = (): void => {
+      res.writeHead(mode === '503' ? 503 : 200, { 'content-type': 'text/plain', 'x-app': name });
+      res.end(`${name} ${req.url}`);
+    };
+    if (req.url?.startsWith('/slow')) setTimeout(answer, 300);
+    else answer();
   });
   server.on('connection', (s) => {
     sockets.add(s);
@@ -52,7 +58,7 @@ export async function startHttpApp(name: string, port = 0): Promise<HttpApp> {
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
+    server.listen(port, host, () => resolve());
   });
   (app as { port: number }).port = (server.address() as AddressInfo).port;
   return app;

@@ -21,8 +21,8 @@ export interface SidecarProcess {
     pred: (entry: Record<string, unknown>) => boolean,
     timeoutMs?: number,
   ): Promise<Record<string, unknown>>;
-  /** Value of one Prometheus sample (`name{labels}` exactly as exported), or 0 when absent. */
-  stat(sample: string): Promise<number>;
+  /** Sum of a Prometheus metric over the samples whose labels contain `labelPart` (all samples when omitted). */
+  stat(metric: string, labelPart?: string): Promise<number>;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -90,12 +90,17 @@ export async function startSidecar(options: SidecarOptions): Promise<SidecarProc
         },
         { timeoutMs },
       ),
-    async stat(sample) {
+    async stat(metric, labelPart = '') {
       const text = await (await fetch(`${admin}/stats/prometheus`)).text();
+      let sum = 0;
       for (const line of text.split('\n')) {
-        if (line.startsWith(`${sample} `)) return Number(line.slice(sample.length + 1));
+        if (!line.startsWith(metric) || !/^[{ ]/.test(line.slice(metric.length))) continue;
+        const labels = line.startsWith(`${metric}{`)
+          ? line.slice(metric.length, line.lastIndexOf('}') + 1)
+          : '';
+        if (labels.includes(labelPart)) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
       }
-      return 0;
+      return sum;
     },
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       const exited = waitForExit(child);
