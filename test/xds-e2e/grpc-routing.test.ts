@@ -48,6 +48,14 @@ before(async () => {
   for (const name of ['blue', 'green', 'amber']) {
     const backend = await startBackend(name);
     backends.set(name, backend);
+    if (name === 'amber') {
+      // Found by DNS instead: an IP literal, resolved on the control plane and served as EDS.
+      await api.createNode(mesh, name, {
+        listeners: [{ portMapping: { port: backend.port, protocol: 'grpc' } }],
+        serviceDiscovery: { dns: { hostname: '127.0.0.1' } },
+      });
+      continue;
+    }
     await api.createNode(mesh, name, registryNode(name));
     await api.registerInstance(mesh, name, `${name}-1`, backend.port);
   }
