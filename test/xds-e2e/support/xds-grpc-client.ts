@@ -79,8 +79,9 @@ export class MeshGrpcClient {
 /** Polls `probe` until it returns a value, failing after `timeoutMs`; returns the value and the time taken. */
 export async function pollUntil<T>(
   what: string,
-  probe: () => Promise<T | undefined>,
+  probe: () => Promise<T | undefined> | T | undefined,
   timeoutMs = 10_000,
+  intervalMs = 0,
 ): Promise<{ value: T; elapsedMs: number }> {
   const started = performance.now();
   for (;;) {
@@ -89,7 +90,9 @@ export async function pollUntil<T>(
     if (performance.now() - started > timeoutMs)
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     // Let timers and sockets run between probes, even when a probe settles without I/O.
-    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) =>
+      intervalMs > 0 ? setTimeout(resolve, intervalMs) : setImmediate(resolve),
+    );
   }
 }
 

@@ -1,0 +1,72 @@
+// A grpc-js-xds client that starts before its virtual node exists: the control plane refuses the stream with
+// NOT_FOUND, the client keeps retrying, and its first RPC completes once the node is created through the API.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import {
+  removeDir,
+  startControlPlaneProcess,
+  type ControlPlaneProcess,
+} from '../support/control-plane-process.ts';
+import { echoServiceName, startBackend, type Backend } from './support/grpc-backends.ts';
+import { clientNode, MeshApi, registryNode } from './support/mesh-api.ts';
+import { MeshGrpcClient, pollUntil } from './support/xds-grpc-client.ts';
+
+const mesh = 'join';
+const service = 'echo.join.local';
+
+let cp: ControlPlaneProcess;
+let api: MeshApi;
+let backend: Backend;
+let client: MeshGrpcClient | undefined;
+
+before(async () => {
+  cp = await startControlPlaneProcess();
+  api = new MeshApi(cp.endpoint);
+  backend = await startBackend('echo');
+  await api.createMesh(mesh);
+  await api.createNode(mesh, 'echo', registryNode('echo'));
+  await api.registerInstance(mesh, 'echo', 'echo-1', backend.port);
+  await api.createRouter(mesh, 'r', { listeners: [{ portMapping: { port: 8080, protocol: 'grpc' } }] });
+  await api.createRoute(mesh, 'r', 'all', {
+    grpcRoute: {
+      match: { serviceName: echoServiceName },
+      action: { weightedTargets: [{ virtualNode: 'echo', weight: 1 }] },
+    },
+  });
+  await api.createService(mesh, service, { provider: { virtualRouter: { virtualRouterName: 'r' } } });
+});
+
+after(async () => {
+  await client?.close();
+  api?.close();
+  backend?.close();
+  if (cp) {
+    await cp.stop();
+    await removeDir(cp.dataDir);
+  }
+});
+
+test('a client whose node does not exist yet is served once the node is created', async (t) => {
+  const ready = cp.logs.find((l) => l.msg === 'control plane ready')!;
+  const xdsPort = Number(String(ready.xdsAddr).split(':').at(-1));
+  client = new MeshGrpcClient(xdsPort, `mesh/${mesh}/virtualNode/late`, service);
+  const pending = client.call({ deadlineMs: 15_000 });
+  const { value: refusal } = await pollUntil(
+    'the control plane to refuse the unknown node',
+    () => cp.logs.find((l) => l.msg === 'xds stream failed'),
+    10_000,
+    10,
+  );
+  assert.equal(refusal.code, 5, 'NOT_FOUND');
+  assert.equal(
+    refusal.message,
+    'VirtualNode late does not exist in mesh join; create it through the App Mesh API (the proxy retries)',
+  );
+  const created = performance.now();
+  await api.createNode(mesh, 'late', clientNode(service));
+  const result = await pending;
+  t.diagnostic(
+    `first RPC completed ${(performance.now() - created).toFixed(0)} ms after the node was created`,
+  );
+  assert.deepEqual(result, { ok: true, backend: 'echo' });
+});
