@@ -119,16 +119,18 @@ async function trafficUntil(
   timeoutMs = 20_000,
 ): Promise<string[]> {
   const answeredBy: string[] = [];
+  const failed: string[] = [];
   await waitFor(
     what,
     async () => {
       const r = await client.get(authority);
-      assert.equal(r.status, 200, `client saw ${r.status} ${r.body}`);
-      answeredBy.push(String(r.headers['x-app']));
-      return done(answeredBy);
+      if (r.status !== 200) failed.push(`${r.status} ${r.body}`);
+      else answeredBy.push(String(r.headers['x-app']));
+      return failed.length > 0 || done(answeredBy);
     },
     { timeoutMs, intervalMs: 10 },
   );
+  assert.deepEqual(failed, [], 'the client saw errors');
   return answeredBy;
 }
 
@@ -136,11 +138,13 @@ test('a crashed instance is ejected by outlier detection, clients see no error, 
   const authority = `pool.e2e.local:${poolPort}`;
   await apps.get('pool-b')!.close();
   // Requests that hit pool-b's sidecar get a 503 from it and are retried on pool-a by the client's sidecar.
+  const failed: string[] = [];
   await waitFor('pool-b ejected', async () => {
     const r = await client.get(authority);
-    assert.equal(r.status, 200, `client saw ${r.status} ${r.body}`);
+    if (r.status !== 200) failed.push(`${r.status} ${r.body}`);
     return (await hostStatus('pool-b'))?.failed_outlier_check === true;
   });
+  assert.deepEqual(failed, [], 'the client saw errors while pool-b was failing');
   const ejections = await clientSidecar.stat(
     'envoy_cluster_outlier_detection_ejections_enforced_total',
     'cds_egress_o_pool',
