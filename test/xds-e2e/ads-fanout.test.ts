@@ -2,6 +2,7 @@
 // on ten connections) all receive the change one App Mesh API write makes.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import * as grpc from '@grpc/grpc-js';
 import { typeUrls } from '../../src/xds/protos/type-urls.ts';
 import {
   removeDir,
@@ -11,6 +12,7 @@ import {
 import { AdsTestClient, type DeltaStream, type SotwStream } from '../xds/ads-test-client.ts';
 import { buildMesh, grpcNode, grpcRouteConfig, updateMainRoute } from './support/ads-mesh.ts';
 import { MeshApi } from './support/mesh-api.ts';
+import { pollUntil } from './support/xds-grpc-client.ts';
 
 const mesh = 'p';
 const nodeCount = 10;
@@ -105,4 +107,25 @@ test('500 concurrent streams all receive the update one API write makes', async 
   );
   t.diagnostic(`control plane log: ${JSON.stringify(pushes)}`);
   assert.ok(allMs < 5000, `fan-out took ${allMs} ms`);
+
+  // Each node is at its quota of connected proxies: one more is refused until one of its streams closes.
+  const extra = connections[0]!.sotw();
+  extra.send({ node: grpcNode(mesh, 'c0'), type_url: typeUrls.routeConfiguration, resource_names: [route] });
+  const refused = await extra.inbox.closed();
+  assert.equal(refused.code, grpc.status.RESOURCE_EXHAUSTED);
+  assert.match(refused.details, /c0 in mesh p already has 50 connected proxies/);
+  sotw[0]!.call.cancel();
+  await pollUntil('the closed stream to leave the list', async () =>
+    (await listed()) < nodeCount * streamsPerNode ? true : undefined,
+  );
+  const admitted = connections[0]!.sotw();
+  admitted.send({
+    node: grpcNode(mesh, 'c0'),
+    type_url: typeUrls.routeConfiguration,
+    resource_names: [route],
+  });
+  assert.equal(
+    (await admitted.inbox.next('RDS for the admitted stream')).type_url,
+    typeUrls.routeConfiguration,
+  );
 });

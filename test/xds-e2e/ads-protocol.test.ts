@@ -268,3 +268,25 @@ test('the status endpoint lists each client with its node, agent, per-type versi
     (await api.xdsClients()).some((c) => c.streamId === listed.streamId) ? undefined : true,
   );
 });
+
+test('egress ALLOW_ALL on the mesh gives a gRPC client every service, and DROP_ALL takes them back', async () => {
+  const d = ads.delta();
+  d.send({
+    node: grpcNode(mesh, 'lister'),
+    type_url: typeUrls.listener,
+    resource_names_subscribe: ['c.p.local'],
+  });
+  const absent = await d.inbox.next('c, not a backend of the lister');
+  assert.deepEqual(absent.removed_resources, ['c.p.local']);
+  d.send({ type_url: typeUrls.listener, response_nonce: absent.nonce });
+
+  await api.updateMesh(mesh, { egressFilter: { type: 'ALLOW_ALL' } });
+  const allowed = await d.inbox.next('c once the mesh allows all egress');
+  assert.deepEqual(names(allowed), ['c.p.local']);
+  d.send({ type_url: typeUrls.listener, response_nonce: allowed.nonce });
+
+  await api.updateMesh(mesh, { egressFilter: { type: 'DROP_ALL' } });
+  const dropped = await d.inbox.next('c removed again');
+  assert.deepEqual(dropped.removed_resources, ['c.p.local']);
+  d.call.cancel();
+});

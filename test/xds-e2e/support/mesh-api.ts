@@ -8,6 +8,7 @@ import {
   CreateVirtualServiceCommand,
   DeleteRouteCommand,
   DeleteVirtualNodeCommand,
+  UpdateMeshCommand,
   UpdateRouteCommand,
   UpdateVirtualNodeCommand,
   type MeshSpec,
@@ -33,6 +34,10 @@ export class MeshApi {
 
   async createMesh(meshName: string, spec: MeshSpec = {}): Promise<void> {
     await this.#sdk.send(new CreateMeshCommand({ meshName, spec }));
+  }
+
+  async updateMesh(meshName: string, spec: MeshSpec): Promise<void> {
+    await this.#sdk.send(new UpdateMeshCommand({ meshName, spec }));
   }
 
   async createNode(meshName: string, virtualNodeName: string, spec: VirtualNodeSpec): Promise<void> {
