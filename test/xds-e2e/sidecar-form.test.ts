@@ -46,6 +46,15 @@ after(async () => {
   await cp?.close();
 });
 
+async function registry(method: string, path: string, body?: unknown): Promise<void> {
+  const response = await fetch(`${cp.endpoint}/switchyard/v1/registry${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  assert.equal(response.status, 200, `${method} ${path}: ${await response.text()}`);
+}
+
 type Named = { name?: string; cluster_name?: string } & Record<string, unknown>;
 
 const messages = (res: DiscoveryResponse__Output): Named[] => res.resources.map((r) => unpackAny(r) as Named);
@@ -65,19 +74,24 @@ async function fetchAndAck(s: SotwStream, typeUrl: string, names: string[], firs
   return messages(res);
 }
 
-function endpointsOf(assignment: Named): string[] {
+/** `address:port` of each endpoint; with `healthyOnly`, of those a proxy would send traffic to. */
+function endpointsOf(assignment: Named, healthyOnly = false): string[] {
   const localities = assignment.endpoints as {
-    lb_endpoints: { endpoint: { address: { socket_address: { address: string; port_value: number } } } }[];
+    lb_endpoints: {
+      endpoint: { address: { socket_address: { address: string; port_value: number } } };
+      health_status: string;
+    }[];
   }[];
   return localities
     .flatMap((l) => l.lb_endpoints)
+    .filter((e) => !healthyOnly || e.health_status === 'HEALTHY' || e.health_status === 'UNKNOWN')
     .map(
       (e) => `${e.endpoint.address.socket_address.address}:${e.endpoint.address.socket_address.port_value}`,
     )
     .sort();
 }
 
-test('an Envoy node gets listeners 15000/15001, egress clusters and endpoints; a new instance updates EDS in place', async () => {
+test('an Envoy node gets listeners 15000/15001, egress clusters and endpoints; registry writes update EDS in place', async () => {
   const s = ads.sotw();
   const clusters = await fetchAndAck(s, typeUrls.cluster, [], true);
   assert.deepEqual(clusters.map(nameOf).sort(), [egressCluster, 'cds_ingress_m_n_http_8080']);
@@ -114,5 +128,25 @@ test('an Envoy node gets listeners 15000/15001, egress clusters and endpoints; a
     [[streamId, 'envoy']],
     'the same stream, never reconnected',
   );
+  s.send({
+    type_url: typeUrls.clusterLoadAssignment,
+    resource_names: [egressCluster],
+    response_nonce: update.nonce,
+    version_info: update.version_info,
+  });
+
+  // Health and deregistration through the registry API reach the same stream.
+  await registry('PUT', '/namespaces/m.local/services/b/instances/b-1/health', { health: 'UNHEALTHY' });
+  const unhealthy = await s.inbox.next('the update after b-1 turned unhealthy');
+  assert.deepEqual(endpointsOf(messages(unhealthy)[0]!, true), ['127.0.0.1:9002']);
+  s.send({
+    type_url: typeUrls.clusterLoadAssignment,
+    resource_names: [egressCluster],
+    response_nonce: unhealthy.nonce,
+    version_info: unhealthy.version_info,
+  });
+  await registry('DELETE', '/namespaces/m.local/services/b/instances/b-2');
+  const deregistered = await s.inbox.next('the update after b-2 left');
+  assert.deepEqual(endpointsOf(messages(deregistered)[0]!, true), []);
   s.call.cancel();
 });
