@@ -43,7 +43,7 @@ const probes: readonly ToolProbe[] = [
     args: ['proxy', '--help'],
     // An unknown command makes commander print the top-level help, also with status 0.
     present: (status, output) => status === 0 && /Usage: switchyard proxy\b/.test(output),
-    installHint: 'a build with the `switchyard proxy` command (not wired to the CLI yet)',
+    installHint: 'a build with the `switchyard proxy` command',
   },
 ];
 

@@ -42,6 +42,10 @@ async function runOne(
   log: (line: string) => void,
 ): Promise<ScenarioResult> {
   const base = { id: scenario.id, plane: scenario.plane, title: scenario.title };
+  if (scenario.pending !== undefined) {
+    log(`[${scenario.id}] skipped: ${scenario.pending}`);
+    return { ...base, status: 'skipped', durationMs: 0, note: scenario.pending, metrics: {}, parameters: {} };
+  }
   const missing = missingTools(scenario, tools);
   if (missing.length > 0) {
     const note = `needs ${missing.map((t) => t.name).join(', ')} (see Missing tools)`;

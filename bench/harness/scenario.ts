@@ -52,5 +52,7 @@ export interface Scenario {
   readonly plane: Plane;
   readonly title: string;
   readonly requires: readonly string[];
+  /** Registered but not runnable yet: the harness reports it as skipped with this reason. */
+  readonly pending?: string;
   run(ctx: ScenarioContext): Promise<ScenarioOutcome>;
 }
