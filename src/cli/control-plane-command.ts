@@ -53,7 +53,18 @@ export function controlPlaneCommand(): Command {
       try {
         const config = parseControlPlaneConfig({ ...options, quota });
         const running = await startControlPlane(config, logger);
+        let stopping = false;
         const stop = (signal: string) => {
+          if (stopping) {
+            logger.warn({ signal }, 'second signal: exiting without a clean stop');
+            process.exit(1);
+          }
+          stopping = true;
+          // A stop that hangs (a peer that never closes, a dead stdout) must not leave the process behind.
+          setTimeout(() => {
+            logger.error('control plane did not stop within 10 s; exiting');
+            process.exit(1);
+          }, 10_000).unref();
           logger.info({ signal }, 'control plane stopping');
           running.close().then(
             () => {
@@ -66,8 +77,8 @@ export function controlPlaneCommand(): Command {
             },
           );
         };
-        process.once('SIGINT', () => stop('SIGINT'));
-        process.once('SIGTERM', () => stop('SIGTERM'));
+        process.on('SIGINT', () => stop('SIGINT'));
+        process.on('SIGTERM', () => stop('SIGTERM'));
       } catch (error) {
         if (error instanceof ConfigError || error instanceof StartupError) {
           logger.fatal({ err: error }, error.message);

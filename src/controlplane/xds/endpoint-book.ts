@@ -46,35 +46,39 @@ export class EndpointBook {
     });
   }
 
-  /** Starts, changes or stops the watches of one mesh's nodes to match its current state. */
-  async sync(meshName: string): Promise<void> {
+  /**
+   * Starts, changes or stops watches to match the mesh's current state: for the named nodes only, or for
+   * every node of the mesh (at startup, and when the mesh itself changed its ipPreference).
+   */
+  async sync(meshName: string, nodeNames?: readonly string[]): Promise<void> {
     const state = this.#states.state(meshName);
     const meshIpPreference = (state?.mesh.spec as MeshSpec | undefined)?.serviceDiscovery?.ipPreference;
-    const wanted = new Map<
-      string,
-      { discovery: NonNullable<VirtualNodeSpec['serviceDiscovery']>; port: number }
-    >();
-    for (const node of state?.virtualNodes.values() ?? []) {
-      const spec = node.spec as VirtualNodeSpec;
-      const port = spec.listeners?.[0]?.portMapping.port;
-      if (spec.serviceDiscovery && port !== undefined)
-        wanted.set(watchKey(meshName, node.name), { discovery: spec.serviceDiscovery, port });
-    }
+    const names = nodeNames ?? [
+      ...new Set([...(state?.virtualNodes.keys() ?? []), ...this.#watchedNames(meshName)]),
+    ];
     const pending: Promise<void>[] = [];
-    for (const key of this.#watchedWith.keys()) {
-      if ((JSON.parse(key) as string[])[0] === meshName && !wanted.has(key)) {
-        this.#watcher.unwatch(key);
-        this.#watchedWith.delete(key);
+    for (const nodeName of names) {
+      const key = watchKey(meshName, nodeName);
+      const spec = state?.virtualNodes.get(nodeName)?.spec as VirtualNodeSpec | undefined;
+      const port = spec?.listeners?.[0]?.portMapping.port;
+      if (!spec?.serviceDiscovery || port === undefined) {
+        if (this.#watchedWith.delete(key)) this.#watcher.unwatch(key);
+        continue;
       }
-    }
-    for (const [key, { discovery, port }] of wanted) {
-      const signature = JSON.stringify([discovery, port, meshIpPreference]);
+      const signature = JSON.stringify([spec.serviceDiscovery, port, meshIpPreference]);
       if (this.#watchedWith.get(key) === signature) continue;
       this.#watchedWith.set(key, signature);
-      pending.push(this.#watcher.watch(key, discovery, { port, meshIpPreference }));
+      pending.push(this.#watcher.watch(key, spec.serviceDiscovery, { port, meshIpPreference }));
     }
     this.#byMesh.delete(meshName);
     await Promise.all(pending);
+  }
+
+  #watchedNames(meshName: string): string[] {
+    return [...this.#watchedWith.keys()]
+      .map((key) => JSON.parse(key) as [string, string])
+      .filter(([mesh]) => mesh === meshName)
+      .map(([, node]) => node);
   }
 
   /** Endpoints of every node of the mesh, for translation; per listener port for DNS-discovered nodes. */

@@ -1,25 +1,28 @@
-// Turns translated Envoy messages into encoded xDS resources, reusing the encoding when a message is unchanged,
-// so a cluster shared by a thousand nodes is serialized once per content change.
+// Turns translated Envoy messages into encoded xDS resources, reusing the encoding of equal
+// content, so a cluster shared by a thousand nodes is serialized once per content change.
 
+import { createHash } from 'node:crypto';
 import { createResource, typeUrls, type Resource, type ResourceTypeUrl } from '../../xds/protos/index.ts';
 import type { EnvoyResources } from '../../xds/translate/index.ts';
 
-interface Encoded {
-  readonly json: string;
-  readonly resource: Resource;
-}
-
+/**
+ * Encodings by content (type URL + a hash of the message's JSON), held weakly: an entry lives as long as some
+ * snapshot holds its resource. Sidecar resources often share a name across nodes with different content
+ * (`rds_egress_http_15001`), so a name-keyed cache would thrash; a content-keyed one shares what is equal.
+ */
 export class ResourceEncoder {
-  readonly #byName = new Map<string, Encoded>();
+  readonly #byContent = new Map<string, WeakRef<Resource>>();
+  readonly #finalizer = new FinalizationRegistry<string>((key) => {
+    if (this.#byContent.get(key)?.deref() === undefined) this.#byContent.delete(key);
+  });
 
   encode<U extends ResourceTypeUrl>(typeUrl: U, message: Parameters<typeof createResource<U>>[1]): Resource {
-    const fields = message as { name?: string; cluster_name?: string };
-    const cacheKey = `${typeUrl}\0${typeUrl === typeUrls.clusterLoadAssignment ? fields.cluster_name : fields.name}`;
-    const json = JSON.stringify(message);
-    const cached = this.#byName.get(cacheKey);
-    if (cached?.json === json) return cached.resource;
+    const key = `${typeUrl}\0${createHash('sha1').update(JSON.stringify(message)).digest('base64')}`;
+    const cached = this.#byContent.get(key)?.deref();
+    if (cached) return cached;
     const resource = createResource(typeUrl, message);
-    this.#byName.set(cacheKey, { json, resource });
+    this.#byContent.set(key, new WeakRef(resource));
+    this.#finalizer.register(resource, key);
     return resource;
   }
 

@@ -140,8 +140,10 @@ export class SnapshotPublisher {
       return;
     }
     const dependsOn = output.dependsOn.map(resourcePath);
-    this.#index(key, tracked.dependsOn, dependsOn);
-    tracked.dependsOn = dependsOn;
+    if (dependsOn.join('\n') !== tracked.dependsOn.join('\n')) {
+      this.#index(key, tracked.dependsOn, dependsOn);
+      tracked.dependsOn = dependsOn;
+    }
     const resources = this.#encoder.encodeAll(output);
     if (resources.length === 0 && !tracked.published) return;
     this.#cache.setSnapshot(key, new Snapshot(resources));

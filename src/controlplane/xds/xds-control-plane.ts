@@ -5,7 +5,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { Quotas } from '../../api/quotas.ts';
 import type { RegistryStore } from '../../registry/registry-store.ts';
-import type { Store } from '../../store/store.ts';
+import type { Change, Store } from '../../store/store.ts';
 import type { Node__Output } from '../../xds/protos/index.ts';
 import { AdsServer, SnapshotCache, type ClientStatus, type NodeResolution } from '../../xds/server/index.ts';
 import type { HostPort } from '../control-plane-config.ts';
@@ -13,6 +13,21 @@ import { EndpointBook } from './endpoint-book.ts';
 import { MeshStates } from './mesh-states.ts';
 import { identityOfKey, parseProxyIdentity, snapshotKeyOf, type ProxyIdentity } from './proxy-identity.ts';
 import { SnapshotPublisher } from './snapshot-publisher.ts';
+
+/** Per mesh, the virtual nodes a batch changed; `undefined` when the mesh record itself changed (sync all). */
+function changedNodesByMesh(changes: readonly Change[]): Map<string, string[] | undefined> {
+  const result = new Map<string, string[] | undefined>();
+  for (const { key } of changes) {
+    if (key.kind === 'mesh') result.set(key.meshName, undefined);
+    else if (
+      key.kind === 'virtualNode' &&
+      !(result.has(key.meshName) && result.get(key.meshName) === undefined)
+    ) {
+      result.set(key.meshName, [...(result.get(key.meshName) ?? []), key.name]);
+    }
+  }
+  return result;
+}
 
 export interface XdsControlPlaneOptions {
   readonly store: Store;
@@ -64,10 +79,9 @@ export class XdsControlPlane {
       },
     });
     states.onChange((changes) => {
-      const meshes = new Set(changes.map((change) => change.key.meshName));
-      for (const meshName of meshes) {
+      for (const [meshName, nodeNames] of changedNodesByMesh(changes)) {
         this.#endpoints
-          .sync(meshName)
+          .sync(meshName, nodeNames)
           .catch((error: unknown) => logger.warn({ err: error, meshName }, 'endpoint sync failed'));
       }
       const writtenAt = Math.min(
