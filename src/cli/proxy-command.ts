@@ -27,6 +27,7 @@ interface RawProxyOptions {
   accessLog?: string;
   accessLogFormat: 'text' | 'json';
   drainMs: string;
+  backendPort?: string[];
 }
 
 interface NodeRef {
@@ -49,6 +50,7 @@ interface ProxySettings {
   readonly accessLog: string | undefined;
   readonly accessLogFormat: 'text' | 'json';
   readonly drainMs: number;
+  readonly backendPorts: ReadonlyMap<number, number>;
 }
 
 class FlagError extends Error {}
@@ -97,9 +99,17 @@ function parseSettings(raw: RawProxyOptions): ProxySettings {
     throw new FlagError(
       `--drain-ms must be a whole number of milliseconds, got ${JSON.stringify(raw.drainMs)}`,
     );
+  const backendPorts = new Map<number, number>();
+  for (const pair of raw.backendPort ?? []) {
+    const m = /^(\d+)=(\d+)$/.exec(pair);
+    if (!m)
+      throw new FlagError(`--backend-port must be BACKEND_PORT=LOCAL_PORT, got ${JSON.stringify(pair)}`);
+    backendPorts.set(parsePort(m[1]!, '--backend-port'), parsePort(m[2]!, '--backend-port'));
+  }
   return {
     node,
     nodeId: raw.node,
+    backendPorts,
     xds: `${xds.host.includes(':') ? `[${xds.host}]` : xds.host}:${xds.port}`,
     admin: parseHostPort(raw.adminAddr, '--admin-addr'),
     inboundPort,
@@ -193,6 +203,7 @@ async function runProxy(settings: ProxySettings, logger: Logger): Promise<void> 
       listenHost: settings.listenHost,
       accessLog: settings.accessLog,
       accessLogFormat: settings.accessLogFormat,
+      backendPorts: settings.backendPorts,
     }),
     onApplied: (event) => {
       if (!event.first) return;
@@ -284,6 +295,11 @@ export function proxyCommand(): Command {
       new Option('--access-log-format <format>', 'access log format')
         .choices(['text', 'json'])
         .default('text'),
+    )
+    .option(
+      '--backend-port <port=local>',
+      'serve the TCP backend on virtual service port <port> on local port <local> (repeatable)',
+      (value: string, previous: string[] = []) => [...previous, value],
     )
     .option('--drain-ms <ms>', 'how long shutdown lets in-flight requests finish', '5000')
     .action(async (raw: RawProxyOptions) => {

@@ -1,4 +1,5 @@
-// Sidecar-local adjustments to what the control plane sends: the address listeners bind and an extra access log.
+// Sidecar-local adjustments to what the control plane sends: listen address, local ports for TCP backends, an
+// extra access log.
 import type { EnvoySnapshot } from '../config/proxy-config.ts';
 import { ensureExtensionProtos, proxyExtensionTypeUrls } from '../config/extension-protos.ts';
 import { packAny, typeUrls, unpackAny } from '../../xds/protos/index.ts';
@@ -10,6 +11,12 @@ export interface LocalOverrides {
   /** `stdout` or a file path: one more access log on every listener, besides the virtual node's own. */
   readonly accessLog?: string;
   readonly accessLogFormat?: 'text' | 'json';
+  /**
+   * Backend port → local port. Envoy picks an outbound TCP backend by the intercepted connection's original
+   * destination port, which an app without iptables cannot express; each mapping serves the filter chain
+   * that matches `backend port` on its own local listener instead.
+   */
+  readonly backendPorts?: ReadonlyMap<number, number>;
 }
 
 /** Envoy's usual fields, for `--access-log-format json`. */
@@ -62,7 +69,8 @@ export function localOverrides(
   overrides: LocalOverrides,
 ): ((snapshot: EnvoySnapshot) => EnvoySnapshot) | undefined {
   const { listenHost, accessLog } = overrides;
-  if (listenHost === undefined && accessLog === undefined) return undefined;
+  const backendPorts = overrides.backendPorts ?? new Map<number, number>();
+  if (listenHost === undefined && accessLog === undefined && backendPorts.size === 0) return undefined;
   const extraLog = accessLog ? accessLogEntry(accessLog, overrides.accessLogFormat ?? 'text') : undefined;
   const adjust = (l: Listener__Output): Listener__Output => {
     const sock = l.address?.socket_address;
@@ -72,5 +80,35 @@ export function localOverrides(
         : l.address;
     return { ...l, address, access_log: extraLog ? [...l.access_log, extraLog] : l.access_log };
   };
-  return (snapshot) => ({ ...snapshot, listeners: snapshot.listeners.map(adjust) });
+  return (snapshot) => ({
+    ...snapshot,
+    listeners: [...snapshot.listeners, ...localBackendListeners(snapshot.listeners, backendPorts)].map(
+      adjust,
+    ),
+  });
+}
+
+/** One listener per mapped backend port, carrying the chain the control plane matched on that port. */
+function localBackendListeners(
+  listeners: readonly Listener__Output[],
+  backendPorts: ReadonlyMap<number, number>,
+): Listener__Output[] {
+  const out: Listener__Output[] = [];
+  for (const l of listeners) {
+    const sock = l.address?.socket_address;
+    if (!l.address || !sock || l.traffic_direction !== 'OUTBOUND') continue;
+    for (const chain of l.filter_chains) {
+      const port = chain.filter_chain_match?.destination_port?.value;
+      const local = port === undefined ? undefined : backendPorts.get(port);
+      if (local === undefined) continue;
+      out.push({
+        ...l,
+        name: `${l.name}_backend_${port}`,
+        address: { ...l.address, socket_address: { ...sock, port_value: local } },
+        filter_chains: [{ ...chain, filter_chain_match: null }],
+        default_filter_chain: null,
+      });
+    }
+  }
+  return out;
 }
