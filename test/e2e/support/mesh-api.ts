@@ -5,11 +5,13 @@ import {
   CreateRouteCommand,
   CreateVirtualNodeCommand,
   CreateVirtualRouterCommand,
+  CreateVirtualGatewayCommand,
   CreateVirtualServiceCommand,
   UpdateRouteCommand,
   UpdateVirtualNodeCommand,
   type MeshSpec,
   type RouteSpec,
+  type VirtualGatewaySpec,
   type VirtualNodeSpec,
   type VirtualRouterSpec,
   type VirtualServiceSpec,
@@ -51,6 +53,10 @@ export class MeshApi {
 
   async updateRoute(meshName: string, router: string, routeName: string, spec: RouteSpec): Promise<void> {
     await this.#sdk.send(new UpdateRouteCommand({ meshName, virtualRouterName: router, routeName, spec }));
+  }
+
+  async createGateway(meshName: string, virtualGatewayName: string, spec: VirtualGatewaySpec): Promise<void> {
+    await this.#sdk.send(new CreateVirtualGatewayCommand({ meshName, virtualGatewayName, spec }));
   }
 
   async createService(meshName: string, virtualServiceName: string, spec: VirtualServiceSpec): Promise<void> {
