@@ -23,6 +23,7 @@ export function renderFigures(figures: readonly VersionFigures[]): string[] {
 
 export class LiveView {
   readonly #tty: boolean;
+  readonly #seen = new Set<string>();
   #drawnLines = 0;
   #lastPlainMs = 0;
 
@@ -30,11 +31,18 @@ export class LiveView {
     this.#tty = tty;
   }
 
+  /** Draws the figures; a version seen before that gets no traffic now stays on screen at 0%. */
   draw(figures: readonly VersionFigures[]): void {
-    const lines = renderFigures(figures);
+    for (const f of figures) this.#seen.add(f.version);
+    const present = new Set(figures.map((f) => f.version));
+    const idle = [...this.#seen]
+      .filter((version) => !present.has(version))
+      .map((version) => ({ version, requestsPerSecond: 0, share: 0, successRate: 1, p50Ms: 0, p99Ms: 0 }));
+    const lines = renderFigures([...figures, ...idle].sort((a, b) => a.version.localeCompare(b.version)));
     if (this.#tty) {
       const up = this.#drawnLines > 0 ? `\x1b[${this.#drawnLines}A` : '';
-      process.stdout.write(`${up}${lines.map((l) => `\x1b[2K${l}`).join('\n')}\n`);
+      // Clear to the end of the screen too, in case this draw has fewer lines than the last one.
+      process.stdout.write(`${up}\x1b[J${lines.join('\n')}\n`);
       this.#drawnLines = lines.length;
     } else if (Date.now() - this.#lastPlainMs >= 5000) {
       this.#lastPlainMs = Date.now();
