@@ -28,6 +28,7 @@ interface RawProxyOptions {
   accessLogFormat: 'text' | 'json';
   drainMs: string;
   backendPort?: string[];
+  backend?: string[];
 }
 
 interface NodeRef {
@@ -51,6 +52,7 @@ interface ProxySettings {
   readonly accessLogFormat: 'text' | 'json';
   readonly drainMs: number;
   readonly backendPorts: ReadonlyMap<number, number>;
+  readonly httpBackends: ReadonlyMap<string, number>;
 }
 
 class FlagError extends Error {}
@@ -106,10 +108,17 @@ function parseSettings(raw: RawProxyOptions): ProxySettings {
       throw new FlagError(`--backend-port must be BACKEND_PORT=LOCAL_PORT, got ${JSON.stringify(pair)}`);
     backendPorts.set(parsePort(m[1]!, '--backend-port'), parsePort(m[2]!, '--backend-port'));
   }
+  const httpBackends = new Map<string, number>();
+  for (const pair of raw.backend ?? []) {
+    const m = /^([^=\s]+)=(\d+)$/.exec(pair);
+    if (!m) throw new FlagError(`--backend must be SERVICE[:PORT]=LOCAL_PORT, got ${JSON.stringify(pair)}`);
+    httpBackends.set(m[1]!, parsePort(m[2]!, '--backend'));
+  }
   return {
     node,
     nodeId: raw.node,
     backendPorts,
+    httpBackends,
     xds: `${xds.host.includes(':') ? `[${xds.host}]` : xds.host}:${xds.port}`,
     admin: parseHostPort(raw.adminAddr, '--admin-addr'),
     inboundPort,
@@ -204,6 +213,7 @@ async function runProxy(settings: ProxySettings, logger: Logger): Promise<void> 
       accessLog: settings.accessLog,
       accessLogFormat: settings.accessLogFormat,
       backendPorts: settings.backendPorts,
+      httpBackends: settings.httpBackends,
     }),
     onApplied: (event) => {
       if (!event.first) return;
@@ -299,6 +309,11 @@ export function proxyCommand(): Command {
     .option(
       '--backend-port <port=local>',
       'serve the TCP backend on virtual service port <port> on local port <local> (repeatable)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option(
+      '--backend <service=local>',
+      'serve the HTTP/gRPC virtual service <service> (as `name:port`) on local port <local> (repeatable)',
       (value: string, previous: string[] = []) => [...previous, value],
     )
     .option('--drain-ms <ms>', 'how long shutdown lets in-flight requests finish', '5000')

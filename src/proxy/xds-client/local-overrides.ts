@@ -4,6 +4,7 @@ import type { EnvoySnapshot } from '../config/proxy-config.ts';
 import { ensureExtensionProtos, proxyExtensionTypeUrls } from '../config/extension-protos.ts';
 import { packAny, typeUrls, unpackAny } from '../../xds/protos/index.ts';
 import type { Listener__Output } from '../../xds/protos/index.ts';
+import { addLocalHttpBackends } from './local-http-backends.ts';
 
 export interface LocalOverrides {
   /** Bind every listener on this address instead of the one configured (e.g. 127.0.0.1 instead of 0.0.0.0). */
@@ -17,6 +18,8 @@ export interface LocalOverrides {
    * that matches `backend port` on its own local listener instead.
    */
   readonly backendPorts?: ReadonlyMap<number, number>;
+  /** Virtual service authority (`svc:port`) → local port, for HTTP-family backends (local-http-backends.ts). */
+  readonly httpBackends?: ReadonlyMap<string, number>;
 }
 
 /** Envoy's usual fields, for `--access-log-format json`. */
@@ -70,7 +73,15 @@ export function localOverrides(
 ): ((snapshot: EnvoySnapshot) => EnvoySnapshot) | undefined {
   const { listenHost, accessLog } = overrides;
   const backendPorts = overrides.backendPorts ?? new Map<number, number>();
-  if (listenHost === undefined && accessLog === undefined && backendPorts.size === 0) return undefined;
+  const httpBackends = overrides.httpBackends ?? new Map<string, number>();
+  if (
+    listenHost === undefined &&
+    accessLog === undefined &&
+    backendPorts.size === 0 &&
+    httpBackends.size === 0
+  ) {
+    return undefined;
+  }
   const extraLog = accessLog ? accessLogEntry(accessLog, overrides.accessLogFormat ?? 'text') : undefined;
   const adjust = (l: Listener__Output): Listener__Output => {
     const sock = l.address?.socket_address;
@@ -80,12 +91,15 @@ export function localOverrides(
         : l.address;
     return { ...l, address, access_log: extraLog ? [...l.access_log, extraLog] : l.access_log };
   };
-  return (snapshot) => ({
-    ...snapshot,
-    listeners: [...snapshot.listeners, ...localBackendListeners(snapshot.listeners, backendPorts)].map(
-      adjust,
-    ),
-  });
+  return (received) => {
+    const snapshot = addLocalHttpBackends(received, httpBackends);
+    return {
+      ...snapshot,
+      listeners: [...snapshot.listeners, ...localBackendListeners(snapshot.listeners, backendPorts)].map(
+        adjust,
+      ),
+    };
+  };
 }
 
 /** One listener per mapped backend port, carrying the chain the control plane matched on that port. */
