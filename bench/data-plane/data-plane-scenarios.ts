@@ -1,9 +1,11 @@
-// The data-plane scenarios of issue 7 (direct, one `switchyard proxy` hop, the full mesh path and HAProxy, with
-// wrk): registered so the report lists them and their targets; pending until their runs are written.
+// The data-plane scenarios of issue 7: HTTP/1.1 through direct, one `switchyard proxy` hop, the full mesh path and
+// HAProxy; gRPC unary direct and through the mesh path.
 
-import type { Scenario, ScenarioOutcome } from '../harness/scenario.ts';
+import type { Scenario } from '../harness/scenario.ts';
+import { runGrpcScenario } from './grpc-scenario.ts';
+import { runHttp1Scenario } from './http1-scenario.ts';
 
-/** Metric names the data-plane targets read; a scenario implementing the HTTP/1.1 comparison must emit them. */
+/** Metric names the data-plane targets read; the HTTP/1.1 scenario emits them. */
 export const dataPlaneMetrics = {
   oneHopAddedP50Ms: 'oneHop.addedP50Ms',
   haproxyAddedP50Ms: 'haproxy.addedP50Ms',
@@ -17,12 +19,6 @@ export const dataPlaneMetrics = {
 export const http1ScenarioId = 'data-plane/http1';
 export const grpcScenarioId = 'data-plane/grpc-unary';
 
-const pending = 'not implemented yet (the data-plane half of issue 7)';
-
-const notYet = async (): Promise<ScenarioOutcome> => {
-  throw new Error(pending);
-};
-
 export function dataPlaneScenarios(): Scenario[] {
   return [
     {
@@ -30,16 +26,14 @@ export function dataPlaneScenarios(): Scenario[] {
       plane: 'data',
       title: 'HTTP/1.1 keep-alive, 1 KiB: direct, one hop, mesh path, HAProxy',
       requires: ['wrk', 'haproxy', 'switchyard-proxy'],
-      pending,
-      run: notYet,
+      run: runHttp1Scenario,
     },
     {
       id: grpcScenarioId,
       plane: 'data',
-      title: 'gRPC unary through the mesh path',
-      requires: ['wrk', 'switchyard-proxy'],
-      pending,
-      run: notYet,
+      title: 'gRPC unary, 1 KiB: direct and through the mesh path',
+      requires: ['switchyard-proxy'],
+      run: runGrpcScenario,
     },
   ];
 }

@@ -27,7 +27,8 @@ const probes: readonly ToolProbe[] = [
     name: 'wrk',
     command: 'wrk',
     args: ['--version'],
-    present: (_status, output) => /^wrk \d/m.test(output),
+    // `wrk 4.2.0 [epoll] ...` upstream, `wrk debian/4.1.0-3+b2 [epoll] ...` from Debian (which exits 1).
+    present: (_status, output) => /^wrk \S*\d\S* \[/m.test(output),
     installHint: 'sudo apt-get install wrk',
   },
   {

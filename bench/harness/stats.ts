@@ -31,10 +31,12 @@ export function summarize(samples: readonly number[]): Summary {
   };
 }
 
-/** Rounds for display and storage: figures carry 3 significant digits, at most 2 decimals. */
+/** Rounds for display and storage: 3 significant digits (sub-millisecond latencies keep theirs), at most 2
+ * decimals from 1 up. */
 export function round(value: number): number {
-  if (!Number.isFinite(value)) return value;
+  if (!Number.isFinite(value) || value === 0) return value;
   const magnitude = Math.abs(value);
+  if (magnitude < 1) return Number(value.toPrecision(3));
   const decimals = magnitude >= 100 ? 0 : magnitude >= 10 ? 1 : 2;
   return Number(value.toFixed(decimals));
 }

@@ -1,0 +1,108 @@
+// Child script: gRPC unary load with grpc-js over one channel, either open loop at a fixed rate (latency from each
+// call's scheduled start) or closed loop with a fixed number of calls in flight (saturation).
+// Argument: {"target", "authority"?, "rate"? | "concurrency"?, "warmupMs", "durationMs"}; prints the measuring
+// marker when the warm-up ends, then one LoadResult.
+
+import * as grpc from '@grpc/grpc-js';
+import { EchoClient, grpcAnswer, grpcRequest } from './grpc-echo.ts';
+import { measuringMarker, runSchedule, type LoadPlan, type LoadResult } from './load-result.ts';
+
+interface Config extends LoadPlan {
+  readonly target: string;
+  readonly authority?: string;
+}
+
+const config = JSON.parse(process.argv[2]!) as Config;
+const client = new EchoClient(
+  config.target,
+  grpc.credentials.createInsecure(),
+  config.authority ? { 'grpc.default_authority': config.authority } : {},
+);
+const samples: number[] = [];
+const errorSamples: string[] = [];
+let errors = 0;
+
+function call(startedAt: number, measured: boolean, then: () => void): void {
+  client.echo(grpcRequest, (error, response) => {
+    const at = performance.now();
+    if (measured) {
+      if (error === null && response?.length === grpcAnswer.length) samples.push(at - startedAt);
+      else {
+        errors++;
+        if (errorSamples.length < 5)
+          errorSamples.push(error ? `${error.code} ${error.details}` : 'short answer');
+      }
+    }
+    then();
+  });
+}
+
+function report(seconds: number): void {
+  const result: LoadResult = {
+    latenciesMs: samples.map((v) => Math.round(v * 1000) / 1000),
+    completed: samples.length,
+    errors,
+    errorSamples,
+    seconds,
+    connections: 1,
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  client.close();
+  process.exit(0);
+}
+
+await new Promise<void>((resolve, reject) =>
+  client.waitForReady(Date.now() + 10_000, (error) =>
+    error ? reject(new Error('gRPC channel not ready', { cause: error })) : resolve(),
+  ),
+);
+
+if (config.rate !== undefined) {
+  const rate = config.rate;
+  const warmCount = Math.round((rate * config.warmupMs) / 1000);
+  const total = warmCount + Math.round((rate * config.durationMs) / 1000);
+  let finished = 0;
+  let windowStart = 0;
+  let windowEnd = 0;
+  let scheduled = false;
+  const settle = (): void => {
+    finished++;
+    if (scheduled && finished === total) report((windowEnd - windowStart) / 1000);
+  };
+  runSchedule(
+    rate,
+    total,
+    (at, index) => {
+      if (index === warmCount) {
+        windowStart = at;
+        process.stdout.write(`${JSON.stringify(measuringMarker)}\n`);
+      }
+      call(at, index >= warmCount, settle);
+    },
+    () => {
+      scheduled = true;
+      windowEnd = performance.now();
+      setTimeout(() => {
+        errors += total - finished;
+        errorSamples.push(`${total - finished} unanswered`);
+        report((windowEnd - windowStart) / 1000);
+      }, 10_000).unref();
+    },
+  );
+} else {
+  const concurrency = config.concurrency ?? 32;
+  const started = performance.now();
+  const measureFrom = started + config.warmupMs;
+  const end = measureFrom + config.durationMs;
+  let running = concurrency;
+  setTimeout(() => process.stdout.write(`${JSON.stringify(measuringMarker)}\n`), config.warmupMs);
+  const loop = (): void => {
+    const now = performance.now();
+    if (now >= end) {
+      if (--running === 0) report((end - measureFrom) / 1000);
+      return;
+    }
+    call(now, now >= measureFrom, loop);
+  };
+  for (let i = 0; i < concurrency; i++) loop();
+}
