@@ -21,7 +21,7 @@ export interface BenchOptions {
   readonly apiConcurrency: number;
   /** Streams per HTTP/2 connection in the client simulator. */
   readonly streamsPerConnection: number;
-  /** When set, the control plane runs under --cpu-prof and profiles land here. */
+  /** When set, the control plane and the sidecars run under --cpu-prof and profiles land here. */
   readonly cpuProfDir: string | undefined;
 }
 
@@ -45,7 +45,8 @@ export const usage = `usage: npm run bench -- [options]
   --api-concurrency <n>    concurrent API requests while building meshes (default 8)
   --streams-per-connection <n>  ADS streams per HTTP/2 connection in the simulator (default 100)
   --out-dir <dir>          where results are written (default bench/results)
-  --cpu-prof               profile the control plane (node --cpu-prof); top functions go in the report
+  --cpu-prof               profile the control plane and the data-plane sidecars (node --cpu-prof); top
+                           functions go in the report (profiled runs' figures are not for comparison)
   --cpu-prof-dir <dir>     where profiles are kept (default .switchyard/bench-profiles-<time>)
   --help                   this text
 `;

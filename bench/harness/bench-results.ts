@@ -13,6 +13,11 @@ export interface ProfileSummary {
   readonly totalMs: number;
   /** Functions by self time, highest first. */
   readonly top: readonly { readonly function: string; readonly selfMs: number; readonly percent: number }[];
+  /**
+   * Samples charged to the innermost function of the repository's own code on the stack (its self time plus the
+   * Node and library code it called), highest first: what a hot-path change would have to touch.
+   */
+  readonly ownCode?: readonly { readonly function: string; readonly ms: number; readonly percent: number }[];
 }
 
 export interface BenchResults {

@@ -54,6 +54,19 @@ export function renderMarkdown(results: BenchResults, sections: readonly Section
         profile.top.map((f) => [cell(f.selfMs, 0), cell(f.percent, 1), `\`${f.function}\``]),
       ),
     );
+    if (profile.ownCode && profile.ownCode.length > 0) {
+      lines.push(
+        '',
+        'Charged to the innermost function of our own code on the stack (with the Node code it called):',
+        '',
+      );
+      lines.push(
+        ...markdownTable(
+          ['ms', '%', 'function'],
+          profile.ownCode.map((f) => [cell(f.ms, 0), cell(f.percent, 1), `\`${f.function}\``]),
+        ),
+      );
+    }
   }
   return `${lines.join('\n')}\n`;
 }
