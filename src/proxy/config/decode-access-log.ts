@@ -12,11 +12,12 @@ export const defaultAccessLogFormat =
   '%RESP(X-ENVOY-UPSTREAM-SERVICE-TIME)% "%REQ(X-FORWARDED-FOR)%" "%REQ(USER-AGENT)%" ' +
   '"%REQ(X-REQUEST-ID)%" "%REQ(:AUTHORITY)%" "%UPSTREAM_HOST%"\n';
 
+/** google.protobuf.Value as decoded: the well-known types keep protobuf.js's camelCase field names. */
 interface StructValue {
   kind?: string;
-  string_value?: string;
-  number_value?: number;
-  bool_value?: boolean;
+  stringValue?: string;
+  numberValue?: number;
+  boolValue?: boolean;
 }
 interface SubstitutionFormat {
   format?: string;
@@ -41,7 +42,7 @@ function decodeFormat(
   if (f.format === 'json_format' && f.json_format) {
     const fields: Record<string, string> = {};
     for (const [key, value] of Object.entries(f.json_format.fields)) {
-      if (value.kind === 'string_value') fields[key] = value.string_value ?? '';
+      if (value.kind === 'stringValue') fields[key] = value.stringValue ?? '';
       else v.add(`${path}.json_format.${key}`, 'only string values are supported');
     }
     return { kind: 'json', fields };

@@ -49,7 +49,8 @@ function accessLogEntry(target: string, format: 'text' | 'json'): Listener__Outp
     format === 'json'
       ? {
           json_format: {
-            fields: Object.fromEntries(Object.entries(jsonFields).map(([k, v]) => [k, { string_value: v }])),
+            // google.protobuf.Value takes camelCase input (stringValue); snake_case would encode an empty value.
+            fields: Object.fromEntries(Object.entries(jsonFields).map(([k, v]) => [k, { stringValue: v }])),
           },
         }
       : undefined;
