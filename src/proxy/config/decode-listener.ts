@@ -70,7 +70,8 @@ function decodeHcm(
     requestTimeoutMs: durationMs(h.request_timeout) ?? 0,
     idleTimeoutMs: durationMs(h.common_http_protocol_options?.idle_timeout) ?? defaultConnectionIdleTimeoutMs,
     drainTimeoutMs: durationMs(h.drain_timeout) ?? defaultDrainTimeoutMs,
-    stripAnyHostPort: h.strip_any_host_port === true || h.strip_matching_host_port,
+    stripAnyHostPort: h.strip_any_host_port === true,
+    stripMatchingHostPort: h.strip_matching_host_port === true,
     accessLogs: decodeAccessLogs(h.access_log, `${path}.access_log`, v),
   };
 }

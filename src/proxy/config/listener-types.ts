@@ -27,7 +27,10 @@ export interface HttpConnectionManagerConfig {
   /** Downstream connection idle timeout; 0 disables. */
   readonly idleTimeoutMs: number;
   readonly drainTimeoutMs: number;
+  /** Drop any port from the Host / :authority before routing (and upstream, and in access logs). */
   readonly stripAnyHostPort: boolean;
+  /** Drop the port only when it is the listener's own. */
+  readonly stripMatchingHostPort: boolean;
   readonly accessLogs: readonly AccessLogConfig[];
 }
 

@@ -8,6 +8,7 @@ import { routeRequest } from '../http/router.ts';
 import type { HttpScope } from '../http/router.ts';
 import { Http1Downstream } from './http1-downstream.ts';
 import { Http2Downstream } from './http2-downstream.ts';
+import type { HostPortStrip } from './parse-request-target.ts';
 
 const h2Preface = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
 
@@ -36,7 +37,8 @@ export class HttpListener implements RunningListener {
     this.#h1 = http.createServer(
       { keepAliveTimeout: 60_000, requestTimeout: 0, headersTimeout: 60_000 },
       (req, res) => {
-        void routeRequest(new Http1Downstream(req, res), this.#scope);
+        const scope = this.#scope;
+        void routeRequest(new Http1Downstream(req, res, this.#hostPortStrip(scope)), scope);
       },
     );
     // The server never listens itself (sockets are handed to it), so start its connection tracking by hand:
@@ -49,7 +51,8 @@ export class HttpListener implements RunningListener {
     });
     this.#h2 = http2.createServer({ settings: { enableConnectProtocol: false } });
     this.#h2.on('stream', (stream, headers) => {
-      void routeRequest(new Http2Downstream(stream, headers), this.#scope);
+      const scope = this.#scope;
+      void routeRequest(new Http2Downstream(stream, headers, this.#hostPortStrip(scope)), scope);
     });
     this.#h2.on('session', (session) => {
       this.#sessions.add(session);
@@ -63,6 +66,11 @@ export class HttpListener implements RunningListener {
   /** Requests that start after this call use `scope`; requests in flight keep the one they started with. */
   setScope(scope: HttpScope): void {
     this.#scope = scope;
+  }
+
+  #hostPortStrip(scope: HttpScope): HostPortStrip {
+    if (scope.hcm.stripAnyHostPort) return 'any';
+    return scope.hcm.stripMatchingHostPort ? this.port : undefined;
   }
 
   get port(): number {

@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerR
 import type { Writable } from 'node:stream';
 import type { MatchRequest } from '../config/match-request.ts';
 import type { Downstream } from '../http/downstream.ts';
-import { parseRequestTarget } from './parse-request-target.ts';
+import { parseRequestTarget, type HostPortStrip } from './parse-request-target.ts';
 
 export class Http1Downstream implements Downstream {
   readonly protocol = 'HTTP/1.1';
@@ -14,7 +14,7 @@ export class Http1Downstream implements Downstream {
   #finished = false;
   #onAbort: (() => void) | undefined;
 
-  constructor(req: IncomingMessage, res: ServerResponse) {
+  constructor(req: IncomingMessage, res: ServerResponse, strip: HostPortStrip = undefined) {
     this.body = req;
     this.#res = res;
     this.request = parseRequestTarget(
@@ -23,6 +23,7 @@ export class Http1Downstream implements Downstream {
       req.headers.host,
       'http',
       req.headers,
+      strip,
     );
     res.once('close', () => {
       if (this.#finished || res.writableFinished) return;

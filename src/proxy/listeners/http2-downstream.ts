@@ -4,7 +4,7 @@ import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerHttp2Stream } from
 import type { Writable } from 'node:stream';
 import type { MatchRequest } from '../config/match-request.ts';
 import type { Downstream } from '../http/downstream.ts';
-import { parseRequestTarget } from './parse-request-target.ts';
+import { parseRequestTarget, type HostPortStrip } from './parse-request-target.ts';
 
 export class Http2Downstream implements Downstream {
   readonly protocol = 'HTTP/2';
@@ -16,7 +16,7 @@ export class Http2Downstream implements Downstream {
   #trailersFollow = false;
   #onAbort: (() => void) | undefined;
 
-  constructor(stream: ServerHttp2Stream, headers: IncomingHttpHeaders) {
+  constructor(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, strip: HostPortStrip = undefined) {
     this.body = stream;
     this.request = parseRequestTarget(
       String(headers[':method'] ?? 'GET'),
@@ -24,6 +24,7 @@ export class Http2Downstream implements Downstream {
       (headers[':authority'] as string | undefined) ?? headers.host,
       String(headers[':scheme'] ?? 'http'),
       headers,
+      strip,
     );
     stream.once('close', () => {
       if (this.#finished) return;

@@ -1,6 +1,18 @@
 // Splits a request target into path, query and authority, accepting HTTP proxy absolute-form (`http://svc:8080/p`).
 import type { IncomingHttpHeaders } from 'node:http';
 import type { MatchRequest } from '../config/match-request.ts';
+import { stripPort } from '../http/virtual-host-index.ts';
+
+/** Which port to drop from the authority: any, only this one (the listener's), or none. */
+export type HostPortStrip = 'any' | number | undefined;
+
+/** `host:port` without its port when `strip` says so (Envoy's strip_any_host_port / strip_matching_host_port). */
+export function stripHostPort(authority: string, strip: HostPortStrip): string {
+  if (strip === undefined) return authority;
+  const host = stripPort(authority);
+  if (host === authority || strip === 'any') return host;
+  return authority.slice(host.length + 1) === String(strip) ? host : authority;
+}
 
 export function parseRequestTarget(
   method: string,
@@ -8,6 +20,7 @@ export function parseRequestTarget(
   authorityHeader: string | undefined,
   scheme: string,
   headers: IncomingHttpHeaders,
+  strip: HostPortStrip = undefined,
 ): MatchRequest {
   let path = target;
   let authority = authorityHeader ?? '';
@@ -34,7 +47,8 @@ export function parseRequestTarget(
     path,
     pathOnly: q < 0 ? path : path.slice(0, q),
     query: q < 0 ? '' : path.slice(q + 1),
-    authority,
+    // Stripped here, before routing, so matchers, the upstream Host and access logs all see the same value.
+    authority: stripHostPort(authority, strip),
     scheme,
     headers,
   };
