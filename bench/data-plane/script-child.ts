@@ -33,7 +33,8 @@ export class ScriptChild {
       if (waiter) waiter.resolve(message);
       else this.#lines.push(message);
     });
-    child.once('exit', (code, signal) => {
+    // 'close', not 'exit': the last lines on stdout may still be in flight when the process has exited.
+    child.once('close', (code, signal) => {
       this.#exit = new Error(
         `${script} exited (${code ?? signal})${this.#stderr ? `: ${this.#stderr.trim()}` : ''}`,
       );
