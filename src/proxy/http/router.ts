@@ -59,6 +59,7 @@ export async function routeRequest(ds: Downstream, scope: HttpScope): Promise<vo
     info.routeName = route.name;
     const action = route.action;
     if (action.kind === 'direct') {
+      stats.rqDirectResponse.value++;
       ds.body.resume();
       directReply(ds, action.status, action.body, info);
       return;

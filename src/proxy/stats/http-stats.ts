@@ -20,6 +20,7 @@ export class HttpStats {
   readonly cxProtocolError: Counter;
   readonly noRoute: Counter;
   readonly noCluster: Counter;
+  readonly rqDirectResponse: Counter;
 
   constructor(store: StatsStore, statPrefix: string) {
     this.#store = store;
@@ -39,6 +40,7 @@ export class HttpStats {
     this.cxProtocolError = store.counter(`${p}downstream_cx_protocol_error`);
     this.noRoute = store.counter(`${p}no_route`);
     this.noCluster = store.counter(`${p}no_cluster`);
+    this.rqDirectResponse = store.counter(`${p}rq_direct_response`);
   }
 
   recordResponse(status: number, elapsedMs: number): void {

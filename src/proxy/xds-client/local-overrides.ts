@@ -40,6 +40,8 @@ const jsonFields: Record<string, string> = {
   authority: '%REQ(:AUTHORITY)%',
   upstream_host: '%UPSTREAM_HOST%',
   upstream_cluster: '%UPSTREAM_CLUSTER%',
+  // Which route answered: a gateway's own 404 (`no_gateway_route`) reads differently from a service's.
+  route_name: '%ROUTE_NAME%',
 };
 
 /** Builds the access log entry in decoded (`__Output`) form by round-tripping it through a listener. */
