@@ -37,7 +37,11 @@ function call(startedAt: number, measured: boolean, then: () => void): void {
   });
 }
 
+let reported = false;
+
 function report(seconds: number): void {
+  if (reported) return;
+  reported = true;
   const result: LoadResult = {
     latenciesMs: samples.map((v) => Math.round(v * 1000) / 1000),
     completed: samples.length,
@@ -46,9 +50,9 @@ function report(seconds: number): void {
     seconds,
     connections: 1,
   };
-  process.stdout.write(`${JSON.stringify(result)}\n`);
   client.close();
-  process.exit(0);
+  // Exit only once the line is out: a result of tens of thousands of samples is larger than a pipe's buffer.
+  process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(0));
 }
 
 await new Promise<void>((resolve, reject) =>

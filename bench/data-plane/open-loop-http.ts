@@ -148,9 +148,9 @@ function report(): void {
     seconds: (windowEnd - windowStart) / 1000,
     connections,
   };
-  process.stdout.write(`${JSON.stringify(result)}\n`);
   for (const conn of all) conn.socket.destroy();
-  process.exit(0);
+  // Exit only once the line is out: a result of tens of thousands of samples is larger than a pipe's buffer.
+  process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(0));
 }
 
 runSchedule(
