@@ -34,8 +34,10 @@ export async function startMesh(cpArgs: readonly string[] = []): Promise<MeshHar
     api,
     xdsPort,
     async sidecar(node, options = {}) {
-      const s = await startSidecar({ node, xdsPort, apiEndpoint: cp.endpoint, ...options });
+      // Recorded before it is ready, so a sidecar that never gets ready is still stopped by close().
+      const s = await startSidecar({ node, xdsPort, apiEndpoint: cp.endpoint, ...options, waitReady: false });
       sidecars.push(s);
+      if (options.waitReady !== false) await s.waitForLog('"proxy ready"', (e) => e.msg === 'proxy ready');
       return s;
     },
     async close() {
