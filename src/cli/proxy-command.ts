@@ -9,6 +9,8 @@ import {
   InstanceRegistration,
   XdsClient,
   createSidecarNode,
+  inboundInstances,
+  listenerPortAttribute,
   localOverrides,
   sidecarInstanceId,
 } from '../proxy/xds-client/index.ts';
@@ -173,28 +175,36 @@ async function runProxy(settings: ProxySettings, logger: Logger): Promise<void> 
     );
   }
   const isNode = settings.node.kind === 'virtualNode';
-  const registration = isNode
-    ? new InstanceRegistration({
-        apiUrl: settings.apiUrl,
-        meshName: settings.node.meshName,
-        virtualNodeName: settings.node.name,
-        instanceId: sidecarInstanceId(settings.node.name, settings.registerAddress, settings.inboundPort),
-        address: settings.registerAddress,
-        port: settings.inboundPort,
-        logger,
-      })
-    : undefined;
+  const registrations = new Map<number, InstanceRegistration>();
   let stopping = false;
   let applied = false;
-  const servesInbound = (): boolean =>
-    [...(proxy.config?.listeners.values() ?? [])].some((l) => l.port === settings.inboundPort);
   const register = (): void => {
-    if (!registration) return;
-    if (!servesInbound()) {
+    if (!isNode) return;
+    const instances = inboundInstances(proxy.config?.source, settings.inboundPort);
+    if (instances.length === 0) {
       logger.info('the node has no listeners: no inbound instance to register');
       return;
     }
-    keepRegistering(registration, logger, () => stopping);
+    for (const instance of instances) {
+      let registration = registrations.get(instance.port);
+      if (!registration) {
+        registration = new InstanceRegistration({
+          apiUrl: settings.apiUrl,
+          meshName: settings.node.meshName,
+          virtualNodeName: settings.node.name,
+          instanceId: sidecarInstanceId(settings.node.name, settings.registerAddress, instance.port),
+          address: settings.registerAddress,
+          port: instance.port,
+          attributes:
+            instance.listenerPort === undefined
+              ? undefined
+              : { [listenerPortAttribute]: String(instance.listenerPort) },
+          logger,
+        });
+        registrations.set(instance.port, registration);
+      }
+      keepRegistering(registration, logger, () => stopping);
+    }
   };
 
   const client = new XdsClient({
@@ -256,9 +266,13 @@ async function runProxy(settings: ProxySettings, logger: Logger): Promise<void> 
     logger.info({ signal }, 'proxy stopping');
     void (async () => {
       // Leave the registry first, so peers stop choosing us while in-flight requests drain.
-      await registration?.deregister().then(
-        () => logger.info('instance deregistered'),
-        (error: unknown) => logger.warn({ err: error }, 'instance deregistration failed'),
+      await Promise.all(
+        [...registrations.values()].map((registration) =>
+          registration.deregister().then(
+            () => logger.info('instance deregistered'),
+            (error: unknown) => logger.warn({ err: error }, 'instance deregistration failed'),
+          ),
+        ),
       );
       await client.close();
       await proxy.close(settings.drainMs);

@@ -14,6 +14,8 @@ export interface Endpoint {
   readonly health: InstanceHealth;
   /** Set for registry instances; DNS answers have none. */
   readonly instanceId?: string;
+  /** For a node with several listeners: the listener this instance serves (attribute SWITCHYARD_LISTENER_PORT). */
+  readonly listenerPort?: number;
 }
 
 /** Resolves a hostname to every address it has, both families; injected so tests never touch the network. */
@@ -62,6 +64,14 @@ export interface EndpointResolverDeps {
   readonly lookup?: HostLookup;
 }
 
+/** Attribute a sidecar sets on each instance it registers for a node with several listeners. */
+export const listenerPortAttribute = 'SWITCHYARD_LISTENER_PORT';
+
+function listenerPortOf(attributes: Readonly<Record<string, string>>): { listenerPort?: number } {
+  const port = Number(attributes[listenerPortAttribute]);
+  return Number.isInteger(port) && port >= 1 && port <= 65535 ? { listenerPort: port } : {};
+}
+
 export type ResolveEndpoints = (discovery: ServiceDiscovery, options: ResolveOptions) => Promise<Endpoint[]>;
 
 /**
@@ -85,7 +95,15 @@ export function createEndpointResolver(deps: EndpointResolverDeps): ResolveEndpo
         const address = chooseInstanceAddress(instance, preference);
         return address === undefined
           ? []
-          : [{ address, port: instance.port, health: instance.health, instanceId: instance.instanceId }];
+          : [
+              {
+                address,
+                port: instance.port,
+                health: instance.health,
+                instanceId: instance.instanceId,
+                ...listenerPortOf(instance.attributes),
+              },
+            ];
       });
     }
     const { hostname, responseType, ipPreference } = discovery.dns;

@@ -96,7 +96,14 @@ export class EndpointBook {
       const endpoints: ResolvedEndpoint[] = [];
       for (const endpoint of resolved) {
         const healthy = endpoint.health !== 'UNHEALTHY';
-        if (listenerPorts.length > 1) {
+        if (endpoint.listenerPort !== undefined) {
+          endpoints.push({
+            address: endpoint.address,
+            port: endpoint.port,
+            healthy,
+            listenerPort: endpoint.listenerPort,
+          });
+        } else if (listenerPorts.length > 1) {
           for (const port of listenerPorts)
             endpoints.push({ address: endpoint.address, port, healthy, listenerPort: port });
         } else {

@@ -14,6 +14,8 @@ export interface ProxyIdentity {
   readonly inboundPort: number;
   readonly outboundPort: number;
   readonly appHost: string;
+  /** One inbound listener per node listener on consecutive ports (our sidecar; Envoy relies on iptables). */
+  readonly inboundPortPerListener: boolean;
 }
 
 /** Node metadata keys a proxy may set to change its sidecar shape (our sidecar sets them from its flags). */
@@ -21,6 +23,7 @@ export const metadataKeys = {
   inboundPort: 'switchyard.inbound_port',
   outboundPort: 'switchyard.outbound_port',
   appHost: 'switchyard.app_host',
+  inboundPortPerListener: 'switchyard.inbound_port_per_listener',
 } as const;
 
 interface StructValue {
@@ -28,6 +31,8 @@ interface StructValue {
   readonly string_value?: string;
   readonly numberValue?: number;
   readonly stringValue?: string;
+  readonly boolValue?: boolean;
+  readonly bool_value?: boolean;
   readonly kind?: string;
 }
 
@@ -39,13 +44,23 @@ function metadataValue(node: Node__Output, key: string): string | undefined {
   const text = value.stringValue ?? value.string_value;
   const number = value.numberValue ?? value.number_value;
   const member =
-    value.kind ?? (text !== undefined ? 'stringValue' : number !== undefined ? 'numberValue' : undefined);
+    value.kind ??
+    (text !== undefined
+      ? 'stringValue'
+      : number !== undefined
+        ? 'numberValue'
+        : (value.boolValue ?? value.bool_value) !== undefined
+          ? 'boolValue'
+          : undefined);
+  const bool = value.boolValue ?? value.bool_value;
   const raw =
     member === 'stringValue' || member === 'string_value'
       ? text
       : member === 'numberValue' || member === 'number_value'
         ? number
-        : undefined;
+        : member === 'boolValue' || member === 'bool_value'
+          ? bool
+          : undefined;
   return raw === undefined ? undefined : String(raw);
 }
 
@@ -89,24 +104,30 @@ export function parseProxyIdentity(node: Node__Output): ProxyIdentity | { readon
     inboundPort,
     outboundPort,
     appHost: metadataValue(node, metadataKeys.appHost) ?? '127.0.0.1',
+    inboundPortPerListener: ['true', '1'].includes(
+      metadataValue(node, metadataKeys.inboundPortPerListener) ?? '',
+    ),
   };
 }
 
 /** Nodes with the same identity share one snapshot. */
 export function snapshotKeyOf(identity: ProxyIdentity): string {
-  const { meshName, kind, name, form, inboundPort, outboundPort, appHost } = identity;
-  return JSON.stringify([meshName, kind, name, form, inboundPort, outboundPort, appHost]);
+  const { meshName, kind, name, form, inboundPort, outboundPort, appHost, inboundPortPerListener } = identity;
+  return JSON.stringify([
+    meshName,
+    kind,
+    name,
+    form,
+    inboundPort,
+    outboundPort,
+    appHost,
+    inboundPortPerListener,
+  ]);
 }
 
 export function identityOfKey(key: string): ProxyIdentity {
-  const [meshName, kind, name, form, inboundPort, outboundPort, appHost] = JSON.parse(key) as [
-    string,
-    ProxyIdentity['kind'],
-    string,
-    ProxyForm,
-    number,
-    number,
-    string,
-  ];
-  return { meshName, kind, name, form, inboundPort, outboundPort, appHost };
+  const [meshName, kind, name, form, inboundPort, outboundPort, appHost, inboundPortPerListener] = JSON.parse(
+    key,
+  ) as [string, ProxyIdentity['kind'], string, ProxyForm, number, number, string, boolean];
+  return { meshName, kind, name, form, inboundPort, outboundPort, appHost, inboundPortPerListener };
 }

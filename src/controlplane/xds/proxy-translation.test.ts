@@ -36,6 +36,7 @@ test('the listeners svc and svc:port share one route configuration whose virtual
       inboundPort: 15000,
       outboundPort: 15001,
       appHost: '127.0.0.1',
+      inboundPortPerListener: false,
     },
     new Map(),
   );

@@ -131,5 +131,6 @@ export function translateProxy(
     inboundPort: identity.inboundPort,
     outboundPort: identity.outboundPort,
     appHost: identity.appHost,
+    inboundPortPerListener: identity.inboundPortPerListener,
   });
 }

@@ -10,6 +10,8 @@ export interface InstanceRegistrationOptions {
   /** Where peers reach this sidecar's inbound listener. */
   readonly address: string;
   readonly port: number;
+  /** Extra instance attributes, e.g. which node listener this instance serves. */
+  readonly attributes?: Readonly<Record<string, string>>;
   readonly logger: Logger;
 }
 
@@ -45,7 +47,11 @@ export class InstanceRegistration {
     const response = await fetch(url, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ address: o.address, port: o.port }),
+      body: JSON.stringify({
+        address: o.address,
+        port: o.port,
+        ...(o.attributes ? { attributes: o.attributes } : {}),
+      }),
       signal: AbortSignal.timeout(5_000),
     });
     const text = await response.text();

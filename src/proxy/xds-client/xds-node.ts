@@ -6,6 +6,8 @@ export const nodeMetadataKeys = {
   inboundPort: 'switchyard.inbound_port',
   outboundPort: 'switchyard.outbound_port',
   appHost: 'switchyard.app_host',
+  /** Asks for one inbound listener per node listener (inbound port + index): no iptables to pick chains. */
+  inboundPortPerListener: 'switchyard.inbound_port_per_listener',
 } as const;
 
 export const proxyUserAgent = 'switchyard-proxy';
@@ -31,6 +33,7 @@ export function createSidecarNode(options: SidecarNodeOptions): Node {
         [nodeMetadataKeys.inboundPort]: { numberValue: options.inboundPort },
         [nodeMetadataKeys.outboundPort]: { numberValue: options.outboundPort },
         [nodeMetadataKeys.appHost]: { stringValue: options.appHost },
+        [nodeMetadataKeys.inboundPortPerListener]: { boolValue: true },
       },
     } as unknown as Node['metadata'],
   };

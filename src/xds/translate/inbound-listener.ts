@@ -21,7 +21,18 @@ export interface InboundOptions {
   readonly inboundPort: number;
   readonly listenHost: string;
   readonly appHost: string;
+  /**
+   * A node with several listeners gets one inbound listener per node listener, on consecutive ports from
+   * inboundPort (skipping the outbound port), instead of one listener whose chains are picked by original
+   * destination port (which needs iptables). Our sidecar asks for this; a stock Envoy keeps App Mesh's shape.
+   */
+  readonly portPerListener?: boolean;
+  /** A port the per-listener inbound ports skip (the outbound listener's). */
+  readonly outboundPort?: number;
 }
+
+/** Listener metadata naming the node listener an inbound listener serves, read by our sidecar to register it. */
+export const listenerPortMetadataKey = 'switchyard';
 
 function localAppAction(cluster: string, listener: NodeListener): RouteAction {
   const protocol = listener.portMapping.protocol;
@@ -42,6 +53,7 @@ function filterChain(
   listenerCount: number,
   accessLog: AccessLog[],
   out: ResourceCollector,
+  matchDestinationPort: boolean,
 ): FilterChain {
   const { port, protocol } = listener.portMapping;
   const clusterName = ingressClusterName(options.meshName, options.nodeName, protocol, port);
@@ -49,7 +61,7 @@ function filterChain(
   const statPrefix = ingressStatPrefix(protocol, port, listenerCount);
   const chain: FilterChain = { name: `ingress_${protocol}_${port}` };
   // With several listeners the app port the peer dialled picks the chain (recovered by use_original_dst).
-  if (listenerCount > 1) chain.filter_chain_match = { destination_port: { value: port } };
+  if (matchDestinationPort) chain.filter_chain_match = { destination_port: { value: port } };
   if (protocol === 'tcp') {
     const idle = listener.timeout?.tcp?.idle;
     const idleTimeout = idle != null ? millisToDuration(appMeshMillis(idle)) : undefined;
@@ -82,8 +94,28 @@ export function addInboundListener(
 ): void {
   const listeners = spec.listeners ?? [];
   if (listeners.length === 0) return;
+  if (options.portPerListener && listeners.length > 1) {
+    let port = options.inboundPort - 1;
+    listeners.forEach((listener) => {
+      port += port + 1 === options.outboundPort ? 2 : 1;
+      out.addListener({
+        name: ingressListenerName(options.listenHost, port),
+        address: { socket_address: { address: options.listenHost, port_value: port } },
+        traffic_direction: 'INBOUND',
+        filter_chains: [filterChain(options, listener, listeners.length, accessLog, out, false)],
+        metadata: {
+          filter_metadata: {
+            [listenerPortMetadataKey]: {
+              fields: { listener_port: { numberValue: listener.portMapping.port } },
+            },
+          },
+        },
+      });
+    });
+    return;
+  }
   const chains = listeners.map((listener) =>
-    filterChain(options, listener, listeners.length, accessLog, out),
+    filterChain(options, listener, listeners.length, accessLog, out, listeners.length > 1),
   );
   out.addListener({
     name: ingressListenerName(options.listenHost, options.inboundPort),

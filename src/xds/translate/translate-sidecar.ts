@@ -17,6 +17,8 @@ export interface SidecarOptions {
   readonly appHost?: string;
   /** Where the sidecar's listeners bind; default 0.0.0.0. */
   readonly listenHost?: string;
+  /** One inbound listener per node listener on consecutive ports (see InboundOptions.portPerListener). */
+  readonly inboundPortPerListener?: boolean;
 }
 
 /**
@@ -45,6 +47,8 @@ export function translateSidecar(
       inboundPort: options.inboundPort ?? 15000,
       listenHost,
       appHost: options.appHost ?? '127.0.0.1',
+      portPerListener: options.inboundPortPerListener ?? false,
+      outboundPort: options.outboundPort ?? 15001,
     },
     spec,
     accessLog,
