@@ -13,6 +13,10 @@ const labels: Record<string, string> = {
   haproxy: 'HAProxy, one hop',
 };
 
+/** Latencies keep microseconds below 10 ms and drop them above. */
+const ms = (value: number | undefined): string =>
+  cell(value, value !== undefined && Math.abs(value) < 10 ? 3 : undefined);
+
 function configurationTable(result: ScenarioResult, prefix: string): string[] {
   const names = (result.parameters.configurations as string[] | undefined) ?? [];
   const v = (name: string, metric: string): number | undefined =>
@@ -34,10 +38,10 @@ function configurationTable(result: ScenarioResult, prefix: string): string[] {
     const proxies = v(name, 'proxies');
     return [
       labels[name] ?? name,
-      `${cell(v(name, 'p50Ms'), 3)} / ${cell(v(name, 'p90Ms'), 3)} / ${cell(v(name, 'p99Ms'), 3)}`,
+      `${ms(v(name, 'p50Ms'))} / ${ms(v(name, 'p90Ms'))} / ${ms(v(name, 'p99Ms'))}`,
       name === 'direct'
         ? '—'
-        : `${cell(v(name, 'addedP50Ms'), 3)} / ${cell(v(name, 'addedP90Ms'), 3)} / ${cell(v(name, 'addedP99Ms'), 3)}`,
+        : `${ms(v(name, 'addedP50Ms'))} / ${ms(v(name, 'addedP90Ms'))} / ${ms(v(name, 'addedP99Ms'))}`,
       cell(v(name, 'saturatedRps'), 0),
       name === 'direct' ? '—' : times(v(name, 'saturatedVsDirect')),
       ...(hasHaproxy

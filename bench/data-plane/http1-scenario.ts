@@ -104,6 +104,11 @@ export async function runHttp1Scenario(ctx: ScenarioContext): Promise<ScenarioOu
     ctx.progress(`every path answers; ${cpus.description}`);
     const outcome = await runAlternating(subjects, plan, '', ctx.progress);
     const metrics = { ...outcome.metrics };
+    const haproxyShare = metrics['haproxy.saturatedVsDirect']?.value;
+    if (haproxyShare !== undefined && haproxyShare > 0.8)
+      outcome.notes.push(
+        `HAProxy reached ${Math.round(haproxyShare * 100)}% of direct when saturated: the load generator and the app may be what limits it, so its one-core figure is a lower bound and our share of it an upper bound`,
+      );
     // The per-sidecar figures the targets judge: the busier of the two sidecars of the mesh path.
     if (metrics['meshPath.vcpuPerProxyAtRate'])
       metrics['meshPath.vcpuPerSidecar'] = metrics['meshPath.vcpuPerProxyAtRate'];
