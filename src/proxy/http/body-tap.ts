@@ -1,5 +1,6 @@
 // Feeds the downstream request body to the current attempt with back-pressure, keeping a bounded copy for retries.
-import type { Readable, Writable } from 'node:stream';
+import type { Readable } from 'node:stream';
+import type { RequestSink } from '../upstream/exchange.ts';
 
 /**
  * Up to `limitBytes` of the body are kept so a retry can replay them; once more has streamed through, the
@@ -12,7 +13,7 @@ export class BodyTap {
   #buffered = 0;
   #replayable = true;
   #ended = false;
-  #sink: Writable | undefined;
+  #sink: RequestSink | undefined;
   #onEnd: (() => void) | undefined;
   #onActivity: (() => void) | undefined;
   bytesReceived = 0;
@@ -43,7 +44,7 @@ export class BodyTap {
   }
 
   /** Sends what was buffered to a new attempt's sink, then streams the rest into it. */
-  attach(sink: Writable): void {
+  attach(sink: RequestSink): void {
     this.#sink = sink;
     for (const chunk of this.#chunks) sink.write(chunk);
     if (this.#ended) sink.end();
@@ -73,7 +74,7 @@ export class BodyTap {
     }
   };
 
-  #resumeFor(sink: Writable): () => void {
+  #resumeFor(sink: RequestSink): () => void {
     return () => {
       if (this.#sink === sink) this.#source.resume();
     };

@@ -1,6 +1,6 @@
 // The contract between the router and a connection pool: one attempt's request sink and its outcome as a value.
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
-import type { Readable, Writable } from 'node:stream';
+import type { Readable } from 'node:stream';
 
 /** Why an attempt produced no response. */
 export type AttemptFailureReason =
@@ -47,12 +47,22 @@ export type AttemptOutcome =
     };
 
 /**
+ * Where the router writes an attempt's request body: a Writable (HTTP/2 streams) or anything with the same
+ * back-pressure contract (`write` returns false until 'drain').
+ */
+export interface RequestSink {
+  write(chunk: Buffer): boolean;
+  end(): void;
+  once(event: 'drain', listener: () => void): unknown;
+}
+
+/**
  * One attempt on one host. The router owns it: it writes the request body into `body`, awaits `outcome`,
  * and calls `abort` when it gives up (timeout, client gone); `abort` after an outcome resets the stream.
  * `done` must be called exactly once when the router has finished with the attempt.
  */
 export interface UpstreamExchange {
-  readonly body: Writable;
+  readonly body: RequestSink;
   readonly outcome: Promise<AttemptOutcome>;
   abort(reason: AttemptFailureReason): void;
 }
