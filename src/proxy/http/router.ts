@@ -350,6 +350,17 @@ class Forwarding {
         res.body.resume();
         return finish(true);
       }
+      const whole = res.takeCompleteBody?.();
+      if (whole !== undefined) {
+        // The answer arrived whole: one write, no stream plumbing.
+        const sink = ds.respond(res.status, headers, false, false);
+        for (const chunk of whole) {
+          info.bytesSent += chunk.length;
+          sink.write(chunk);
+        }
+        ds.finish(res.trailers());
+        return finish(true);
+      }
       const sink = ds.respond(res.status, headers, false, res.mayHaveTrailers);
       const idle = this.#idle;
       res.body.on('data', (chunk: Buffer) => {

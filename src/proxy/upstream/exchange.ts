@@ -34,6 +34,12 @@ export interface UpstreamResponse {
   readonly mayHaveTrailers: boolean;
   /** Trailers, once the body has ended. */
   trailers(): IncomingHttpHeaders | undefined;
+  /**
+   * The whole body when it had already arrived by the time it is asked for (small answers usually come with
+   * their head), so the router can write it out without a stream; undefined otherwise. After a non-undefined
+   * answer `body` must not be used.
+   */
+  takeCompleteBody?(): readonly Buffer[] | undefined;
 }
 
 export type AttemptOutcome =

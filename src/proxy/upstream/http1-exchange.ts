@@ -34,18 +34,72 @@ class Http1ResponseBody extends Readable {
   }
 }
 
+/** Bytes of an answer kept before anyone reads it, beyond which the connection stops reading. */
+const unreadHighWaterMark = 64 * 1024;
+
 class Http1Response implements UpstreamResponse {
   readonly status: number;
   readonly headers: IncomingHttpHeaders;
-  readonly body: Http1ResponseBody;
   readonly mayHaveTrailers = false;
   readonly endStream = false;
+  readonly #exchange: Http1Exchange;
   trailerFields: IncomingHttpHeaders | undefined;
+  // Body bytes are kept here until the router either takes them whole or asks for a stream.
+  #chunks: Buffer[] = [];
+  #bytes = 0;
+  #ended = false;
+  #failure: Error | undefined;
+  #stream: Http1ResponseBody | undefined;
+  #taken = false;
 
-  constructor(status: number, headers: IncomingHttpHeaders, body: Http1ResponseBody) {
+  constructor(status: number, headers: IncomingHttpHeaders, exchange: Http1Exchange) {
     this.status = status;
-    this.headers = forwardableHeaders(headers) as IncomingHttpHeaders;
-    this.body = body;
+    this.headers = headers;
+    this.#exchange = exchange;
+  }
+
+  get body(): Http1ResponseBody {
+    let stream = this.#stream;
+    if (stream === undefined) {
+      stream = this.#stream = new Http1ResponseBody(this.#exchange);
+      for (const c of this.#chunks) stream.push(c);
+      this.#chunks = [];
+      if (this.#failure !== undefined) stream.destroy(this.#failure);
+      else if (this.#ended) stream.push(null);
+    }
+    return stream;
+  }
+
+  takeCompleteBody(): readonly Buffer[] | undefined {
+    if (!this.#ended || this.#stream !== undefined || this.#failure !== undefined || this.#taken)
+      return undefined;
+    this.#taken = true;
+    return this.#chunks;
+  }
+
+  /** Returns false when the reader is saturated (the connection pauses). */
+  push(chunk: Buffer): boolean {
+    const stream = this.#stream;
+    if (stream !== undefined) return stream.destroyed || stream.push(chunk);
+    this.#chunks.push(chunk);
+    this.#bytes += chunk.length;
+    return this.#bytes < unreadHighWaterMark;
+  }
+
+  end(trailers: IncomingHttpHeaders | undefined): void {
+    this.trailerFields = trailers;
+    this.#ended = true;
+    const stream = this.#stream;
+    if (stream !== undefined && !stream.destroyed) stream.push(null);
+  }
+
+  /** The answer was cut short (or abandoned): a reader sees an error. */
+  fail(cause: Error | undefined): void {
+    if (this.#ended) return;
+    const err = cause ?? new Error('upstream connection closed mid-response');
+    const stream = this.#stream;
+    if (stream === undefined) this.#failure = err;
+    else if (!stream.destroyed) stream.destroy(err);
   }
 
   trailers(): IncomingHttpHeaders | undefined {
@@ -160,24 +214,19 @@ export class Http1Exchange implements UpstreamExchange, RequestSink {
   // Connection events, in order: onHead, onBody*, onEnd; or onFailure at any point.
 
   onHead(status: number, headers: IncomingHttpHeaders): void {
-    const response = new Http1Response(status, headers, new Http1ResponseBody(this));
+    const response = new Http1Response(status, forwardableHeaders(headers) as IncomingHttpHeaders, this);
     this.#response = response;
     this.#settle({ kind: 'response', response });
   }
 
   /** Returns false when the reader is saturated (the connection pauses). */
   onBody(chunk: Buffer): boolean {
-    const body = this.#response?.body;
-    if (body === undefined || body.destroyed) return true;
-    return body.push(chunk);
+    return this.#response?.push(chunk) ?? true;
   }
 
   onEnd(trailers: IncomingHttpHeaders | undefined): void {
     this.finished = true;
-    const response = this.#response;
-    if (response === undefined) return;
-    response.trailerFields = trailers;
-    if (!response.body.destroyed) response.body.push(null);
+    this.#response?.end(trailers);
   }
 
   /** The connection failed or closed while the attempt was using it. */
@@ -185,9 +234,7 @@ export class Http1Exchange implements UpstreamExchange, RequestSink {
     this.finished = true;
     this.connection = undefined;
     this.#settle({ kind: 'failure', reason, staleConnection, cause });
-    const body = this.#response?.body;
-    if (body !== undefined && !body.readableEnded && !body.destroyed)
-      body.destroy(cause ?? new Error('upstream connection closed mid-response'));
+    this.#response?.fail(cause);
     this.drained();
   }
 
@@ -207,8 +254,7 @@ export class Http1Exchange implements UpstreamExchange, RequestSink {
       if (!wasFinished || !this.requestDone) connection.destroy();
     } else this.#onAbort?.(this);
     this.#onAbort = undefined;
-    const body = this.#response?.body;
-    if (body !== undefined && !body.readableEnded && !body.destroyed) body.destroy();
+    this.#response?.fail(new Error(`attempt aborted: ${reason}`));
   }
 
   #settle(o: AttemptOutcome): void {
