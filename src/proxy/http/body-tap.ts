@@ -18,11 +18,15 @@ export class BodyTap {
   #onActivity: (() => void) | undefined;
   bytesReceived = 0;
 
-  constructor(source: Readable, limitBytes: number) {
+  /** With `empty` the body is known to be empty: nothing is read, attempts get an ended request at once. */
+  constructor(source: Readable, limitBytes: number, empty = false) {
     this.#source = source;
     this.#limit = limitBytes;
-    source.on('data', this.#data);
-    source.once('end', this.#end);
+    if (empty) this.#ended = true;
+    else {
+      source.on('data', this.#data);
+      source.once('end', this.#end);
+    }
   }
 
   get replayable(): boolean {
@@ -53,6 +57,7 @@ export class BodyTap {
 
   detach(): void {
     this.#sink = undefined;
+    if (this.#ended) return;
     // Keep reading so the client is not stalled while the next attempt is being set up.
     if (this.#source.isPaused()) this.#source.resume();
   }

@@ -7,6 +7,8 @@ export interface Downstream {
   readonly protocol: 'HTTP/1.1' | 'HTTP/2';
   readonly request: MatchRequest;
   readonly body: Readable;
+  /** Known up front to carry no body (HTTP/1.1 without Content-Length or Transfer-Encoding). */
+  readonly bodyless: boolean;
   readonly remoteAddress: string;
   readonly responseStarted: boolean;
   /** The client went away (reset or closed) before the response was finished. */

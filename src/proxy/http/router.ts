@@ -123,7 +123,7 @@ class Forwarding {
     this.#info = info;
     this.#policy = action.retryPolicy;
     this.#grpc = isGrpcRequest(ds);
-    this.#tap = new BodyTap(ds.body, action.bufferLimitBytes);
+    this.#tap = new BodyTap(ds.body, action.bufferLimitBytes, ds.bodyless);
     const headers = forwardableHeaders(ds.request.headers);
     if (ds.request.headers.te === 'trailers') headers.te = 'trailers';
     headers['x-forwarded-proto'] ??= ds.request.scheme;

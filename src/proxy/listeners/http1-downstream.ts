@@ -9,6 +9,7 @@ export class Http1Downstream implements Downstream {
   readonly protocol = 'HTTP/1.1';
   readonly request: MatchRequest;
   readonly body: IncomingMessage;
+  readonly bodyless: boolean;
   readonly #res: ServerResponse;
   #aborted = false;
   #finished = false;
@@ -16,6 +17,9 @@ export class Http1Downstream implements Downstream {
 
   constructor(req: IncomingMessage, res: ServerResponse, strip: HostPortStrip = undefined) {
     this.body = req;
+    const h = req.headers;
+    // RFC 9112 §6.3: a request without either header has no body.
+    this.bodyless = h['content-length'] === undefined && h['transfer-encoding'] === undefined;
     this.#res = res;
     this.request = parseRequestTarget(
       req.method ?? 'GET',

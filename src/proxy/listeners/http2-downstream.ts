@@ -10,6 +10,8 @@ export class Http2Downstream implements Downstream {
   readonly protocol = 'HTTP/2';
   readonly request: MatchRequest;
   readonly body: ServerHttp2Stream;
+  // END_STREAM on HEADERS could say so, but reading the ended stream costs little on HTTP/2.
+  readonly bodyless = false;
   #started = false;
   #aborted = false;
   #finished = false;
