@@ -34,6 +34,12 @@ function get(port: number, path: string): Promise<{ status: number; body: string
   });
 }
 
+function unary(text: string): Promise<Msg> {
+  return new Promise<Msg>((resolve, reject) =>
+    echo.echo({ text }, new grpc.Metadata(), (err, r) => (err ? reject(err) : resolve(r!))),
+  );
+}
+
 before(async () => {
   h = await startMesh();
   web = await startHttpApp('web');
@@ -78,6 +84,13 @@ before(async () => {
     }),
   ]);
   echo = new EchoClientCtor(`127.0.0.1:${echoPort}`, grpc.credentials.createInsecure());
+  // The echo sidecar registers itself asynchronously; wait until its endpoint reached the client's sidecar.
+  await waitFor('echo reachable on its local port', () =>
+    unary('ready').then(
+      (res) => res.text === 'echo:ready',
+      () => false,
+    ),
+  );
   await waitFor(
     'web reachable on its local port',
     async () => (await get(webPort, '/x').catch(() => ({ status: 0 }))).status === 200,
@@ -101,10 +114,7 @@ test('an HTTP backend on its local port: the mesh routes apply and the app sees 
 });
 
 test('a gRPC client dials the local port with no proxy settings at all', async () => {
-  const res = await new Promise<Msg>((resolve, reject) =>
-    echo.echo({ text: 'local' }, new grpc.Metadata(), (err, r) => (err ? reject(err) : resolve(r!))),
-  );
-  assert.equal(res.text, 'echo:local');
+  assert.equal((await unary('local')).text, 'echo:local');
 });
 
 test('a local port for a service the mesh does not route answers 404', async () => {
