@@ -260,8 +260,7 @@ class Forwarding {
       method: this.#ds.request.method,
       path: this.#path,
       authority,
-      // Pools add their own protocol fields to the object, so each attempt gets a copy.
-      headers: { ...this.#baseHeaders },
+      headers: this.#baseHeaders,
     });
     this.#exchange = exchange;
     this.#tap.attach(exchange.body);

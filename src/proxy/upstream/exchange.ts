@@ -18,8 +18,8 @@ export interface UpstreamRequestHead {
   readonly method: string;
   readonly path: string;
   readonly authority: string;
-  /** Regular headers only (no pseudo-headers, no hop-by-hop headers, no host). */
-  readonly headers: OutgoingHttpHeaders;
+  /** Regular headers only (no pseudo-headers, no hop-by-hop headers, no host); shared, never modified by pools. */
+  readonly headers: Readonly<OutgoingHttpHeaders>;
 }
 
 export interface UpstreamResponse {

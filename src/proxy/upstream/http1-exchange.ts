@@ -9,7 +9,6 @@ import type {
   UpstreamRequestHead,
   UpstreamResponse,
 } from './exchange.ts';
-import { forwardableHeaders } from './exchange.ts';
 import type { Http1Connection } from './http1-connection.ts';
 import { framingFor, requestHead } from './http1-request-head.ts';
 import type { RequestFraming } from './http1-request-head.ts';
@@ -214,7 +213,7 @@ export class Http1Exchange implements UpstreamExchange, RequestSink {
   // Connection events, in order: onHead, onBody*, onEnd; or onFailure at any point.
 
   onHead(status: number, headers: IncomingHttpHeaders): void {
-    const response = new Http1Response(status, forwardableHeaders(headers) as IncomingHttpHeaders, this);
+    const response = new Http1Response(status, headers, this);
     this.#response = response;
     this.#settle({ kind: 'response', response });
   }

@@ -76,6 +76,19 @@ test('chunked bodies with extensions and trailers parse across any split', () =>
   assert.ok(out.ended);
 });
 
+test('hop-by-hop fields frame the message but are not part of the forwarded head', () => {
+  const { p, out } = parser();
+  feed(
+    p,
+    'HTTP/1.1 200 OK\r\nConnection: keep-alive, close\r\nKeep-Alive: timeout=5\r\n' +
+      'Transfer-Encoding: chunked\r\nX-Kept: yes\r\n\r\n2\r\nhi\r\n0\r\n\r\n',
+    5,
+  );
+  assert.deepEqual(out.heads[0]?.headers, { 'x-kept': 'yes' });
+  assert.equal(out.body, 'hi');
+  assert.ok(p.done && !p.keepAlive);
+});
+
 test('interim 100 Continue answers are skipped', () => {
   for (const size of sizes) {
     const { p, out } = parser();
@@ -132,6 +145,9 @@ test('malformed responses are refused', () => {
     'HTTP/1.1 200 OK\r\nbad header\r\n\r\n',
     'HTTP/1.1 200 OK\r\n folded: x\r\n\r\n',
     'HTTP/1.1 200 OK\r\nx: a\nb\r\n\r\n',
+    'HTTP/1.1 200 OK\r\nx: a\rb\r\n\r\n',
+    'HTTP/1.1 200 OK\r\nx: a\0b\r\n\r\n',
+    'HTTP/1.1 200 OK\r\ncontent-length: 1\r\ncontent-length: 2\r\n\r\n',
     'HTTP/1.1 200 OK\r\ncontent-length: 1x\r\n\r\n',
     'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n',
     'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n1\r\nab\r\n',

@@ -4,6 +4,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 
 export interface ResponseHead {
   readonly status: number;
+  /** Without hop-by-hop fields (Connection, Transfer-Encoding, ...), as a proxy forwards them. */
   readonly headers: IncomingHttpHeaders;
 }
 
@@ -70,32 +71,71 @@ function addHeader(headers: IncomingHttpHeaders, name: string, value: string): v
   else if (!firstWins.has(name)) headers[name] = `${existing as string}, ${value}`;
 }
 
-/** Parses `name: value` lines of `text` (CRLF-separated, no final CRLF) into `headers`; throws on malformed ones. */
-function parseFields(text: string, start: number, headers: IncomingHttpHeaders): void {
+/** Hop-by-hop fields of a response head: read for framing, never forwarded. */
+interface Framing {
+  connection: string | undefined;
+  transferEncoding: string | undefined;
+}
+
+// Connection-level fields a proxy does not forward (RFC 9110 §7.6.1).
+const hopByHop: ReadonlySet<string> = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+  'http2-settings',
+]);
+
+function joinField(prev: string | undefined, value: string): string {
+  return prev === undefined ? value : `${prev}, ${value}`;
+}
+
+/**
+ * Parses `name: value` lines of `text` (CRLF-separated, no final CRLF) into `headers`; throws on malformed ones.
+ * With `framing`, hop-by-hop fields go there instead of into `headers`.
+ */
+function parseFields(text: string, start: number, headers: IncomingHttpHeaders, framing?: Framing): void {
   let pos = start;
   while (pos < text.length) {
     let eol = text.indexOf('\r\n', pos);
     if (eol < 0) eol = text.length;
     const colon = text.indexOf(':', pos);
     if (colon <= pos || colon > eol) throw new ResponseParseError('malformed header line');
-    const name = text.slice(pos, colon);
-    if (!tokenChar.test(name)) throw new ResponseParseError(`invalid header name ${JSON.stringify(name)}`);
+    const rawName = text.slice(pos, colon);
+    if (!tokenChar.test(rawName))
+      throw new ResponseParseError(`invalid header name ${JSON.stringify(rawName)}`);
+    // A bare CR or LF inside a line is how responses get split or smuggled; refuse it as llhttp does.
+    const lf = text.indexOf('\n', pos);
+    const cr = text.indexOf('\r', pos);
+    if ((lf >= 0 && lf < eol) || (cr >= 0 && cr < eol))
+      throw new ResponseParseError('invalid character in header value');
     let vs = colon + 1;
     let ve = eol;
     while (vs < ve && (text.charCodeAt(vs) === 32 || text.charCodeAt(vs) === 9)) vs++;
     while (ve > vs && (text.charCodeAt(ve - 1) === 32 || text.charCodeAt(ve - 1) === 9)) ve--;
     const value = text.slice(vs, ve);
-    // A bare LF or NUL inside a value is how responses get split or smuggled; refuse it as llhttp does.
-    if (value.includes('\n') || value.includes('\r') || value.includes('\0'))
-      throw new ResponseParseError('invalid character in header value');
-    addHeader(headers, name.toLowerCase(), value);
+    const name = rawName.toLowerCase();
     pos = eol + 2;
+    if (framing !== undefined && hopByHop.has(name)) {
+      if (name === 'connection') framing.connection = joinField(framing.connection, value);
+      else if (name === 'transfer-encoding')
+        framing.transferEncoding = joinField(framing.transferEncoding, value);
+      continue;
+    }
+    if (name === 'content-length') {
+      const prev = headers['content-length'];
+      if (prev !== undefined && prev !== value) throw new ResponseParseError('conflicting content-length');
+    }
+    addHeader(headers, name, value);
   }
 }
 
-function hasToken(value: string | string[] | undefined, token: string): boolean {
+function hasToken(value: string | undefined, token: string): boolean {
   if (value === undefined) return false;
-  const v = (Array.isArray(value) ? value.join(',') : value).toLowerCase();
+  const v = value.toLowerCase();
   if (v === token) return true;
   for (const part of v.split(',')) if (part.trim() === token) return true;
   return false;
@@ -253,17 +293,19 @@ export class Http1ResponseParser {
     const status = Number(text.slice(9, 12));
     if (minor < 0 || minor > 1 || !(status >= 100 && status <= 999) || text.charCodeAt(9) === 48)
       throw new ResponseParseError(`malformed status line ${JSON.stringify(text.slice(0, 40))}`);
+    if (text.indexOf('\0') >= 0) throw new ResponseParseError('NUL in response head');
     const eol = text.indexOf('\r\n');
     const headers: IncomingHttpHeaders = {};
-    if (eol >= 0) parseFields(text, eol + 2, headers);
+    const framing: Framing = { connection: undefined, transferEncoding: undefined };
+    if (eol >= 0) parseFields(text, eol + 2, headers, framing);
     if (status < 200) {
       if (status === 101) throw new ResponseParseError('protocol upgrades are not supported upstream');
       // 100 Continue and other interim answers: the final response follows.
       return consumed;
     }
-    const connection = headers.connection;
+    const connection = framing.connection;
     this.#keepAlive = minor === 1 ? !hasToken(connection, 'close') : hasToken(connection, 'keep-alive');
-    const te = headers['transfer-encoding'];
+    const te = framing.transferEncoding;
     const cl = headers['content-length'];
     this.#events.onHead({ status, headers });
     if (this.#state !== phase.head) return consumed; // the listener gave up on the response

@@ -1,6 +1,11 @@
 // One multiplexed HTTP/2 (h2c) session to a host, reopened after GOAWAY or close, and attempts over it.
 import http2 from 'node:http2';
-import type { ClientHttp2Session, ClientHttp2Stream, IncomingHttpHeaders } from 'node:http2';
+import type {
+  ClientHttp2Session,
+  ClientHttp2Stream,
+  IncomingHttpHeaders,
+  OutgoingHttpHeaders,
+} from 'node:http2';
 import type { ClusterStats } from '../stats/cluster-stats.ts';
 import type {
   AttemptFailureReason,
@@ -52,11 +57,14 @@ class Http2Exchange implements UpstreamExchange {
 
   constructor(state: SessionState, head: UpstreamRequestHead, stats: ClusterStats) {
     this.outcome = new Promise((resolve) => (this.#resolve = resolve));
-    const headers = head.headers;
-    headers[':method'] = head.method;
-    headers[':path'] = head.path;
-    headers[':authority'] = head.authority;
-    headers[':scheme'] = 'http';
+    // The head's headers are shared by every attempt of a request: add the pseudo-headers to a copy.
+    const headers: OutgoingHttpHeaders = {
+      ...head.headers,
+      ':method': head.method,
+      ':path': head.path,
+      ':authority': head.authority,
+      ':scheme': 'http',
+    };
     const stream = state.session.request(headers, { endStream: false });
     this.body = stream;
     stream.once('response', (h: IncomingHttpHeaders, flags: number) =>
