@@ -63,12 +63,12 @@ const variants: { name: string; port: number; child: ChildProcess }[] = await Pr
     .split(',')
     .filter(Boolean)
     .map(async (v) => {
-      const [file, role] = v.split(':') as [string, string];
+      const [file, role, name] = v.split(':') as [string, string, string | undefined];
       const child = spawn(process.execPath, [file, role, String(upstream.port)], {
         stdio: ['ignore', 'pipe', 'inherit'],
       });
       const [line] = (await once(child.stdout!, 'data')) as [Buffer];
-      return { name: role, port: Number(line.toString().trim()), child };
+      return { name: name ?? role, port: Number(line.toString().trim()), child };
     }),
 );
 const subjects = [
@@ -77,7 +77,8 @@ const subjects = [
   { name: 'naive', ...naive },
   ...variants,
   ...extra,
-].filter((s) => only === undefined || s.name === only);
+].filter((s) => only === undefined || only.split(',').includes(s.name));
+const samples = new Map<string, { cpu: number[]; rps: number[] }>();
 for (const s of subjects) wrk(s.port, 2);
 try {
   for (let r = 0; r < rounds; r++) {
@@ -89,12 +90,22 @@ try {
       const user = ((after.user - before.user) * 1000) / res.requests;
       const sys = ((after.sys - before.sys) * 1000) / res.requests;
       if (s.name === 'direct') directRps = res.rps;
+      let sample = samples.get(s.name);
+      if (!sample) samples.set(s.name, (sample = { cpu: [], rps: [] }));
+      sample.cpu.push(user + sys);
+      sample.rps.push(res.rps);
       const perReq = `  server CPU ${(user + sys).toFixed(1)} µs/req (user ${user.toFixed(1)}, sys ${sys.toFixed(1)})`;
       console.log(
         `${s.name.padEnd(10)} ${res.rps.toFixed(0).padStart(7)} req/s (${((res.rps / directRps) * 100).toFixed(0)}%)  p50 ${res.p50}  p99 ${res.p99}${perReq}`,
       );
     }
   }
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+  console.log('medians:');
+  for (const [name, x] of samples)
+    console.log(
+      `${name.padEnd(10)} ${median(x.rps).toFixed(0).padStart(7)} req/s  server CPU ${median(x.cpu).toFixed(1)} µs/req`,
+    );
 } finally {
   for (const c of [upstream, proxy, naive, ...variants, ...extra]) c.child.kill();
 }
