@@ -4,9 +4,10 @@ import type { Counter, Gauge, Histogram, StatsStore } from './stats-store.ts';
 export class ClusterStats {
   readonly #store: StatsStore;
   readonly #prefix: string;
-  readonly #byCode = new Map<number, Counter>();
+  // Indexed by status code: an array lookup per response rather than a Map's hashing.
+  readonly #byCode: (Counter | undefined)[] = [];
   readonly #byClass: Counter[] = [];
-  readonly #retryByCode = new Map<number, Counter>();
+  readonly #retryByCode: (Counter | undefined)[] = [];
   readonly #retryByClass: Counter[] = [];
   readonly rqTotal: Counter;
   readonly rqCompleted: Counter;
@@ -122,10 +123,10 @@ export class ClusterStats {
     this.#code(this.#retryByCode, this.#retryByClass, 'retry.', status);
   }
 
-  #code(byCode: Map<number, Counter>, byClass: Counter[], scope: string, status: number): void {
-    let counter = byCode.get(status);
+  #code(byCode: (Counter | undefined)[], byClass: Counter[], scope: string, status: number): void {
+    let counter = byCode[status];
     if (!counter)
-      byCode.set(status, (counter = this.#store.counter(`${this.#prefix}${scope}upstream_rq_${status}`)));
+      byCode[status] = counter = this.#store.counter(`${this.#prefix}${scope}upstream_rq_${status}`);
     counter.value++;
     const cls = Math.floor(status / 100);
     let classCounter = byClass[cls];
