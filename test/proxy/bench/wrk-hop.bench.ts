@@ -25,6 +25,26 @@ function cpuMs(pid: number): { user: number; sys: number } {
   return { user: Number(fields[11]) * 10, sys: Number(fields[12]) * 10 };
 }
 
+const rate = Number(process.env.HOP_RATE ?? 0);
+const openLoop = new URL('../../../bench/data-plane/open-loop-http.ts', import.meta.url).pathname;
+
+/** With HOP_RATE, a constant-rate open-loop generator (bench/data-plane) instead of wrk's closed loop. */
+function load(port: number, secs: number): { rps: number; requests: number; p50: string; p99: string } {
+  if (rate === 0) return wrk(port, secs);
+  const config = { port, host: 'svc', rate, warmupMs: 1000, durationMs: secs * 1000, maxConnections: 256 };
+  const out = execFileSync(process.execPath, [openLoop, JSON.stringify(config)], { encoding: 'utf8' });
+  const lines = out.trim().split('\n');
+  const r = JSON.parse(lines[lines.length - 1] as string) as {
+    latenciesMs: number[];
+    completed: number;
+    seconds: number;
+  };
+  const sorted = [...r.latenciesMs].sort((a, b) => a - b);
+  const q = (p: number): string => `${(sorted[Math.floor(p * (sorted.length - 1))] ?? NaN).toFixed(3)}ms`;
+  // The CPU window includes the warm-up, so count its requests too.
+  return { rps: r.completed / r.seconds, requests: r.completed + rate, p50: q(0.5), p99: q(0.99) };
+}
+
 function wrk(port: number, secs: number): { rps: number; requests: number; p50: string; p99: string } {
   const out = execFileSync(
     'wrk',
@@ -85,7 +105,7 @@ try {
     let directRps = NaN;
     for (const s of subjects) {
       const before = cpuMs(s.child.pid!);
-      const res = wrk(s.port, seconds);
+      const res = load(s.port, seconds);
       const after = cpuMs(s.child.pid!);
       const user = ((after.user - before.user) * 1000) / res.requests;
       const sys = ((after.sys - before.sys) * 1000) / res.requests;
