@@ -1,6 +1,6 @@
 // Regenerates src/xds/protos/generated/ from the bundled Envoy protos (`npm run gen:xds-types`).
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { envoyProtoFiles, protoIncludeDirs } from './proto-files.ts';
 
@@ -34,4 +34,10 @@ execFileSync(path.join(repoRoot, 'node_modules/.bin/proto-loader-gen-types'), ar
   cwd: repoRoot,
   stdio: 'inherit',
 });
+// The generator also writes one aggregate file per entry proto (the `ProtoGrpcType` of grpc-js's
+// loadPackageDefinition), each repeating the whole package tree. We load protos through our own Root, so nothing
+// uses them: keep only the per-message types in the package folders.
+for (const entry of readdirSync(outDir, { withFileTypes: true })) {
+  if (entry.isFile() && entry.name.endsWith('.ts')) rmSync(path.join(outDir, entry.name));
+}
 console.log(`generated Envoy types into ${path.relative(repoRoot, outDir)}`);
