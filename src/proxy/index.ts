@@ -8,6 +8,5 @@ export { decodeListener } from './config/decode-listener.ts';
 export { decodeRouteConfiguration } from './config/decode-route-configuration.ts';
 export { decodeCluster } from './config/decode-cluster.ts';
 export { decodeClusterLoadAssignment } from './config/decode-cluster-load-assignment.ts';
-export { ensureExtensionProtos, proxyExtensionTypeUrls } from './config/extension-protos.ts';
 export { systemClock, ManualClock } from './clock.ts';
 export type { Clock, TimerHandle } from './clock.ts';

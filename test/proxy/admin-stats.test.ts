@@ -4,8 +4,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { packAny } from '../../src/xds/protos/index.ts';
-import { Proxy, proxyExtensionTypeUrls } from '../../src/proxy/index.ts';
+import { packAny, extensionTypeUrls } from '../../src/xds/protos/index.ts';
+import { Proxy } from '../../src/proxy/index.ts';
 import {
   cluster,
   endpoints,
@@ -40,7 +40,7 @@ test('admin endpoints and Envoy-compatible Prometheus stats', async () => {
             accessLog: [
               {
                 name: 'envoy.access_loggers.file',
-                typed_config: packAny(proxyExtensionTypeUrls.fileAccessLog, { path: logPath }),
+                typed_config: packAny(extensionTypeUrls.fileAccessLog, { path: logPath }),
               },
             ],
           }),

@@ -8,16 +8,13 @@ import type {
   RouteConfiguration,
   RouteConfiguration__Output,
 } from '../../src/xds/protos/index.ts';
-import { ensureExtensionProtos, proxyExtensionTypeUrls } from '../../src/proxy/index.ts';
 import type { EnvoySnapshot } from '../../src/proxy/index.ts';
 
 // Tests pack TCP proxy and access logger configs, which live outside the shared Root's default set.
-ensureExtensionProtos();
 
 type Obj = Record<string, unknown>;
 
 function roundTrip<T>(typeUrl: string, message: object): T {
-  ensureExtensionProtos();
   return unpackAny(packAny(typeUrl, message)) as T;
 }
 
@@ -63,7 +60,6 @@ export function httpListener(
 }
 
 export function tcpListener(name: string, cluster: string, port = 0): Listener__Output {
-  ensureExtensionProtos();
   return roundTrip(typeUrls.listener, {
     name,
     address: { socket_address: { address: '127.0.0.1', port_value: port } },
@@ -72,7 +68,7 @@ export function tcpListener(name: string, cluster: string, port = 0): Listener__
         filters: [
           {
             name: 'envoy.filters.network.tcp_proxy',
-            typed_config: packAny(proxyExtensionTypeUrls.tcpProxy, { stat_prefix: name, cluster }),
+            typed_config: packAny(extensionTypeUrls.tcpProxy, { stat_prefix: name, cluster }),
           },
         ],
       },
@@ -96,11 +92,10 @@ export function cluster(name: string, extra: Partial<Cluster> = {}): Cluster__Ou
 }
 
 export function http2Cluster(name: string, extra: Partial<Cluster> = {}): Cluster__Output {
-  ensureExtensionProtos();
   return cluster(name, {
     typed_extension_protocol_options: {
       'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': packAny(
-        proxyExtensionTypeUrls.httpProtocolOptions,
+        extensionTypeUrls.httpProtocolOptions,
         {
           explicit_http_config: { http2_protocol_options: {} },
         },

@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { AccessLog__Output } from '../../xds/protos/generated/envoy/config/accesslog/v3/AccessLog.ts';
-import { packAny } from '../../xds/protos/index.ts';
+import { packAny, extensionTypeUrls } from '../../xds/protos/index.ts';
 import { Violations } from './config-error.ts';
 import { decodeAccessLogs } from './decode-access-log.ts';
-import { ensureExtensionProtos, proxyExtensionTypeUrls } from './extension-protos.ts';
 
 test('a JSON access log format (google.protobuf.Struct of strings) decodes into its fields', () => {
-  ensureExtensionProtos();
-  const typed_config = packAny(proxyExtensionTypeUrls.fileAccessLog, {
+  const typed_config = packAny(extensionTypeUrls.fileAccessLog, {
     path: '/tmp/access.log',
     log_format: {
       json_format: {
@@ -32,8 +30,7 @@ test('a JSON access log format (google.protobuf.Struct of strings) decodes into 
 });
 
 test('a JSON access log field that is not a string is a violation', () => {
-  ensureExtensionProtos();
-  const typed_config = packAny(proxyExtensionTypeUrls.fileAccessLog, {
+  const typed_config = packAny(extensionTypeUrls.fileAccessLog, {
     path: '/tmp/access.log',
     log_format: { json_format: { fields: { n: { numberValue: 1 } } } },
   });

@@ -1,8 +1,7 @@
 // envoy.config.accesslog.v3.AccessLog (file and stdout/stderr loggers) → AccessLogConfig.
 import type { AccessLog__Output } from '../../xds/protos/generated/envoy/config/accesslog/v3/AccessLog.ts';
-import { unpackAny } from '../../xds/protos/index.ts';
+import { unpackAny, extensionTypeUrls } from '../../xds/protos/index.ts';
 import type { Violations } from './config-error.ts';
-import { ensureExtensionProtos, proxyExtensionTypeUrls } from './extension-protos.ts';
 import type { AccessLogConfig, AccessLogFormat } from './listener-types.ts';
 
 /** Envoy's default access log format. */
@@ -61,7 +60,6 @@ export function decodeAccessLogs(
   path: string,
   v: Violations,
 ): AccessLogConfig[] {
-  ensureExtensionProtos();
   const out: AccessLogConfig[] = [];
   logs.forEach((log, i) => {
     const at = `${path}[${i}]`;
@@ -78,9 +76,9 @@ export function decodeAccessLogs(
       return;
     }
     let file: string;
-    if (any.type_url === proxyExtensionTypeUrls.fileAccessLog) file = cfg.path ?? '';
-    else if (any.type_url === proxyExtensionTypeUrls.stdoutAccessLog) file = '/dev/stdout';
-    else if (any.type_url === proxyExtensionTypeUrls.stderrAccessLog) file = '/dev/stderr';
+    if (any.type_url === extensionTypeUrls.fileAccessLog) file = cfg.path ?? '';
+    else if (any.type_url === extensionTypeUrls.stdoutAccessLog) file = '/dev/stdout';
+    else if (any.type_url === extensionTypeUrls.stderrAccessLog) file = '/dev/stderr';
     else {
       v.add(`${at}.typed_config`, `unsupported access logger ${any.type_url}`);
       return;

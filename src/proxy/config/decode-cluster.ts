@@ -1,12 +1,11 @@
 // Cluster (decoded protobuf object) → ClusterConfig: discovery, balancing, protocol, limits, outlier and health checks.
 import type { HealthCheck__Output } from '../../xds/protos/generated/envoy/config/core/v3/HealthCheck.ts';
 import type { OutlierDetection__Output } from '../../xds/protos/generated/envoy/config/cluster/v3/OutlierDetection.ts';
-import { unpackAny } from '../../xds/protos/index.ts';
+import { unpackAny, extensionTypeUrls } from '../../xds/protos/index.ts';
 import type { Cluster__Output } from '../../xds/protos/index.ts';
 import { Violations } from './config-error.ts';
 import { boolValue, deepFreeze, durationMs, uint32Value } from './duration.ts';
 import { decodeEndpointsInto } from './decode-cluster-load-assignment.ts';
-import { ensureExtensionProtos, proxyExtensionTypeUrls } from './extension-protos.ts';
 import type {
   CircuitBreakerLimits,
   ClusterConfig,
@@ -101,7 +100,6 @@ interface HttpProtocolOptionsOutput {
 function decodeProtocol(c: Cluster__Output, v: Violations): { protocol: 'http1' | 'http2'; idleMs?: number } {
   const any = c.typed_extension_protocol_options[httpProtocolOptionsKey];
   if (any) {
-    ensureExtensionProtos();
     try {
       const opts = unpackAny(any) as HttpProtocolOptionsOutput;
       const http2 = opts.explicit_http_config?.protocol_config === 'http2_protocol_options';
@@ -113,7 +111,7 @@ function decodeProtocol(c: Cluster__Output, v: Violations): { protocol: 'http1' 
       v.add(`typed_extension_protocol_options["${httpProtocolOptionsKey}"]`, (cause as Error).message);
     }
   }
-  if (any && any.type_url !== proxyExtensionTypeUrls.httpProtocolOptions)
+  if (any && any.type_url !== extensionTypeUrls.httpProtocolOptions)
     v.add(`typed_extension_protocol_options["${httpProtocolOptionsKey}"]`, `unexpected type ${any.type_url}`);
   return { protocol: c.http2_protocol_options !== null ? 'http2' : 'http1' };
 }

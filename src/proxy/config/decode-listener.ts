@@ -7,7 +7,6 @@ import { ConfigError, Violations } from './config-error.ts';
 import { decodeAccessLogs } from './decode-access-log.ts';
 import { decodeRouteConfiguration } from './decode-route-configuration.ts';
 import { deepFreeze, durationMs } from './duration.ts';
-import { ensureExtensionProtos, proxyExtensionTypeUrls } from './extension-protos.ts';
 import type {
   HttpConnectionManagerConfig,
   ListenerConfig,
@@ -105,7 +104,6 @@ function pickFilterChain(l: Listener__Output): FilterChain__Output | null {
 
 /** Throws ConfigError listing every violation; the result is deeply frozen. */
 export function decodeListener(l: Listener__Output): ListenerConfig {
-  ensureExtensionProtos();
   const v = new Violations();
   if (l.name === '') v.add('name', 'must not be empty');
   const sock = l.address?.socket_address;
@@ -126,7 +124,7 @@ export function decodeListener(l: Listener__Output): ListenerConfig {
       try {
         if (any.type_url === extensionTypeUrls.httpConnectionManager)
           filter = decodeHcm(unpackAny(any, extensionTypeUrls.httpConnectionManager), at, v);
-        else if (any.type_url === proxyExtensionTypeUrls.tcpProxy)
+        else if (any.type_url === extensionTypeUrls.tcpProxy)
           filter = decodeTcpProxy(unpackAny(any) as TcpProxyOutput, at, v);
         else v.add(at, `unsupported network filter ${any.type_url}`);
       } catch (cause) {

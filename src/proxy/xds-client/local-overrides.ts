@@ -1,8 +1,7 @@
 // Sidecar-local adjustments to what the control plane sends: listen address, local ports for TCP backends, an
 // extra access log.
 import type { EnvoySnapshot } from '../config/proxy-config.ts';
-import { ensureExtensionProtos, proxyExtensionTypeUrls } from '../config/extension-protos.ts';
-import { packAny, typeUrls, unpackAny } from '../../xds/protos/index.ts';
+import { packAny, typeUrls, unpackAny, extensionTypeUrls } from '../../xds/protos/index.ts';
 import type { Listener__Output } from '../../xds/protos/index.ts';
 import { addLocalHttpBackends } from './local-http-backends.ts';
 
@@ -46,7 +45,6 @@ const jsonFields: Record<string, string> = {
 
 /** Builds the access log entry in decoded (`__Output`) form by round-tripping it through a listener. */
 function accessLogEntry(target: string, format: 'text' | 'json'): Listener__Output['access_log'][number] {
-  ensureExtensionProtos();
   const logFormat =
     format === 'json'
       ? {
@@ -58,8 +56,8 @@ function accessLogEntry(target: string, format: 'text' | 'json'): Listener__Outp
       : undefined;
   const typedConfig =
     target === 'stdout'
-      ? packAny(proxyExtensionTypeUrls.stdoutAccessLog, logFormat ? { log_format: logFormat } : {})
-      : packAny(proxyExtensionTypeUrls.fileAccessLog, {
+      ? packAny(extensionTypeUrls.stdoutAccessLog, logFormat ? { log_format: logFormat } : {})
+      : packAny(extensionTypeUrls.fileAccessLog, {
           path: target,
           ...(logFormat ? { log_format: logFormat } : {}),
         });
