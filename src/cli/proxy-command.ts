@@ -10,10 +10,10 @@ import {
   XdsClient,
   createSidecarNode,
   inboundInstances,
-  listenerPortAttribute,
   localOverrides,
   sidecarInstanceId,
 } from '../proxy/xds-client/index.ts';
+import { listenerPortAttribute } from '../util/instance-attributes.ts';
 import { createLogger } from '../util/logger.ts';
 
 interface RawProxyOptions {

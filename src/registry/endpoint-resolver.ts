@@ -1,6 +1,7 @@
 // Turns a virtual node's serviceDiscovery into IP endpoints: registry instances or DNS answers.
 
 import { isIP } from 'node:net';
+import { listenerPortAttribute } from '../util/instance-attributes.ts';
 import { Resolver } from 'node:dns/promises';
 import type { IpPreference } from '../model/specs/common.ts';
 import type { ServiceDiscovery } from '../model/specs/virtual-node.ts';
@@ -63,9 +64,6 @@ export interface EndpointResolverDeps {
   readonly registry: RegistryStore;
   readonly lookup?: HostLookup;
 }
-
-/** Attribute a sidecar sets on each instance it registers for a node with several listeners. */
-export const listenerPortAttribute = 'SWITCHYARD_LISTENER_PORT';
 
 function listenerPortOf(attributes: Readonly<Record<string, string>>): { listenerPort?: number } {
   const port = Number(attributes[listenerPortAttribute]);

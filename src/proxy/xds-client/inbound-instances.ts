@@ -9,9 +9,6 @@ export interface InboundInstance {
   readonly listenerPort?: number;
 }
 
-/** Instance attribute carrying `listenerPort` (read by the control plane's endpoint resolution). */
-export const listenerPortAttribute = 'SWITCHYARD_LISTENER_PORT';
-
 interface StructNumber {
   readonly numberValue?: number;
   readonly number_value?: number;

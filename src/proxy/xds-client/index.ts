@@ -9,5 +9,5 @@ export { InstanceRegistration, sidecarInstanceId } from './instance-registration
 export type { InstanceRegistrationOptions, RegistrationOutcome } from './instance-registration.ts';
 export { reconnectDelayMs } from './reconnect-back-off.ts';
 export type { ReconnectBackOff } from './reconnect-back-off.ts';
-export { inboundInstances, listenerPortAttribute } from './inbound-instances.ts';
+export { inboundInstances } from './inbound-instances.ts';
 export type { InboundInstance } from './inbound-instances.ts';
