@@ -1,5 +1,6 @@
 // The sidecar's entry in the control plane's instance registry: registered once it serves, removed on shutdown.
 import type { Logger } from 'pino';
+import { httpCall } from '../../util/http-call.ts';
 
 export interface InstanceRegistrationOptions {
   /** Base URL of the control plane's API, e.g. http://127.0.0.1:9080. */
@@ -44,17 +45,12 @@ export class InstanceRegistration {
   async register(): Promise<RegistrationOutcome> {
     const o = this.#o;
     const url = `${o.apiUrl}${registryPath}/meshes/${seg(o.meshName)}/virtualNodes/${seg(o.virtualNodeName)}/instances/${seg(o.instanceId)}`;
-    const response = await fetch(url, {
+    const response = await httpCall(url, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        address: o.address,
-        port: o.port,
-        ...(o.attributes ? { attributes: o.attributes } : {}),
-      }),
-      signal: AbortSignal.timeout(5_000),
+      json: { address: o.address, port: o.port, ...(o.attributes ? { attributes: o.attributes } : {}) },
+      timeoutMs: 5_000,
     });
-    const text = await response.text();
+    const text = response.text;
     if (response.status === 409) return { kind: 'not-applicable', reason: messageOf(text) };
     if (response.status !== 200 && response.status !== 201)
       throw new Error(`registering instance ${o.instanceId}: ${response.status} ${messageOf(text)}`);
@@ -69,8 +65,8 @@ export class InstanceRegistration {
     if (!where) return;
     const o = this.#o;
     const url = `${o.apiUrl}${registryPath}/namespaces/${seg(where.namespaceName)}/services/${seg(where.serviceName)}/instances/${seg(o.instanceId)}`;
-    const response = await fetch(url, { method: 'DELETE', signal: AbortSignal.timeout(5_000) });
-    const text = await response.text();
+    const response = await httpCall(url, { method: 'DELETE', timeoutMs: 5_000 });
+    const text = response.text;
     if (response.status !== 200 && response.status !== 404)
       throw new Error(`deregistering instance ${o.instanceId}: ${response.status} ${messageOf(text)}`);
     this.#registered = undefined;
