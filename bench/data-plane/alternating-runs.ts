@@ -8,7 +8,7 @@ import { summarize } from '../harness/stats.ts';
 import type { DataPlanePlan } from './data-plane-plan.ts';
 import type { measuringMarker } from './load-result.ts';
 import { type LoadResult } from './load-result.ts';
-import { cpuSeconds, peakRssMb } from './process-usage.ts';
+import { cpuSeconds, peakRssMb, resetPeakRss } from './process-usage.ts';
 import type { ScriptChild } from './script-child.ts';
 
 export interface SaturatedRun {
@@ -26,7 +26,7 @@ export interface Subject {
   readonly proxyPids: readonly number[];
   /** Starts an open-loop run at the plan's rate; the script prints the measuring marker, then a LoadResult. */
   fixedRate(): ScriptChild;
-  /** An unmeasured saturating run before the saturation phase. */
+  /** An unmeasured saturating run before anything is measured. */
   warm(): Promise<void>;
   /** A saturated run; calls `measuring` as its measured window starts. */
   saturate(measuring: () => Promise<void>): Promise<SaturatedRun>;
@@ -130,6 +130,13 @@ export async function runAlternating(
     ]),
   );
   const name = (s: Subject): string => `${prefix}${s.name}`;
+  // Every configuration first gets an unmeasured saturating run, so the fixed-rate phase sees warm code and
+  // connection pools (as a long-running proxy would) rather than the JIT's first seconds.
+  if (plan.saturationWarmupSec > 0)
+    for (const subject of subjects) {
+      await subject.warm();
+      await Promise.all(subject.proxyPids.map(resetPeakRss));
+    }
   for (let round = 1; round <= plan.rounds; round++)
     for (const subject of subjects) {
       const r = await fixedRateRun(subject, tallies.get(subject)!);
@@ -140,7 +147,6 @@ export async function runAlternating(
     }
   for (const subject of subjects)
     tallies.get(subject)!.rssAtRate = await Promise.all(subject.proxyPids.map(peakRssMb));
-  if (plan.saturationWarmupSec > 0) for (const subject of subjects) await subject.warm();
   for (let round = 1; round <= plan.rounds; round++)
     for (const subject of subjects) {
       const r = await saturatedRun(subject, tallies.get(subject)!);

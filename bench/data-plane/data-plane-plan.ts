@@ -12,7 +12,7 @@ export interface DataPlanePlan {
   readonly rateWarmupMs: number;
   /** Measured part of every latency run. */
   readonly rateMs: number;
-  /** Unmeasured wrk run per configuration before the saturation phase (JIT, connection pools). */
+  /** Unmeasured saturating run per configuration before any measurement (JIT, connection pools). */
   readonly saturationWarmupSec: number;
   /** Every saturated run (wrk takes whole seconds). */
   readonly saturationSec: number;

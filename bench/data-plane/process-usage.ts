@@ -1,6 +1,6 @@
 // CPU time and peak memory of a Linux process, read from /proc: what a proxy costs per request.
 
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { spawnSync } from 'node:child_process';
 
 let ticksPerSecond: number | undefined;
@@ -41,4 +41,12 @@ export async function peakRssMb(pid: number): Promise<number> {
 /** VmRSS now, MiB. */
 export async function rssMb(pid: number): Promise<number> {
   return (await statusKb(pid, 'VmRSS')) / 1024;
+}
+
+/**
+ * Restarts VmHWM from the current resident set (Linux clear_refs "5"), so a later peakRssMb covers only what
+ * happens after this call; a warm-up's peak then does not count as the measured phase's.
+ */
+export async function resetPeakRss(pid: number): Promise<void> {
+  await writeFile(`/proc/${pid}/clear_refs`, '5');
 }
