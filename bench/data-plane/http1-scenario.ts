@@ -87,6 +87,13 @@ export async function runHttp1Scenario(ctx: ScenarioContext): Promise<ScenarioOu
     const [haproxyPort] = (await freePorts(1)) as [number];
     const haproxy = await startHaproxy(ctx.workDir, haproxyPort, rig.upstreamPort, cpus.proxy);
     rig.onStop(() => haproxy.stop());
+    const nodeProxy = ScriptChild.start(
+      'node-pass-through.ts',
+      { upstreamPort: rig.upstreamPort },
+      cpus.proxy,
+    );
+    rig.onStop(() => nodeProxy.stop());
+    const nodeProxyPort = (await nodeProxy.next<{ port: number }>(30_000)).port;
     const hop = rig.sidecar('hop');
     const client = rig.sidecar('client');
     const server = rig.sidecar('server');
@@ -96,11 +103,13 @@ export async function runHttp1Scenario(ctx: ScenarioContext): Promise<ScenarioOu
       httpSubject('oneHop', hop.inboundPort, local(hop.inboundPort), [hop.pid], plan, cpus),
       httpSubject('meshPath', client.outboundPort, serviceAuthority, [client.pid, server.pid], plan, cpus),
       httpSubject('haproxy', haproxy.port, local(haproxy.port), [haproxy.pid], plan, cpus),
+      httpSubject('nodeProxy', nodeProxyPort, local(nodeProxyPort), [nodeProxy.child.pid!], plan, cpus),
     ];
     await waitUntilServing('direct', rig.upstreamPort, local(rig.upstreamPort));
     await waitUntilServing('one hop', hop.inboundPort, local(hop.inboundPort));
     await waitUntilServing('mesh path', client.outboundPort, serviceAuthority);
     await waitUntilServing('HAProxy', haproxy.port, local(haproxy.port));
+    await waitUntilServing('plain Node.js proxy', nodeProxyPort, local(nodeProxyPort));
     ctx.progress(`every path answers; ${cpus.description}`);
     const outcome = await runAlternating(subjects, plan, '', ctx.progress);
     const metrics = { ...outcome.metrics };
@@ -126,6 +135,8 @@ export async function runHttp1Scenario(ctx: ScenarioContext): Promise<ScenarioOu
         wrkConnections: plan.connections,
         cpus: cpus.description,
         oneHop: 'the hop node sidecar: inbound listener → app',
+        nodeProxy:
+          'node:http server → node:http keep-alive agent → app, nothing else: what the runtime alone costs',
         meshPath:
           'client sidecar outbound (Host: server.bench.local:8080) → router → server sidecar inbound → app',
       },
