@@ -1,7 +1,13 @@
 // The router's view of one downstream request/response, whatever the listener protocol (HTTP/1.1 or HTTP/2).
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
-import type { Readable, Writable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { MatchRequest } from '../config/match-request.ts';
+
+/** Where a response body goes: `write` returns false when the client is not keeping up; `onDrain` says when to go on. */
+export interface BodySink {
+  write(chunk: Buffer): boolean;
+  onDrain(callback: () => void): void;
+}
 
 export interface Downstream {
   readonly protocol: 'HTTP/1.1' | 'HTTP/2';
@@ -23,7 +29,7 @@ export interface Downstream {
     headers: OutgoingHttpHeaders,
     endStream: boolean,
     trailersFollow: boolean,
-  ): Writable;
+  ): BodySink;
   /** Ends the body, sending trailers when there are any. */
   finish(trailers: IncomingHttpHeaders | undefined): void;
   /** Aborts the response mid-way: connection close for HTTP/1.1, RST_STREAM for HTTP/2. */

@@ -347,11 +347,18 @@ class Forwarding {
       const sink = ds.respond(res.status, headers, false, res.mayHaveTrailers);
       const idle = this.#idle;
       const body = res.body;
+      const resume = (): void => {
+        body.resume();
+      };
       body.on('data', (chunk: Buffer) => {
         info.bytesSent += chunk.length;
         idle?.refresh();
+        if (!sink.write(chunk)) {
+          // The client reads slower than the upstream sends: hold the upstream until the client catches up.
+          body.pause();
+          sink.onDrain(resume);
+        }
       });
-      body.pipe(sink, { end: false });
       body.once('end', () => {
         if (this.#streaming === undefined) return;
         ds.finish(res.trailers());

@@ -1,16 +1,17 @@
 // An HTTP listener: HTTP/1.1 and h2c (prior knowledge) on one port, each request routed under the scope it started with.
-import http from 'node:http';
 import http2 from 'node:http2';
 import net from 'node:net';
 import type { Socket } from 'node:net';
 import type { ListenerConfig } from '../config/listener-types.ts';
 import { routeRequest } from '../http/router.ts';
 import type { HttpScope } from '../http/router.ts';
-import { Http1Downstream } from './http1-downstream.ts';
+import { Http1ServerConnection } from './http1-server-connection.ts';
 import { Http2Downstream } from './http2-downstream.ts';
 import type { HostPortStrip } from './parse-request-target.ts';
 
 const h2Preface = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
+/** An HTTP/1.1 connection without a request in progress (idle keep-alive, or a head trickling in) closes after this. */
+const idleTimeoutMs = 60_000;
 
 /** A started listener, HTTP or TCP, as the listener manager drives it. */
 export interface RunningListener {
@@ -25,30 +26,16 @@ export class HttpListener implements RunningListener {
   readonly config: ListenerConfig;
   #scope: HttpScope;
   readonly #server: net.Server;
-  readonly #h1: http.Server;
   readonly #h2: http2.Http2Server;
   readonly #sockets = new Set<Socket>();
+  readonly #h1Connections = new Set<Http1ServerConnection>();
+  #draining = false;
   readonly #sessions = new Set<http2.Http2Session>();
 
   constructor(config: ListenerConfig, scope: HttpScope) {
     this.name = config.name;
     this.config = config;
     this.#scope = scope;
-    this.#h1 = http.createServer(
-      { keepAliveTimeout: 60_000, requestTimeout: 0, headersTimeout: 60_000 },
-      (req, res) => {
-        const scope = this.#scope;
-        void routeRequest(new Http1Downstream(req, res, this.#hostPortStrip(scope)), scope);
-      },
-    );
-    // The server never listens itself (sockets are handed to it), so start its connection tracking by hand:
-    // it drives headersTimeout and closeIdleConnections().
-    this.#h1.emit('listening');
-    this.#h1.on('clientError', (_err, socket) => {
-      this.#scope.stats.cxProtocolError.value++;
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-      else socket.destroy();
-    });
     this.#h2 = http2.createServer({ settings: { enableConnectProtocol: false } });
     this.#h2.on('stream', (stream, headers) => {
       const scope = this.#scope;
@@ -97,7 +84,7 @@ export class HttpListener implements RunningListener {
       stats.cxActive.value--;
       this.#sockets.delete(socket);
     });
-    if (codec === 'HTTP1') return void this.#h1.emit('connection', socket);
+    if (codec === 'HTTP1') return this.#serveHttp1(socket);
     if (codec === 'HTTP2') return void this.#h2.emit('connection', socket);
     // Sniff the first bytes: an HTTP/2 client with prior knowledge opens with the connection preface.
     let seen: Buffer = Buffer.alloc(0);
@@ -112,7 +99,7 @@ export class HttpListener implements RunningListener {
       // The HTTP/2 session picks up the unshifted bytes itself on the next tick; resuming here would lose them.
       if (isH2Prefix) this.#h2.emit('connection', socket);
       else {
-        this.#h1.emit('connection', socket);
+        this.#serveHttp1(socket);
         socket.resume();
       }
     };
@@ -120,25 +107,30 @@ export class HttpListener implements RunningListener {
     socket.on('error', () => {});
   }
 
+  #serveHttp1(socket: Socket): void {
+    const connection = new Http1ServerConnection(socket, {
+      onRequest: (ds) => void routeRequest(ds, this.#scope),
+      onProtocolError: () => this.#scope.stats.cxProtocolError.value++,
+      strip: () => this.#hostPortStrip(this.#scope),
+      idleTimeoutMs,
+    });
+    this.#h1Connections.add(connection);
+    if (this.#draining) connection.closeAfterCurrent();
+    socket.once('close', () => this.#h1Connections.delete(connection));
+  }
+
   async drain(drainMs: number): Promise<void> {
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
     // HTTP/1.1: idle keep-alive connections go now, busy ones after their response (Connection: close).
-    this.#h1.close();
-    for (const s of this.#sockets) {
-      const res = (s as Socket & { _httpMessage?: http.ServerResponse })._httpMessage;
-      if (res && !res.headersSent) res.setHeader('connection', 'close');
-    }
-    this.#h1.on('request', (_req, res: http.ServerResponse) => res.setHeader('connection', 'close'));
+    this.#draining = true;
+    for (const connection of this.#h1Connections) connection.closeWhenIdle();
     // HTTP/2: GOAWAY, streams in flight complete.
     for (const session of this.#sessions) session.close();
     const timer = setTimeout(() => {
       for (const s of this.#sockets) s.destroy();
     }, drainMs);
     timer.unref();
-    const idleCheck = setInterval(() => this.#h1.closeIdleConnections(), 100);
-    idleCheck.unref();
     await closed;
     clearTimeout(timer);
-    clearInterval(idleCheck);
   }
 }

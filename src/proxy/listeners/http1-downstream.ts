@@ -1,74 +1,197 @@
-// Downstream over an HTTP/1.1 request/response pair (node:http server).
-import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { Writable } from 'node:stream';
+// One request and its response on an HTTP/1.1 connection of our own server: the request head and body as the
+// router reads them, and a response written straight to the socket with the framing the request allows.
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { Socket } from 'node:net';
+import { Readable } from 'node:stream';
 import type { MatchRequest } from '../config/match-request.ts';
-import type { Downstream } from '../http/downstream.ts';
+import type { BodySink, Downstream } from '../http/downstream.ts';
+import type { RequestHead } from '../http1/http1-request-parser.ts';
+import { hasContentLength, responseHead } from './http1-response-head.ts';
 import { parseRequestTarget, type HostPortStrip } from './parse-request-target.ts';
 
-export class Http1Downstream implements Downstream {
+/** What a downstream needs from its connection. */
+export interface DownstreamConnection {
+  readonly socket: Socket;
+  /** The request body was fully read. */
+  readonly requestComplete: boolean;
+  /** The connection is to close after this response (draining, or the client asked). */
+  readonly closing: boolean;
+  /** The body reader wants more: the connection resumes reading the socket. */
+  resumeReading(): void;
+  /** The response was written whole; `reusable` says whether the connection may carry another request. */
+  responseDone(reusable: boolean): void;
+}
+
+/** The body of a request that has one; fed by the connection, read by the router. */
+export class RequestBody extends Readable {
+  readonly #connection: DownstreamConnection;
+  constructor(connection: DownstreamConnection) {
+    super();
+    this.#connection = connection;
+  }
+  override _read(): void {
+    this.#connection.resumeReading();
+  }
+}
+
+/** Shared by every request without a body: already ended, nothing to read. */
+const noBody = new Readable({ read() {} });
+noBody.push(null);
+noBody.resume();
+
+export class Http1Downstream implements Downstream, BodySink {
   readonly protocol = 'HTTP/1.1';
   readonly request: MatchRequest;
-  readonly body: IncomingMessage;
+  readonly body: Readable;
   readonly bodyless: boolean;
-  readonly #res: ServerResponse;
-  #aborted = false;
+  readonly #connection: DownstreamConnection;
+  readonly #socket: Socket;
+  readonly #head: RequestHead;
+  #started = false;
   #finished = false;
+  #aborted = false;
+  #chunked = false;
+  #keepAlive: boolean;
+  /** Body bytes still owed to a Content-Length; -1 when the length is not declared. */
+  #owed = -1;
   #onAbort: (() => void) | undefined;
 
-  constructor(req: IncomingMessage, res: ServerResponse, strip: HostPortStrip = undefined) {
-    this.body = req;
-    const h = req.headers;
-    // RFC 9112 §6.3: a request without either header has no body.
-    this.bodyless = h['content-length'] === undefined && h['transfer-encoding'] === undefined;
-    this.#res = res;
+  constructor(connection: DownstreamConnection, head: RequestHead, strip: HostPortStrip) {
+    this.#connection = connection;
+    this.#socket = connection.socket;
+    this.#head = head;
+    this.#keepAlive = head.keepAlive;
+    this.bodyless = head.bodyless;
+    this.body = head.bodyless ? noBody : new RequestBody(connection);
     this.request = parseRequestTarget(
-      req.method ?? 'GET',
-      req.url ?? '/',
-      req.headers.host,
+      head.method,
+      head.target,
+      head.headers.host,
       'http',
-      req.headers,
+      head.headers,
       strip,
     );
-    res.once('close', () => {
-      if (this.#finished || res.writableFinished) return;
-      this.#aborted = true;
-      this.#onAbort?.();
-    });
   }
 
   get remoteAddress(): string {
-    return this.body.socket.remoteAddress ?? '';
+    return this.#socket.remoteAddress ?? '';
   }
 
   get responseStarted(): boolean {
-    return this.#res.headersSent;
+    return this.#started;
   }
 
   get aborted(): boolean {
     return this.#aborted;
   }
 
-  respond(status: number, headers: OutgoingHttpHeaders, endStream: boolean): Writable {
-    this.#res.writeHead(status, headers);
-    if (endStream) {
-      this.#finished = true;
-      this.#res.end();
+  get finished(): boolean {
+    return this.#finished;
+  }
+
+  /** The connection closed before the response was finished. */
+  abort(): void {
+    if (this.#finished || this.#aborted) return;
+    this.#aborted = true;
+    if (this.body !== noBody && !this.body.readableEnded) this.body.destroy();
+    this.#onAbort?.();
+  }
+
+  /** Trailers need no announcing on HTTP/1.1: a chunked body carries them, a length-delimited one drops them. */
+  respond(
+    status: number,
+    headers: OutgoingHttpHeaders,
+    endStream: boolean,
+    _trailersFollow = false,
+  ): BodySink {
+    if (this.#started || this.#aborted) return this;
+    this.#started = true;
+    const head = this.#head;
+    const bodyless = endStream || head.method === 'HEAD' || status === 204 || status === 304 || status < 200;
+    const declared = hasContentLength(headers);
+    // Answering before the request body is read leaves unread bytes on the connection: close it afterwards.
+    if (!this.#connection.requestComplete || this.#connection.closing) this.#keepAlive = false;
+    if (!bodyless) {
+      if (declared) this.#owed = Number(headers['content-length'] ?? headers['Content-Length']);
+      else if (head.minor === 1) this.#chunked = true;
+      // An HTTP/1.0 client without a length: the body ends when the connection does.
+      else this.#keepAlive = false;
     }
-    return this.#res;
+    const framing = {
+      chunked: this.#chunked,
+      close: !this.#keepAlive,
+      http10: head.minor === 0,
+      emptyBody: endStream && status !== 204 && status !== 304 && status >= 200,
+    };
+    const socket = this.#socket;
+    if (socket.destroyed) return this;
+    // Corked until the end of this tick: the head and whatever the router writes now leave in one write.
+    socket.cork();
+    process.nextTick(uncork, socket);
+    socket.write(responseHead(status, headers, framing), 'latin1');
+    if (bodyless) this.#complete();
+    return this;
+  }
+
+  write(chunk: Buffer): boolean {
+    if (this.#finished || this.#aborted || chunk.length === 0) return true;
+    const socket = this.#socket;
+    if (socket.destroyed) return true;
+    if (this.#owed >= 0) {
+      if (chunk.length > this.#owed) {
+        // More than the declared length would corrupt the next response on this connection.
+        this.#keepAlive = false;
+        chunk = chunk.subarray(0, this.#owed);
+      }
+      this.#owed -= chunk.length;
+      return chunk.length === 0 || socket.write(chunk);
+    }
+    if (!this.#chunked) return socket.write(chunk);
+    socket.cork();
+    socket.write(`${chunk.length.toString(16)}\r\n`, 'latin1');
+    socket.write(chunk);
+    const more = socket.write('\r\n', 'latin1');
+    socket.uncork();
+    return more;
+  }
+
+  onDrain(callback: () => void): void {
+    if (this.#socket.destroyed || this.#socket.writableLength === 0) queueMicrotask(callback);
+    else this.#socket.once('drain', callback);
   }
 
   finish(trailers: IncomingHttpHeaders | undefined): void {
-    this.#finished = true;
-    if (trailers) this.#res.addTrailers(trailers as Record<string, string>);
-    this.#res.end();
+    if (this.#finished || this.#aborted || !this.#started) return;
+    if (this.#chunked) {
+      let tail = '0\r\n';
+      for (const name in trailers) {
+        const value = trailers[name];
+        if (value === undefined || name.charCodeAt(0) === 58) continue;
+        for (const v of Array.isArray(value) ? value : [value])
+          if (v.indexOf('\n') < 0 && v.indexOf('\r') < 0) tail += `${name}: ${v}\r\n`;
+      }
+      this.#socket.write(`${tail}\r\n`, 'latin1');
+    }
+    // A body shorter than its declared length leaves the client waiting for bytes that will not come.
+    if (this.#owed > 0) this.#keepAlive = false;
+    this.#complete();
   }
 
   reset(): void {
     this.#finished = true;
-    this.#res.destroy();
+    this.#socket.destroy();
   }
 
   onAbort(callback: () => void): void {
     this.#onAbort = callback;
   }
+
+  #complete(): void {
+    this.#finished = true;
+    this.#connection.responseDone(this.#keepAlive);
+  }
+}
+
+function uncork(socket: Socket): void {
+  socket.uncork();
 }

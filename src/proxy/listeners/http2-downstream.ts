@@ -1,9 +1,8 @@
 // Downstream over one HTTP/2 stream (node:http2 server, h2c), with trailers for gRPC.
 import http2 from 'node:http2';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerHttp2Stream } from 'node:http2';
-import type { Writable } from 'node:stream';
 import type { MatchRequest } from '../config/match-request.ts';
-import type { Downstream } from '../http/downstream.ts';
+import type { BodySink, Downstream } from '../http/downstream.ts';
 import { parseRequestTarget, type HostPortStrip } from './parse-request-target.ts';
 
 export class Http2Downstream implements Downstream {
@@ -17,6 +16,13 @@ export class Http2Downstream implements Downstream {
   #finished = false;
   #trailersFollow = false;
   #onAbort: (() => void) | undefined;
+  readonly #sink: BodySink = {
+    write: (chunk) => this.body.destroyed || this.body.write(chunk),
+    onDrain: (callback) => {
+      if (this.body.destroyed) callback();
+      else this.body.once('drain', callback);
+    },
+  };
 
   constructor(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, strip: HostPortStrip = undefined) {
     this.body = stream;
@@ -54,14 +60,14 @@ export class Http2Downstream implements Downstream {
     headers: OutgoingHttpHeaders,
     endStream: boolean,
     trailersFollow: boolean,
-  ): Writable {
+  ): BodySink {
     this.#started = true;
     this.#trailersFollow = trailersFollow && !endStream;
     headers[':status'] = status;
-    if (this.body.destroyed || this.body.closed) return this.body;
+    if (this.body.destroyed || this.body.closed) return this.#sink;
     this.body.respond(headers, { endStream, waitForTrailers: this.#trailersFollow });
     if (endStream) this.#finished = true;
-    return this.body;
+    return this.#sink;
   }
 
   finish(trailers: IncomingHttpHeaders | undefined): void {

@@ -1,0 +1,150 @@
+// The listener's own HTTP/1.1 server on real sockets: framing, pipelining, 100-continue, bad requests, draining.
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { after, before, test } from 'node:test';
+import type { Http1Downstream } from './http1-downstream.ts';
+import { Http1ServerConnection } from './http1-server-connection.ts';
+
+let server: net.Server;
+let port = 0;
+let protocolErrors = 0;
+const connections = new Set<Http1ServerConnection>();
+
+function readAll(ds: Http1Downstream): Promise<string> {
+  return new Promise((resolve) => {
+    let text = '';
+    ds.body.on('data', (c: Buffer) => (text += c.toString()));
+    ds.body.on('end', () => resolve(text));
+    if (ds.bodyless) resolve('');
+  });
+}
+
+async function handle(ds: Http1Downstream): Promise<void> {
+  const path = ds.request.path;
+  if (path.startsWith('/slow/')) await new Promise((r) => setTimeout(r, Number(path.slice(6))));
+  const body = await readAll(ds);
+  if (path === '/chunked') {
+    const sink = ds.respond(200, { 'x-kind': 'chunked' }, false, true);
+    sink.write(Buffer.from('part one,'));
+    sink.write(Buffer.from('part two'));
+    ds.finish({ 'x-checksum': 'abc' });
+    return;
+  }
+  const answer = Buffer.from(`${ds.request.method} ${path} ${body}`);
+  ds.respond(200, { 'content-length': answer.length }, false, false).write(answer);
+  ds.finish(undefined);
+}
+
+before(async () => {
+  server = net.createServer((socket) => {
+    const connection = new Http1ServerConnection(socket, {
+      onRequest: (ds) => void handle(ds),
+      onProtocolError: () => protocolErrors++,
+      strip: () => undefined,
+      idleTimeoutMs: 10_000,
+    });
+    connections.add(connection);
+    socket.once('close', () => connections.delete(connection));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as net.AddressInfo).port;
+});
+
+after(() => {
+  for (const c of connections) c.socket.destroy();
+  server.close();
+});
+
+/** Sends `wire` and collects what comes back until the server closes or `until` matches. */
+function exchange(wire: string | string[], until?: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    let received = '';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no complete answer; got ${JSON.stringify(received)}`));
+    }, 5_000);
+    const done = (): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(received);
+    };
+    socket.on('data', (d) => {
+      received += d.toString('latin1');
+      if (until?.test(received)) done();
+    });
+    socket.on('close', done);
+    const parts = Array.isArray(wire) ? wire : [wire];
+    socket.write(parts[0]!);
+    if (parts.length > 1)
+      socket.on('data', () => {
+        if (received.includes('100 Continue') && parts.length > 1) socket.write(parts.splice(1).join(''));
+      });
+  });
+}
+
+const withoutDate = (text: string): string => text.replace(/date: [^\r]*\r\n/g, '');
+
+test('pipelined requests are answered in order, each after the one before', async () => {
+  const wire =
+    'GET /slow/40 HTTP/1.1\r\nhost: a\r\n\r\n' +
+    'POST /echo HTTP/1.1\r\nhost: a\r\ncontent-length: 4\r\n\r\nbody' +
+    'GET /last HTTP/1.1\r\nhost: a\r\nconnection: close\r\n\r\n';
+  const answer = withoutDate(await exchange(wire));
+  assert.equal(
+    answer,
+    'HTTP/1.1 200 OK\r\ncontent-length: 13\r\n\r\nGET /slow/40 ' +
+      'HTTP/1.1 200 OK\r\ncontent-length: 15\r\n\r\nPOST /echo body' +
+      'HTTP/1.1 200 OK\r\ncontent-length: 10\r\nconnection: close\r\n\r\nGET /last ',
+  );
+});
+
+test('a body without a length is chunked for HTTP/1.1, with trailers, and close-delimited for HTTP/1.0', async () => {
+  const chunked = withoutDate(
+    await exchange('GET /chunked HTTP/1.1\r\nhost: a\r\n\r\n', /0\r\n.*\r\n\r\n$/s),
+  );
+  assert.equal(
+    chunked,
+    'HTTP/1.1 200 OK\r\nx-kind: chunked\r\ntransfer-encoding: chunked\r\n\r\n' +
+      '9\r\npart one,\r\n8\r\npart two\r\n0\r\nx-checksum: abc\r\n\r\n',
+  );
+  const http10 = withoutDate(await exchange('GET /chunked HTTP/1.0\r\nConnection: keep-alive\r\n\r\n'));
+  assert.equal(http10, 'HTTP/1.1 200 OK\r\nx-kind: chunked\r\nconnection: close\r\n\r\npart one,part two');
+});
+
+test('Expect: 100-continue gets its interim answer before the client sends the body', async () => {
+  const answer = await exchange(
+    ['PUT /echo HTTP/1.1\r\nhost: a\r\ncontent-length: 5\r\nexpect: 100-continue\r\n\r\n', 'hello'],
+    /PUT \/echo hello$/,
+  );
+  assert.match(answer, /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK\r\n/);
+});
+
+test('a malformed or smuggling request gets 400, closes the connection and is counted', async () => {
+  const before = protocolErrors;
+  for (const wire of [
+    'NOT A REQUEST\r\n\r\n',
+    'POST / HTTP/1.1\r\ncontent-length: 3\r\ntransfer-encoding: chunked\r\n\r\n0\r\n\r\n',
+  ]) {
+    const answer = await exchange(wire);
+    assert.equal(answer, 'HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+  }
+  assert.equal(protocolErrors - before, 2);
+});
+
+test('draining closes idle connections at once and busy ones after their answer', async () => {
+  const idle = net.connect(port, '127.0.0.1');
+  await new Promise((r) => idle.once('connect', r));
+  const idleClosed = new Promise((r) => idle.once('close', r));
+  const busy = exchange('GET /slow/100 HTTP/1.1\r\nhost: a\r\n\r\n');
+  // Wait until both connections are known to the server and the slow request is in progress.
+  const deadline = performance.now() + 5_000;
+  while ([...connections].filter((c) => !c.idle).length < 1 || connections.size < 2) {
+    if (performance.now() > deadline) throw new Error('connections never arrived');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  for (const c of connections) c.closeWhenIdle();
+  await idleClosed;
+  const answer = withoutDate(await busy);
+  assert.equal(answer, 'HTTP/1.1 200 OK\r\ncontent-length: 14\r\nconnection: close\r\n\r\nGET /slow/100 ');
+});
