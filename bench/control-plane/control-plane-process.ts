@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { repoRoot } from '../harness/bench-options.ts';
 import { reapOnExit } from '../harness/child-reaper.ts';
+import { pinned } from '../data-plane/cpu-pinning.ts';
 
 export interface HostPort {
   readonly host: string;
@@ -21,6 +22,8 @@ export interface ControlPlaneProcessOptions {
   /** When set, the process runs under --cpu-prof and writes its profile here on exit. */
   readonly cpuProfDir?: string;
   readonly readyTimeoutMs?: number;
+  /** Pins the control plane to this CPU (data-plane runs keep it off the proxies' core). */
+  readonly cpu?: number;
 }
 
 function parseHostPort(value: unknown): HostPort {
@@ -86,7 +89,8 @@ export class ControlPlaneProcess {
         .join(' ')
         .trim();
     }
-    const child = spawn(path.join(repoRoot, 'bin/switchyard'), args, {
+    const command = pinned(options.cpu, path.join(repoRoot, 'bin/switchyard'), args);
+    const child = spawn(command.command, command.args, {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

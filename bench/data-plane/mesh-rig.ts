@@ -43,8 +43,10 @@ export class MeshRig {
       const dataDir = path.join(ctx.workDir, `control-plane-${protocol}`);
       await mkdir(dataDir, { recursive: true });
       ctx.progress('starting the control plane and the sidecars');
+      // On the load generator's CPU: its timers and GCs must not take turns on the proxies' core.
       const controlPlane = await ControlPlaneProcess.start({
         dataDir,
+        cpu: cpus.load,
         quotas: { connectedProxiesPerVirtualNode: 50 },
       });
       rig.onStop(() => controlPlane.stop());
