@@ -35,8 +35,8 @@ export function planCpus(): CpuPlan {
     upstream,
     description:
       upstream === 0
-        ? 'proxies on CPU 1; load generator and upstream app share CPU 0'
-        : 'proxies on CPU 1; load generator on CPU 0; upstream app on CPU 2',
+        ? 'proxies on CPU 1; load generator, upstream app and control plane share CPU 0'
+        : 'proxies on CPU 1; load generator and control plane on CPU 0; upstream app on CPU 2',
   };
 }
 
@@ -49,4 +49,18 @@ export function pinned(
   return cpu === undefined
     ? { command, args: [...args] }
     : { command: 'taskset', args: ['-c', String(cpu), command, ...args] };
+}
+
+/**
+ * Moves this process (every thread) onto `cpu` until the returned function is called, which gives it back every
+ * CPU. The harness waits through data-plane runs, but its GCs and timers would otherwise be scheduled on the
+ * idle-looking proxy core and stall the proxies under test.
+ */
+export function pinSelf(cpu: number | undefined): () => void {
+  if (cpu === undefined) return () => undefined;
+  const set = (list: string): void => {
+    spawnSync('taskset', ['-a', '-p', '-c', list, String(process.pid)], { stdio: 'ignore' });
+  };
+  set(String(cpu));
+  return () => set(`0-${os.availableParallelism() - 1}`);
 }

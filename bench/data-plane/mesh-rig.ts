@@ -7,7 +7,7 @@ import { ApiDriver } from '../control-plane/api-driver.ts';
 import { ControlPlaneProcess } from '../control-plane/control-plane-process.ts';
 import type { ScenarioContext } from '../harness/scenario.ts';
 import { createBenchMesh, nodeId, type BenchProtocol } from './bench-mesh.ts';
-import type { CpuPlan } from './cpu-pinning.ts';
+import { pinSelf, type CpuPlan } from './cpu-pinning.ts';
 import { ScriptChild } from './script-child.ts';
 import { SidecarProcess } from './sidecar-process.ts';
 
@@ -31,6 +31,8 @@ export class MeshRig {
     roles: readonly SidecarRole[],
   ): Promise<MeshRig> {
     const rig = new MeshRig();
+    const unpin = pinSelf(cpus.load);
+    rig.onStop(async () => unpin());
     try {
       rig.upstream = ScriptChild.start(
         protocol === 'http' ? 'upstream-http.ts' : 'upstream-grpc.ts',
