@@ -61,6 +61,8 @@ export function pinSelf(cpu: number | undefined): () => void {
   const set = (list: string): void => {
     spawnSync('taskset', ['-a', '-p', '-c', list, String(process.pid)], { stdio: 'ignore' });
   };
+  // Read before pinning: afterwards the process sees only the one CPU.
+  const every = `0-${os.availableParallelism() - 1}`;
   set(String(cpu));
-  return () => set(`0-${os.availableParallelism() - 1}`);
+  return () => set(every);
 }
