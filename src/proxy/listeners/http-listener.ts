@@ -12,6 +12,8 @@ import type { HostPortStrip } from './parse-request-target.ts';
 const h2Preface = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
 /** An HTTP/1.1 connection without a request in progress (idle keep-alive, or a head trickling in) closes after this. */
 const idleTimeoutMs = 60_000;
+/** node:http's default headersTimeout: a request head must be complete within this of its first byte. */
+const headersTimeoutMs = 60_000;
 
 /** A started listener, HTTP or TCP, as the listener manager drives it. */
 export interface RunningListener {
@@ -113,6 +115,7 @@ export class HttpListener implements RunningListener {
       onProtocolError: () => this.#scope.stats.cxProtocolError.value++,
       strip: () => this.#hostPortStrip(this.#scope),
       idleTimeoutMs,
+      headersTimeoutMs,
     });
     this.#h1Connections.add(connection);
     if (this.#draining) connection.closeAfterCurrent();

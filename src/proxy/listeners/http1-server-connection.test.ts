@@ -42,6 +42,7 @@ before(async () => {
       onProtocolError: () => protocolErrors++,
       strip: () => undefined,
       idleTimeoutMs: 10_000,
+      headersTimeoutMs: 300,
     });
     connections.add(connection);
     socket.once('close', () => connections.delete(connection));
@@ -147,4 +148,26 @@ test('draining closes idle connections at once and busy ones after their answer'
   await idleClosed;
   const answer = withoutDate(await busy);
   assert.equal(answer, 'HTTP/1.1 200 OK\r\ncontent-length: 14\r\nconnection: close\r\n\r\nGET /slow/100 ');
+});
+
+test('a head trickled in for longer than the headers timeout gets 408 and the connection closes', async () => {
+  const answer = await new Promise<string>((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    let received = '';
+    const bytes = 'GET / HTTP/1.1\r\nhost: a\r\nx-slow: ' + 'a'.repeat(200);
+    let sent = 0;
+    // One byte every 20 ms: never idle for long, but the head is still unfinished after 300 ms.
+    const drip = setInterval(() => {
+      if (sent < bytes.length && !socket.destroyed) socket.write(bytes[sent++]!);
+    }, 20);
+    const timer = setTimeout(() => reject(new Error(`no 408; got ${JSON.stringify(received)}`)), 10_000);
+    socket.on('data', (d) => (received += d.toString('latin1')));
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      clearInterval(drip);
+      clearTimeout(timer);
+      resolve(received);
+    });
+  });
+  assert.equal(answer, 'HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
 });

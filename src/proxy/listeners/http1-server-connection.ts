@@ -17,6 +17,8 @@ export interface Http1ServerSettings {
   readonly strip: () => HostPortStrip;
   /** A connection with no request in progress (idle keep-alive, or a head arriving) closes after this long. */
   readonly idleTimeoutMs: number;
+  /** A request head must be complete this long after its first byte (a client trickling it in gets 408). */
+  readonly headersTimeoutMs: number;
 }
 
 const continueLine = 'HTTP/1.1 100 Continue\r\n\r\n';
@@ -30,6 +32,8 @@ export class Http1ServerConnection implements DownstreamConnection {
   #held: Buffer | undefined;
   #closing = false;
   #paused = false;
+  /** When the first byte of the head being read arrived (performance.now()), 0 between requests. */
+  #headStartedAt = 0;
 
   constructor(socket: Socket, settings: Http1ServerSettings) {
     this.socket = socket;
@@ -107,6 +111,14 @@ export class Http1ServerConnection implements DownstreamConnection {
       this.#hold(data);
       return;
     }
+    if (this.#current === undefined) {
+      const now = performance.now();
+      if (this.#headStartedAt === 0) this.#headStartedAt = now;
+      else if (now - this.#headStartedAt > this.#settings.headersTimeoutMs) {
+        this.#reject('408 Request Timeout');
+        return;
+      }
+    }
     let consumed: number;
     try {
       consumed = this.#parser.execute(data);
@@ -126,6 +138,7 @@ export class Http1ServerConnection implements DownstreamConnection {
   }
 
   #onHead(head: RequestHead): void {
+    this.#headStartedAt = 0;
     this.socket.setTimeout(0);
     if (!head.keepAlive) this.#closing = true;
     const ds = new Http1Downstream(this, head, this.#settings.strip());
@@ -158,11 +171,13 @@ export class Http1ServerConnection implements DownstreamConnection {
       return;
     }
     const tooLarge = error instanceof Http1ParseError && error.message.includes('too large');
+    this.#reject(tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request');
+  }
+
+  /** Answers a request that will not be served with `status` (code and reason) and closes the connection. */
+  #reject(status: string): void {
     this.#closing = true;
-    this.socket.end(
-      `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\n` +
-        'connection: close\r\ncontent-length: 0\r\n\r\n',
-      'latin1',
-    );
+    this.#parser.stop();
+    this.socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`, 'latin1');
   }
 }
