@@ -12,6 +12,38 @@ export interface BodyEvents {
 
 const crlfcrlf = Buffer.from('\r\n\r\n');
 
+/**
+ * Bytes of an unfinished head, chunk-size line or trailer section, kept in a buffer that doubles when full: a
+ * client sending its head one byte per packet costs linear time, not a copy of everything so far per packet.
+ */
+class PendingBytes {
+  #buffer: Buffer = Buffer.alloc(0);
+  #length = 0;
+
+  get length(): number {
+    return this.#length;
+  }
+
+  /** Appends `data` and returns every pending byte (a view, valid until the next append or clear). */
+  append(data: Buffer): Buffer {
+    const needed = this.#length + data.length;
+    if (needed > this.#buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.max(needed, this.#buffer.length * 2, 256));
+      this.#buffer.copy(grown, 0, 0, this.#length);
+      this.#buffer = grown;
+    }
+    data.copy(this.#buffer, this.#length);
+    this.#length = needed;
+    return this.#buffer.subarray(0, this.#length);
+  }
+
+  clear(): void {
+    this.#length = 0;
+    // A large head's buffer is not kept for the life of the connection.
+    if (this.#buffer.length > 4096) this.#buffer = Buffer.alloc(0);
+  }
+}
+
 export const phase = {
   idle: 0,
   head: 1,
@@ -28,8 +60,7 @@ export type Phase = (typeof phase)[keyof typeof phase];
 export abstract class Http1MessageParser {
   readonly #body: BodyEvents;
   protected state: Phase = phase.idle;
-  /** Bytes of an unfinished head, chunk-size line or trailer section. */
-  #pending: Buffer | undefined;
+  readonly #pending = new PendingBytes();
   #remaining = 0;
   #chunkEndSeen = 0;
 
@@ -46,13 +77,13 @@ export abstract class Http1MessageParser {
   /** Waits for the next message's head. */
   protected expectHead(): void {
     this.state = phase.head;
-    this.#pending = undefined;
+    this.#pending.clear();
   }
 
   /** Forgets any message in progress (the connection is being closed). */
   stop(): void {
     this.state = phase.idle;
-    this.#pending = undefined;
+    this.#pending.clear();
   }
 
   /** A message is expected or in progress. */
@@ -142,30 +173,42 @@ export abstract class Http1MessageParser {
 
   protected finishMessage(trailers: IncomingHttpHeaders | undefined): void {
     this.state = phase.done;
-    this.#pending = undefined;
+    this.#pending.clear();
     this.#body.onEnd(trailers);
   }
 
-  /** Joins buffered bytes with new ones and finds `\r\n\r\n`; returns [buffer, index of the terminator, base]. */
-  #accumulate(data: Buffer, pos: number, limit: number): { buf: Buffer; end: number; from: number } {
-    const prev = this.#pending;
-    const buf = prev === undefined ? data : Buffer.concat([prev, data.subarray(pos)]);
-    const from = prev === undefined ? pos : 0;
-    const searchFrom = prev === undefined ? pos : Math.max(0, prev.length - 3);
-    const end = buf.indexOf(crlfcrlf, searchFrom);
-    if (end < 0) {
-      if (buf.length - from > limit) throw new Http1ParseError('message head too large');
-      this.#pending = from === 0 ? buf : buf.subarray(from);
-    } else if (end - from > limit) throw new Http1ParseError('message head too large');
-    return { buf, end, from };
+  /**
+   * Finds `\r\n\r\n` in the pending bytes followed by `data` from `pos`. Returns the buffer searched (`data`
+   * itself when nothing was pending), where the section starts in it, and the terminator's index (-1: not yet,
+   * and the bytes are now pending).
+   */
+  #accumulate(
+    data: Buffer,
+    pos: number,
+    limit: number,
+    what: string,
+  ): { buf: Buffer; end: number; from: number } {
+    const prevLength = this.#pending.length;
+    if (prevLength === 0) {
+      const end = data.indexOf(crlfcrlf, pos);
+      if (end < 0) {
+        if (data.length - pos > limit) throw new Http1ParseError(`${what} too large`);
+        this.#pending.append(data.subarray(pos));
+      } else if (end - pos > limit) throw new Http1ParseError(`${what} too large`);
+      return { buf: data, end, from: pos };
+    }
+    const buf = this.#pending.append(data.subarray(pos));
+    const end = buf.indexOf(crlfcrlf, Math.max(0, prevLength - 3));
+    if ((end < 0 ? buf.length : end) > limit) throw new Http1ParseError(`${what} too large`);
+    return { buf, end, from: 0 };
   }
 
   #head(data: Buffer, pos: number): number {
-    const prevLength = this.#pending?.length ?? 0;
-    const { buf, end, from } = this.#accumulate(data, pos, maxHeadBytes);
+    const prevLength = this.#pending.length;
+    const { buf, end, from } = this.#accumulate(data, pos, maxHeadBytes, 'message head');
     if (end < 0) return data.length;
-    this.#pending = undefined;
     const text = buf.toString('latin1', from, end);
+    this.#pending.clear();
     if (text.indexOf('\0') >= 0) throw new Http1ParseError('NUL in message head');
     this.onHeadText(text);
     // Where the head ends, in terms of `data`.
@@ -173,31 +216,25 @@ export abstract class Http1MessageParser {
   }
 
   #chunkSize(data: Buffer, pos: number): number {
-    let buf = data;
-    let from = pos;
-    const prev = this.#pending;
-    if (prev !== undefined) {
-      buf = Buffer.concat([prev, data.subarray(pos)]);
-      from = 0;
-    }
-    const lf = buf.indexOf(10, from);
+    const prevLength = this.#pending.length;
+    const buf = prevLength === 0 ? data : this.#pending.append(data.subarray(pos));
+    const from = prevLength === 0 ? pos : 0;
+    const lf = buf.indexOf(10, prevLength === 0 ? pos : prevLength - 1);
     if (lf < 0) {
       if (buf.length - from > 1024) throw new Http1ParseError('chunk size line too long');
-      this.#pending = buf.subarray(from);
+      if (prevLength === 0) this.#pending.append(data.subarray(pos));
       return data.length;
     }
-    this.#pending = undefined;
     if (buf[lf - 1] !== 13 || lf - 1 <= from) throw new Http1ParseError('malformed chunk size line');
     const line = buf.toString('latin1', from, lf - 1);
+    this.#pending.clear();
     const semi = line.indexOf(';');
     const hex = (semi < 0 ? line : line.slice(0, semi)).trimEnd();
     if (!/^[0-9a-fA-F]{1,12}$/.test(hex)) throw new Http1ParseError('malformed chunk size');
     const size = parseInt(hex, 16);
-    const consumed = prev === undefined ? lf + 1 : lf + 1 - prev.length + pos;
-    if (size === 0) {
-      this.state = phase.trailers;
-      this.#pending = undefined;
-    } else {
+    const consumed = prevLength === 0 ? lf + 1 : lf + 1 - prevLength + pos;
+    if (size === 0) this.state = phase.trailers;
+    else {
       this.#remaining = size;
       this.state = phase.chunkData;
     }
@@ -205,26 +242,24 @@ export abstract class Http1MessageParser {
   }
 
   #trailerSection(data: Buffer, pos: number): number {
+    const prevLength = this.#pending.length;
     // No trailers: the last chunk is followed directly by CRLF.
-    const prev = this.#pending;
-    if (prev === undefined && data.length - pos >= 2 && data[pos] === 13 && data[pos + 1] === 10) {
+    if (prevLength === 0 && data.length - pos >= 2 && data[pos] === 13 && data[pos + 1] === 10) {
       this.finishMessage(undefined);
       return pos + 2;
     }
-    const joined = prev === undefined ? data.subarray(pos) : Buffer.concat([prev, data.subarray(pos)]);
-    if (joined.length >= 2 && joined[0] === 13 && joined[1] === 10) {
+    const view = this.#pending.append(data.subarray(pos));
+    // The CRLF check comes first: what follows it may be the next message, whose head ends in CRLFCRLF too.
+    if (view.length >= 2 && view[0] === 13 && view[1] === 10) {
       this.finishMessage(undefined);
-      return pos + 2 - (prev?.length ?? 0);
+      return pos + 2 - prevLength;
     }
-    const end = joined.indexOf(crlfcrlf);
-    if (end < 0) {
-      if (joined.length > maxHeadBytes) throw new Http1ParseError('trailers too large');
-      this.#pending = joined;
-      return data.length;
-    }
+    const end = view.indexOf(crlfcrlf, Math.max(0, prevLength - 3));
+    if ((end < 0 ? view.length : end) > maxHeadBytes) throw new Http1ParseError('trailers too large');
+    if (end < 0) return data.length;
     const trailers: IncomingHttpHeaders = {};
-    parseFields(joined.toString('latin1', 0, end), 0, trailers);
+    parseFields(view.toString('latin1', 0, end), 0, trailers);
     this.finishMessage(trailers);
-    return pos + end + 4 - (prev?.length ?? 0);
+    return end + 4 - prevLength + pos;
   }
 }
