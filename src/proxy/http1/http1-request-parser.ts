@@ -46,7 +46,11 @@ export class Http1RequestParser extends Http1MessageParser {
     this.expectHead();
   }
 
-  protected override onHeadText(text: string): void {
+  protected override onHeadText(head: string): void {
+    // RFC 9112 §2.2: empty lines before a request line are ignored (some clients send a CRLF after a body).
+    let skip = 0;
+    while (head.startsWith('\r\n', skip)) skip += 2;
+    const text = skip === 0 ? head : head.slice(skip);
     let eol = text.indexOf('\r\n');
     if (eol < 0) eol = text.length;
     const sp1 = text.indexOf(' ');

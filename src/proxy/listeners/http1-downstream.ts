@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import type { MatchRequest } from '../config/match-request.ts';
 import type { BodySink, Downstream } from '../http/downstream.ts';
 import type { RequestHead } from '../http1/http1-request-parser.ts';
-import { hasContentLength, responseHead } from './http1-response-head.ts';
+import { declaredLength, responseHead } from './http1-response-head.ts';
 import { parseRequestTarget, type HostPortStrip } from './parse-request-target.ts';
 
 /** What a downstream needs from its connection. */
@@ -28,6 +28,8 @@ export class RequestBody extends Readable {
   constructor(connection: DownstreamConnection) {
     super();
     this.#connection = connection;
+    // A body cut short ends the request through the connection's close; an unobserved 'error' would end the process.
+    this.on('error', () => {});
   }
   override _read(): void {
     this.#connection.resumeReading();
@@ -108,11 +110,16 @@ export class Http1Downstream implements Downstream, BodySink {
     this.#started = true;
     const head = this.#head;
     const bodyless = endStream || head.method === 'HEAD' || status === 204 || status === 304 || status < 200;
-    const declared = hasContentLength(headers);
+    let declared = declaredLength(headers);
+    if (declared === 'invalid') {
+      // Not a length a client could frame by: drop it and frame the body ourselves.
+      for (const name in headers) if (name.toLowerCase() === 'content-length') delete headers[name];
+      declared = undefined;
+    }
     // Answering before the request body is read leaves unread bytes on the connection: close it afterwards.
     if (!this.#connection.requestComplete || this.#connection.closing) this.#keepAlive = false;
     if (!bodyless) {
-      if (declared) this.#owed = Number(headers['content-length'] ?? headers['Content-Length']);
+      if (declared !== undefined) this.#owed = declared;
       else if (head.minor === 1) this.#chunked = true;
       // An HTTP/1.0 client without a length: the body ends when the connection does.
       else this.#keepAlive = false;
@@ -121,7 +128,7 @@ export class Http1Downstream implements Downstream, BodySink {
       chunked: this.#chunked,
       close: !this.#keepAlive,
       http10: head.minor === 0,
-      emptyBody: endStream && status !== 204 && status !== 304 && status >= 200,
+      emptyBody: endStream && head.method !== 'HEAD' && status !== 204 && status !== 304 && status >= 200,
     };
     const socket = this.#socket;
     if (socket.destroyed) return this;

@@ -64,9 +64,12 @@ export function responseHead(status: number, headers: OutgoingHttpHeaders, frami
   return `${head}\r\n`;
 }
 
-/** Whether `headers` carries a Content-Length field, whatever its case. */
-export function hasContentLength(headers: OutgoingHttpHeaders): boolean {
-  if (headers['content-length'] !== undefined) return true;
-  for (const name in headers) if (name.toLowerCase() === 'content-length') return true;
-  return false;
+/** The Content-Length `headers` declare, whatever the field's case; 'invalid' when it is not a length. */
+export function declaredLength(headers: OutgoingHttpHeaders): number | 'invalid' | undefined {
+  let value: OutgoingHttpHeaders[string] = headers['content-length'];
+  if (value === undefined)
+    for (const name in headers) if (name.toLowerCase() === 'content-length') value = headers[name];
+  if (value === undefined) return undefined;
+  const text = Array.isArray(value) ? value.join(',') : String(value);
+  return /^\d{1,15}$/.test(text) ? Number(text) : 'invalid';
 }

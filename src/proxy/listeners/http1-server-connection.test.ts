@@ -21,6 +21,17 @@ function readAll(ds: Http1Downstream): Promise<string> {
 
 async function handle(ds: Http1Downstream): Promise<void> {
   const path = ds.request.path;
+  if (path === '/sync') {
+    // Answered from inside the parser's callback, as the router's local replies are.
+    const text = Buffer.from('sync');
+    ds.respond(200, { 'content-length': text.length }, false, false).write(text);
+    ds.finish(undefined);
+    return;
+  }
+  if (path === '/headers-only') {
+    ds.respond(200, { 'x-kind': 'headers-only' }, true, false);
+    return;
+  }
   if (path.startsWith('/slow/')) await new Promise((r) => setTimeout(r, Number(path.slice(6))));
   const body = await readAll(ds);
   if (path === '/chunked') {
@@ -170,4 +181,61 @@ test('a head trickled in for longer than the headers timeout gets 408 and the co
     });
   });
   assert.equal(answer, 'HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+});
+
+test('answers given at once keep the connection, and pipelined requests behind them are served', async () => {
+  const answer = withoutDate(
+    await exchange(
+      'GET /sync HTTP/1.1\r\nhost: a\r\n\r\nGET /sync HTTP/1.1\r\nhost: a\r\n\r\n' +
+        'GET /end HTTP/1.1\r\nhost: a\r\nconnection: close\r\n\r\n',
+    ),
+  );
+  const sync = 'HTTP/1.1 200 OK\r\ncontent-length: 4\r\n\r\nsync';
+  assert.equal(
+    answer,
+    `${sync}${sync}HTTP/1.1 200 OK\r\ncontent-length: 9\r\nconnection: close\r\n\r\nGET /end `,
+  );
+});
+
+test('an empty line before a request is ignored; a headers-only answer to HEAD claims no length', async () => {
+  const answer = withoutDate(
+    await exchange(
+      'POST /echo HTTP/1.1\r\nhost: a\r\ncontent-length: 2\r\n\r\nab\r\n' +
+        'HEAD /headers-only HTTP/1.1\r\nhost: a\r\nconnection: close\r\n\r\n',
+    ),
+  );
+  assert.equal(
+    answer,
+    'HTTP/1.1 200 OK\r\ncontent-length: 13\r\n\r\nPOST /echo ab' +
+      'HTTP/1.1 200 OK\r\nx-kind: headers-only\r\nconnection: close\r\n\r\n',
+  );
+});
+
+test('a connection that ends with Connection: close is freed even if the client never closes its side', async () => {
+  const socket = net.connect(port, '127.0.0.1');
+  socket.on('error', () => {});
+  let received = '';
+  socket.on('data', (d) => (received += d.toString('latin1')));
+  const ended = new Promise((resolve) => socket.once('end', resolve));
+  socket.write('GET /sync HTTP/1.1\r\nhost: a\r\nconnection: close\r\n\r\n');
+  await ended;
+  // The client keeps its side open; the server's side must be gone (no connection object left behind).
+  const deadline = performance.now() + 5_000;
+  while ([...connections].some((c) => c.socket.remotePort === socket.localPort)) {
+    if (performance.now() > deadline) throw new Error('the server kept the connection');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  assert.match(received, /connection: close\r\n\r\nsync$/);
+  socket.destroy();
+});
+
+test('a malformed chunk in a request body closes that connection and nothing else; CONNECT gets 405', async () => {
+  const answer = await exchange(
+    'POST /slow/50 HTTP/1.1\r\nhost: a\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\nzz\r\n',
+  );
+  assert.equal(answer, '', 'the connection is dropped without an answer');
+  const after = withoutDate(await exchange('GET /sync HTTP/1.1\r\nhost: a\r\nconnection: close\r\n\r\n'));
+  assert.match(after, /^HTTP\/1\.1 200 OK\r\n/, 'the server still serves');
+  const connect = await exchange('CONNECT example.com:443 HTTP/1.1\r\nhost: example.com:443\r\n\r\n');
+  assert.equal(connect, 'HTTP/1.1 405 Method Not Allowed\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
 });

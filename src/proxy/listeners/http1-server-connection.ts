@@ -32,6 +32,8 @@ export class Http1ServerConnection implements DownstreamConnection {
   #held: Buffer | undefined;
   #closing = false;
   #paused = false;
+  /** The current request has no body bytes to read (none declared, or a length of 0). */
+  #bodyRead = false;
   /** When the first byte of the head being read arrived (performance.now()), 0 between requests. */
   #headStartedAt = 0;
 
@@ -56,7 +58,7 @@ export class Http1ServerConnection implements DownstreamConnection {
   }
 
   get requestComplete(): boolean {
-    return this.#parser.done;
+    return this.#bodyRead || this.#parser.done;
   }
 
   get closing(): boolean {
@@ -71,7 +73,7 @@ export class Http1ServerConnection implements DownstreamConnection {
   /** Stops taking requests: an idle connection closes now, a busy one after its response. */
   closeWhenIdle(): void {
     this.#closing = true;
-    if (this.#current === undefined && !this.#parser.inBody) this.socket.end();
+    if (this.#current === undefined && !this.#parser.inBody) this.socket.destroySoon();
   }
 
   /** The request being read (or the next one) is the last: its response says Connection: close. */
@@ -87,23 +89,29 @@ export class Http1ServerConnection implements DownstreamConnection {
 
   responseDone(reusable: boolean): void {
     this.#current = undefined;
+    this.#bodyRead = false;
     if (!reusable || this.#closing) {
       this.#closing = true;
-      this.socket.end();
+      // Flush the answer, then free the connection even if the client never closes its side (node:http's
+      // destroySoon); unread request bytes are not worth waiting for.
+      this.socket.destroySoon();
       return;
     }
+    // The next request is taken up after this tick: the answer may have been given from inside the parser's
+    // callback for the head (a local reply), and the router still finishes its bookkeeping in this one.
+    process.nextTick(this.#nextRequest);
+  }
+
+  readonly #nextRequest = (): void => {
+    if (this.socket.destroyed || this.#current !== undefined) return;
     this.socket.setTimeout(this.#settings.idleTimeoutMs);
     this.#parser.expectRequest();
     const held = this.#held;
     this.#held = undefined;
-    if (held !== undefined) {
-      // The next request was already here; parse it after this tick so the router finishes the current one.
-      process.nextTick(() => {
-        if (!this.socket.destroyed) this.#onData(held);
-      });
-    }
-    this.resumeReading();
-  }
+    if (held !== undefined) this.#onData(held);
+    // More pipelined bytes may have been held again behind the request just taken up: those wait for its answer.
+    if (this.#held === undefined) this.resumeReading();
+  };
 
   readonly #onData = (data: Buffer): void => {
     if (this.#current !== undefined && this.#parser.done) {
@@ -139,7 +147,13 @@ export class Http1ServerConnection implements DownstreamConnection {
 
   #onHead(head: RequestHead): void {
     this.#headStartedAt = 0;
+    if (head.method === 'CONNECT') {
+      // No tunnelling: what follows would be another protocol's bytes, not requests.
+      this.#reject('405 Method Not Allowed');
+      return;
+    }
     this.socket.setTimeout(0);
+    this.#bodyRead = head.bodyless || head.headers['content-length'] === '0';
     if (!head.keepAlive) this.#closing = true;
     const ds = new Http1Downstream(this, head, this.#settings.strip());
     this.#current = ds;
@@ -165,8 +179,8 @@ export class Http1ServerConnection implements DownstreamConnection {
     this.#settings.onProtocolError();
     const ds = this.#current;
     if (ds !== undefined) {
-      // The body was malformed mid-way: the request cannot be completed.
-      ds.body.destroy(error instanceof Error ? error : undefined);
+      // The body was malformed mid-way: the request cannot be completed. Destroying the socket aborts it.
+      ds.body.destroy();
       this.socket.destroy();
       return;
     }
@@ -178,6 +192,7 @@ export class Http1ServerConnection implements DownstreamConnection {
   #reject(status: string): void {
     this.#closing = true;
     this.#parser.stop();
-    this.socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`, 'latin1');
+    this.socket.write(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`, 'latin1');
+    this.socket.destroySoon();
   }
 }
