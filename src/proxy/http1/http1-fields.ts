@@ -55,8 +55,8 @@ export interface Framing {
   transferEncoding: string | undefined;
 }
 
-// Connection-level fields a proxy does not forward (RFC 9110 §7.6.1).
-const hopByHop: ReadonlySet<string> = new Set([
+/** Connection-level fields a proxy does not forward (RFC 9110 §7.6.1, plus HTTP/2's ban list). */
+export const connectionFields: ReadonlySet<string> = new Set([
   'connection',
   'keep-alive',
   'proxy-connection',
@@ -108,7 +108,7 @@ export function parseFields(
       else if (name === 'transfer-encoding')
         framing.transferEncoding = joinField(framing.transferEncoding, value);
     }
-    if (dropHopByHop && framing !== undefined && hopByHop.has(name)) continue;
+    if (dropHopByHop && framing !== undefined && connectionFields.has(name)) continue;
     if (name === 'content-length') {
       const prev = headers['content-length'];
       if (prev !== undefined && prev !== value) throw new Http1ParseError('conflicting content-length');

@@ -1,6 +1,7 @@
 // The contract between the router and a connection pool: one attempt's request sink and its outcome as a value.
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
+import { connectionFields } from '../http1/http1-fields.ts';
 
 /** Why an attempt produced no response. */
 export type AttemptFailureReason =
@@ -73,18 +74,8 @@ export interface UpstreamExchange {
   abort(reason: AttemptFailureReason): void;
 }
 
-/** Connection-level hop-by-hop headers that a proxy never forwards (RFC 9110 §7.6.1, plus HTTP/2's ban list). */
-export const hopByHopHeaders: ReadonlySet<string> = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'transfer-encoding',
-  'upgrade',
-  'te',
-  'trailer',
-  'http2-settings',
-  'host',
-]);
+/** Headers a proxy never copies to the next hop: the connection-level ones, and Host (each attempt sets its authority). */
+export const hopByHopHeaders: ReadonlySet<string> = new Set([...connectionFields, 'host']);
 
 /** Copies headers without hop-by-hop ones and HTTP/2 pseudo-headers. */
 export function forwardableHeaders(
