@@ -87,10 +87,6 @@ export class Http1Downstream implements Downstream, BodySink {
     return this.#aborted;
   }
 
-  get finished(): boolean {
-    return this.#finished;
-  }
-
   /** The connection closed before the response was finished. */
   abort(): void {
     if (this.#finished || this.#aborted) return;
