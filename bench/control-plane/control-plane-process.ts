@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { repoRoot } from '../harness/bench-options.ts';
-import { reapOnExit } from '../harness/child-reaper.ts';
+import { reapOnExit, stopChild } from '../harness/child-reaper.ts';
 import { pinned } from '../data-plane/cpu-pinning.ts';
 
 export interface HostPort {
@@ -135,12 +135,6 @@ export class ControlPlaneProcess {
 
   /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
   async stop(graceMs = 20_000): Promise<void> {
-    const child = this.child;
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    await exited;
-    clearTimeout(timer);
+    await stopChild(this.child, graceMs);
   }
 }

@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { reapOnExit } from '../harness/child-reaper.ts';
+import { reapOnExit, stopChild } from '../harness/child-reaper.ts';
 import { pinned } from './cpu-pinning.ts';
 
 export class ScriptChild {
@@ -81,12 +81,6 @@ export class ScriptChild {
   }
 
   async stop(): Promise<void> {
-    const child = this.child;
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
+    await stopChild(this.child, 5000);
   }
 }

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { repoRoot } from '../harness/bench-options.ts';
-import { reapOnExit } from '../harness/child-reaper.ts';
+import { reapOnExit, stopChild } from '../harness/child-reaper.ts';
 import { pinned } from './cpu-pinning.ts';
 import { freePorts } from './free-ports.ts';
 
@@ -89,12 +89,6 @@ export class SidecarProcess {
 
   /** SIGTERM (the proxy deregisters, drains and exits 0, writing its CPU profile), SIGKILL after `graceMs`. */
   async stop(graceMs = 10_000): Promise<void> {
-    const child = this.child;
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    await exited;
-    clearTimeout(timer);
+    await stopChild(this.child, graceMs);
   }
 }
