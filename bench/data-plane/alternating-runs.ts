@@ -7,7 +7,7 @@ import type { Metric } from '../harness/scenario.ts';
 import { summarize } from '../harness/stats.ts';
 import type { DataPlanePlan } from './data-plane-plan.ts';
 import type { measuringMarker } from './load-result.ts';
-import { type LoadResult } from './load-result.ts';
+import { lateStartMs, type LoadResult } from './load-result.ts';
 import { cpuSeconds, peakRssMb, resetPeakRss } from './process-usage.ts';
 import type { ScriptChild } from './script-child.ts';
 
@@ -47,12 +47,18 @@ interface Tally {
   rssPeak: number[];
   /** Most connections the open-loop generator needed in one run: more than a few means answers fell behind. */
   connections: number;
+  /** The generator's own worst start delay and late starts over the fixed-rate runs (see LoadResult). */
+  maxStartLagMs: number;
+  lateStarts: number;
 }
 
 export interface AlternatingOutcome {
   readonly metrics: Record<string, Metric>;
   readonly notes: string[];
 }
+
+/** A generator this late is worth a note: the mesh-path p99 target allows 1 ms, and every held-back request counts. */
+const generatorStallNoteMs = 5;
 
 const readCpu = (pids: readonly number[]): Promise<number[]> => Promise.all(pids.map(cpuSeconds));
 const minus = (a: readonly number[], b: readonly number[]): number[] => a.map((v, i) => v - b[i]!);
@@ -83,6 +89,8 @@ async function fixedRateRun(subject: Subject, tally: Tally): Promise<LoadResult>
     tally.errors += result.errors;
     tally.errorSamples.push(...result.errorSamples);
     tally.connections = Math.max(tally.connections, result.connections);
+    tally.maxStartLagMs = Math.max(tally.maxStartLagMs, result.maxStartLagMs);
+    tally.lateStarts += result.lateStarts;
     return result;
   } finally {
     await child.stop();
@@ -126,6 +134,8 @@ export async function runAlternating(
         rssAtRate: [],
         rssPeak: [],
         connections: 0,
+        maxStartLagMs: 0,
+        lateStarts: 0,
       },
     ]),
   );
@@ -142,7 +152,7 @@ export async function runAlternating(
       const r = await fixedRateRun(subject, tallies.get(subject)!);
       const s = summarize(r.latenciesMs);
       progress(
-        `${plan.rate} req/s, round ${round}/${plan.rounds}, ${name(subject)}: p50 ${s.p50.toFixed(3)} ms, p99 ${s.p99.toFixed(3)} ms, ${r.errors} errors`,
+        `${plan.rate} req/s, round ${round}/${plan.rounds}, ${name(subject)}: p50 ${s.p50.toFixed(3)} ms, p99 ${s.p99.toFixed(3)} ms, ${r.errors} errors, generator at worst ${r.maxStartLagMs.toFixed(1)} ms late`,
       );
     }
   for (const subject of subjects)
@@ -184,6 +194,12 @@ function summarizeTallies(
     put(`${n}.saturatedRps`, median(t.saturatedRps), 'req/s');
     put(`${n}.errors`, t.errors, 'count');
     put(`${n}.connectionsAtRate`, t.connections, 'count');
+    put(`${n}.generatorMaxStartLagMs`, t.maxStartLagMs, 'ms');
+    put(`${n}.generatorLateStarts`, t.lateStarts, 'count');
+    if (t.maxStartLagMs > generatorStallNoteMs)
+      notes.push(
+        `${prefix}${n}: the load generator itself started ${t.lateStarts} requests more than ${lateStartMs} ms late (at worst ${t.maxStartLagMs.toFixed(1)} ms): the load CPU paused, and that delay is inside this configuration's latency tail`,
+      );
     if (t.errors > 0)
       notes.push(
         `${prefix}${n}: ${t.errors} failed requests (${[...new Set(t.errorSamples)].slice(0, 3).join('; ')})`,

@@ -6,6 +6,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { EchoClient, grpcAnswer, grpcRequest } from './grpc-echo.ts';
 import { measuringMarker, runSchedule, type LoadPlan, type LoadResult } from './load-result.ts';
+import { MeasuredWindow } from './measured-window.ts';
 
 interface Config extends LoadPlan {
   readonly target: string;
@@ -18,7 +19,8 @@ const client = new EchoClient(
   grpc.credentials.createInsecure(),
   config.authority ? { 'grpc.default_authority': config.authority } : {},
 );
-const samples: number[] = [];
+const expectedSamples = config.rate !== undefined ? (config.rate * config.durationMs) / 1000 : 1024;
+const window = new MeasuredWindow(expectedSamples);
 const errorSamples: string[] = [];
 let errors = 0;
 
@@ -26,7 +28,7 @@ function call(startedAt: number, measured: boolean, then: () => void): void {
   client.echo(grpcRequest, (error, response) => {
     const at = performance.now();
     if (measured) {
-      if (error === null && response?.length === grpcAnswer.length) samples.push(at - startedAt);
+      if (error === null && response?.length === grpcAnswer.length) window.completed(at - startedAt);
       else {
         errors++;
         if (errorSamples.length < 5)
@@ -43,12 +45,14 @@ function report(seconds: number): void {
   if (reported) return;
   reported = true;
   const result: LoadResult = {
-    latenciesMs: samples.map((v) => Math.round(v * 1000) / 1000),
-    completed: samples.length,
+    latenciesMs: window.latenciesMs(),
+    completed: window.completedCount,
     errors,
     errorSamples,
     seconds,
     connections: 1,
+    maxStartLagMs: window.maxStartLagMs,
+    lateStarts: window.lateStarts,
   };
   client.close();
   // Exit only once the line is out: a result of tens of thousands of samples is larger than a pipe's buffer.
@@ -76,11 +80,12 @@ if (config.rate !== undefined) {
   runSchedule(
     rate,
     total,
-    (at, index) => {
+    (at, index, firedAt) => {
       if (index === warmCount) {
         windowStart = at;
         process.stdout.write(`${JSON.stringify(measuringMarker)}\n`);
       }
+      if (index >= warmCount) window.started(at, firedAt);
       call(at, index >= warmCount, settle);
     },
     () => {

@@ -6,6 +6,7 @@
 
 import net from 'node:net';
 import { measuringMarker, runSchedule, type LoadResult } from './load-result.ts';
+import { MeasuredWindow } from './measured-window.ts';
 
 interface Config {
   readonly port: number;
@@ -20,7 +21,7 @@ const config = JSON.parse(process.argv[2]!) as Config;
 const request = Buffer.from(`GET / HTTP/1.1\r\nhost: ${config.host}\r\nuser-agent: switchyard-bench\r\n\r\n`);
 const warmCount = Math.round((config.rate * config.warmupMs) / 1000);
 const total = warmCount + Math.round((config.rate * config.durationMs) / 1000);
-const samples: number[] = [];
+const measured = new MeasuredWindow(total - warmCount);
 const errorSamples: string[] = [];
 let errors = 0;
 let finished = 0;
@@ -95,7 +96,7 @@ const queue: Job[] = [];
 
 function complete(job: Job, at: number): void {
   finished++;
-  if (job.measured) samples.push(at - job.scheduledAt);
+  if (job.measured) measured.completed(at - job.scheduledAt);
   maybeDone();
 }
 
@@ -141,12 +142,14 @@ function maybeDone(): void {
 function report(): void {
   reported = true;
   const result: LoadResult = {
-    latenciesMs: samples.map((v) => Math.round(v * 1000) / 1000),
-    completed: samples.length,
+    latenciesMs: measured.latenciesMs(),
+    completed: measured.completedCount,
     errors: errors + (total - finished),
     errorSamples: total > finished ? [...errorSamples, `${total - finished} unanswered`] : errorSamples,
     seconds: (windowEnd - windowStart) / 1000,
     connections,
+    maxStartLagMs: measured.maxStartLagMs,
+    lateStarts: measured.lateStarts,
   };
   for (const conn of all) conn.socket.destroy();
   // Exit only once the line is out: a result of tens of thousands of samples is larger than a pipe's buffer.
@@ -156,11 +159,12 @@ function report(): void {
 runSchedule(
   config.rate,
   total,
-  (scheduledAt, index) => {
+  (scheduledAt, index, firedAt) => {
     if (index === warmCount) {
       windowStart = scheduledAt;
       process.stdout.write(`${JSON.stringify(measuringMarker)}\n`);
     }
+    if (index >= warmCount) measured.started(scheduledAt, firedAt);
     dispatch({ scheduledAt, measured: index >= warmCount });
   },
   () => {

@@ -27,6 +27,11 @@ test('the open-loop generator sends its schedule to the 1 KiB upstream and times
   assert.ok(result.latenciesMs.every((ms) => Number.isFinite(ms) && ms >= 0));
   assert.ok(result.connections >= 1 && result.connections <= 16);
   assert.ok(result.seconds > 0.3 && result.seconds < 5, `window ${result.seconds} s`);
+  assert.ok(
+    Number.isFinite(result.maxStartLagMs) && result.maxStartLagMs >= 0,
+    `lag ${result.maxStartLagMs}`,
+  );
+  assert.ok(Number.isInteger(result.lateStarts) && result.lateStarts >= 0 && result.lateStarts <= 200);
 });
 
 test("wrk's summary is parsed, errors included", () => {
