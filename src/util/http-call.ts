@@ -1,8 +1,7 @@
 // A small HTTP/1.1 request with a whole-text answer, on node:http. The sidecar uses it instead of fetch(): fetch
 // loads Node's bundled undici (its source, its compiled code and a WebAssembly HTTP parser), several MB of memory
 // in every sidecar for two calls in its lifetime.
-import http from 'node:http';
-import https from 'node:https';
+import { http, https } from './node-http.ts';
 
 export interface HttpCallOptions {
   readonly method: string;

@@ -1,5 +1,6 @@
 // The admin interface: /ready, /stats, /stats/prometheus, /config_dump, /clusters.
-import http from 'node:http';
+import type { Server } from 'node:http';
+import { http } from '../../util/node-http.ts';
 import type { EnvoySnapshot } from '../config/proxy-config.ts';
 import type { StatsStore } from '../stats/stats-store.ts';
 import type { Cluster } from '../upstream/cluster.ts';
@@ -15,7 +16,7 @@ export interface AdminView {
 }
 
 export class AdminServer {
-  readonly #server: http.Server;
+  readonly #server: Server;
 
   constructor(view: AdminView) {
     this.#server = http.createServer((req, res) => {

@@ -1,6 +1,7 @@
 // The bytes of an HTTP/1.1 response head: status line, fields, the framing and connection fields the listener
 // decides, and a Date field as node:http adds one.
-import { STATUS_CODES, type OutgoingHttpHeaders } from 'node:http';
+import type { OutgoingHttpHeaders } from 'node:http';
+import { http } from '../../util/node-http.ts';
 
 let cachedDate = '';
 let cachedSecond = -1;
@@ -39,7 +40,7 @@ export interface HeadFraming {
  * Pseudo-fields (`:status` and the like, from HTTP/2 upstreams) are never written.
  */
 export function responseHead(status: number, headers: OutgoingHttpHeaders, framing: HeadFraming): string {
-  let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\n`;
+  let head = `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? 'Unknown'}\r\n`;
   let hasDate = false;
   let hasLength = false;
   for (const name in headers) {

@@ -1,7 +1,7 @@
 // One active health probe (HTTP, TCP or gRPC health protocol) against one host; resolves to pass / fail.
-import http from 'node:http';
 import http2 from 'node:http2';
 import net from 'node:net';
+import { http } from '../../util/node-http.ts';
 import type { HealthCheckProtocol } from '../config/cluster-types.ts';
 
 export type ProbeResult = 'pass' | 'fail' | 'network_failure';
