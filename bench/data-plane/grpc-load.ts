@@ -20,7 +20,7 @@ const client = new EchoClient(
   config.authority ? { 'grpc.default_authority': config.authority } : {},
 );
 const expectedSamples = config.rate !== undefined ? (config.rate * config.durationMs) / 1000 : 1024;
-const window = new MeasuredWindow(expectedSamples);
+const sampleWindow = new MeasuredWindow(expectedSamples);
 const errorSamples: string[] = [];
 let errors = 0;
 
@@ -28,7 +28,7 @@ function call(startedAt: number, measured: boolean, then: () => void): void {
   client.echo(grpcRequest, (error, response) => {
     const at = performance.now();
     if (measured) {
-      if (error === null && response?.length === grpcAnswer.length) window.completed(at - startedAt);
+      if (error === null && response?.length === grpcAnswer.length) sampleWindow.completed(at - startedAt);
       else {
         errors++;
         if (errorSamples.length < 5)
@@ -45,14 +45,14 @@ function report(seconds: number): void {
   if (reported) return;
   reported = true;
   const result: LoadResult = {
-    latenciesMs: window.latenciesMs(),
-    completed: window.completedCount,
+    latenciesMs: sampleWindow.latenciesMs(),
+    completed: sampleWindow.completedCount,
     errors,
     errorSamples,
     seconds,
     connections: 1,
-    maxStartLagMs: window.maxStartLagMs,
-    lateStarts: window.lateStarts,
+    maxStartLagMs: sampleWindow.maxStartLagMs,
+    lateStarts: sampleWindow.lateStarts,
   };
   client.close();
   // Exit only once the line is out: a result of tens of thousands of samples is larger than a pipe's buffer.
@@ -85,7 +85,7 @@ if (config.rate !== undefined) {
         windowStart = at;
         process.stdout.write(`${JSON.stringify(measuringMarker)}\n`);
       }
-      if (index >= warmCount) window.started(at, firedAt);
+      if (index >= warmCount) sampleWindow.started(at, firedAt);
       call(at, index >= warmCount, settle);
     },
     () => {
