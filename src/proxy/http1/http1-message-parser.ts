@@ -114,30 +114,20 @@ export abstract class Http1MessageParser {
         case phase.head:
           pos = this.#head(data, pos);
           break;
-        case phase.length: {
-          const n = Math.min(this.#remaining, data.length - pos);
-          this.#remaining -= n;
-          const chunk = pos === 0 && n === data.length ? data : data.subarray(pos, pos + n);
-          pos += n;
-          this.#body.onBody(chunk);
+        case phase.length:
+          pos = this.#bodyBytes(data, pos);
           if (this.#remaining === 0 && this.state === phase.length) this.finishMessage(undefined);
           break;
-        }
         case phase.chunkSize:
           pos = this.#chunkSize(data, pos);
           break;
-        case phase.chunkData: {
-          const n = Math.min(this.#remaining, data.length - pos);
-          this.#remaining -= n;
-          const chunk = data.subarray(pos, pos + n);
-          pos += n;
-          this.#body.onBody(chunk);
+        case phase.chunkData:
+          pos = this.#bodyBytes(data, pos);
           if (this.#remaining === 0 && this.state === phase.chunkData) {
             this.state = phase.chunkEnd;
             this.#chunkEndSeen = 0;
           }
           break;
-        }
         case phase.chunkEnd: {
           const expected = this.#chunkEndSeen === 0 ? 13 : 10;
           if (data[pos] !== expected) throw new Http1ParseError('chunk data not followed by CRLF');
@@ -177,35 +167,38 @@ export abstract class Http1MessageParser {
     this.#body.onEnd(trailers);
   }
 
+  /** Hands on up to `#remaining` body bytes of `data` from `pos`; returns where they end. */
+  #bodyBytes(data: Buffer, pos: number): number {
+    const n = Math.min(this.#remaining, data.length - pos);
+    this.#remaining -= n;
+    this.#body.onBody(pos === 0 && n === data.length ? data : data.subarray(pos, pos + n));
+    return pos + n;
+  }
+
   /**
    * Finds `\r\n\r\n` in the pending bytes followed by `data` from `pos`. Returns the buffer searched (`data`
    * itself when nothing was pending), where the section starts in it, and the terminator's index (-1: not yet,
    * and the bytes are now pending).
    */
-  #accumulate(
-    data: Buffer,
-    pos: number,
-    limit: number,
-    what: string,
-  ): { buf: Buffer; end: number; from: number } {
+  #accumulateHead(data: Buffer, pos: number): { buf: Buffer; end: number; from: number } {
     const prevLength = this.#pending.length;
     if (prevLength === 0) {
       const end = data.indexOf(crlfcrlf, pos);
       if (end < 0) {
-        if (data.length - pos > limit) throw new Http1ParseError(`${what} too large`);
+        if (data.length - pos > maxHeadBytes) throw new Http1ParseError('message head too large');
         this.#pending.append(data.subarray(pos));
-      } else if (end - pos > limit) throw new Http1ParseError(`${what} too large`);
+      } else if (end - pos > maxHeadBytes) throw new Http1ParseError('message head too large');
       return { buf: data, end, from: pos };
     }
     const buf = this.#pending.append(data.subarray(pos));
     const end = buf.indexOf(crlfcrlf, Math.max(0, prevLength - 3));
-    if ((end < 0 ? buf.length : end) > limit) throw new Http1ParseError(`${what} too large`);
+    if ((end < 0 ? buf.length : end) > maxHeadBytes) throw new Http1ParseError('message head too large');
     return { buf, end, from: 0 };
   }
 
   #head(data: Buffer, pos: number): number {
     const prevLength = this.#pending.length;
-    const { buf, end, from } = this.#accumulate(data, pos, maxHeadBytes, 'message head');
+    const { buf, end, from } = this.#accumulateHead(data, pos);
     if (end < 0) return data.length;
     const text = buf.toString('latin1', from, end);
     this.#pending.clear();
