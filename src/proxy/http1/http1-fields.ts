@@ -6,6 +6,9 @@ export class Http1ParseError extends Error {
   override readonly name = 'Http1ParseError';
 }
 
+/** A head or trailer section longer than `maxHeadBytes` (a server answers 431). */
+export class Http1TooLargeError extends Http1ParseError {}
+
 /** Envoy's default max_request_headers_kb and max_response_headers_kb are 60. */
 export const maxHeadBytes = 60 * 1024;
 

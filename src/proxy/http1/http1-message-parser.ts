@@ -2,7 +2,7 @@
 // the head is collected and handed to the subclass, then the body is framed by Content-Length, chunked coding
 // (with trailers) or, for responses, the connection's close.
 import type { IncomingHttpHeaders } from 'node:http';
-import { Http1ParseError, maxHeadBytes, parseFields } from './http1-fields.ts';
+import { Http1ParseError, Http1TooLargeError, maxHeadBytes, parseFields } from './http1-fields.ts';
 
 /** What a parser reports after the head: body chunks, then the end (with trailers, if any). */
 export interface BodyEvents {
@@ -185,14 +185,14 @@ export abstract class Http1MessageParser {
     if (prevLength === 0) {
       const end = data.indexOf(crlfcrlf, pos);
       if (end < 0) {
-        if (data.length - pos > maxHeadBytes) throw new Http1ParseError('message head too large');
+        if (data.length - pos > maxHeadBytes) throw new Http1TooLargeError('message head too large');
         this.#pending.append(data.subarray(pos));
-      } else if (end - pos > maxHeadBytes) throw new Http1ParseError('message head too large');
+      } else if (end - pos > maxHeadBytes) throw new Http1TooLargeError('message head too large');
       return { buf: data, end, from: pos };
     }
     const buf = this.#pending.append(data.subarray(pos));
     const end = buf.indexOf(crlfcrlf, Math.max(0, prevLength - 3));
-    if ((end < 0 ? buf.length : end) > maxHeadBytes) throw new Http1ParseError('message head too large');
+    if ((end < 0 ? buf.length : end) > maxHeadBytes) throw new Http1TooLargeError('message head too large');
     return { buf, end, from: 0 };
   }
 
@@ -248,7 +248,7 @@ export abstract class Http1MessageParser {
       return pos + 2 - prevLength;
     }
     const end = view.indexOf(crlfcrlf, Math.max(0, prevLength - 3));
-    if ((end < 0 ? view.length : end) > maxHeadBytes) throw new Http1ParseError('trailers too large');
+    if ((end < 0 ? view.length : end) > maxHeadBytes) throw new Http1TooLargeError('trailers too large');
     if (end < 0) return data.length;
     const trailers: IncomingHttpHeaders = {};
     parseFields(view.toString('latin1', 0, end), 0, trailers);

@@ -144,6 +144,17 @@ test('a malformed or smuggling request gets 400, closes the connection and is co
   assert.equal(protocolErrors - before, 2);
 });
 
+test('a request head over 60 KiB gets 431 and is counted as a protocol error', async () => {
+  const before = protocolErrors;
+  // Under 64 KiB, so the server reads it all at once and closes with nothing unread (no reset racing the answer).
+  const answer = await exchange(`GET / HTTP/1.1\r\nhost: a\r\nx-big: ${'a'.repeat(62_000)}`);
+  assert.equal(
+    answer,
+    'HTTP/1.1 431 Request Header Fields Too Large\r\nconnection: close\r\ncontent-length: 0\r\n\r\n',
+  );
+  assert.equal(protocolErrors - before, 1);
+});
+
 test('draining closes idle connections at once and busy ones after their answer', async () => {
   const idle = net.connect(port, '127.0.0.1');
   await new Promise((r) => idle.once('connect', r));

@@ -3,7 +3,7 @@
 // Cheaper per request than node:http's IncomingMessage/ServerResponse pair, which is most of a proxy's own work.
 import type { Socket } from 'node:net';
 import type { IncomingHttpHeaders } from 'node:http';
-import { Http1ParseError } from '../http1/http1-fields.ts';
+import { Http1TooLargeError } from '../http1/http1-fields.ts';
 import { Http1RequestParser, type RequestHead } from '../http1/http1-request-parser.ts';
 import { Http1Downstream, type DownstreamConnection } from './http1-downstream.ts';
 import type { HostPortStrip } from './parse-request-target.ts';
@@ -184,8 +184,9 @@ export class Http1ServerConnection implements DownstreamConnection {
       this.socket.destroy();
       return;
     }
-    const tooLarge = error instanceof Http1ParseError && error.message.includes('too large');
-    this.#reject(tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request');
+    this.#reject(
+      error instanceof Http1TooLargeError ? '431 Request Header Fields Too Large' : '400 Bad Request',
+    );
   }
 
   /** Answers a request that will not be served with `status` (code and reason) and closes the connection. */
