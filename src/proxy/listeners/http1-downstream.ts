@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import type { MatchRequest } from '../config/match-request.ts';
 import type { BodySink, Downstream } from '../http/downstream.ts';
 import type { RequestHead } from '../http1/http1-request-parser.ts';
-import { declaredLength, responseHead } from './http1-response-head.ts';
+import { declaredLength, hasLineBreak, responseHead } from './http1-response-head.ts';
 import { parseRequestTarget, type HostPortStrip } from './parse-request-target.ts';
 
 /** What a downstream needs from its connection. */
@@ -171,7 +171,7 @@ export class Http1Downstream implements Downstream, BodySink {
         const value = trailers[name];
         if (value === undefined || name.charCodeAt(0) === 58) continue;
         for (const v of Array.isArray(value) ? value : [value])
-          if (v.indexOf('\n') < 0 && v.indexOf('\r') < 0) tail += `${name}: ${v}\r\n`;
+          if (!hasLineBreak(v)) tail += `${name}: ${v}\r\n`;
       }
       this.#socket.write(`${tail}\r\n`, 'latin1');
     }

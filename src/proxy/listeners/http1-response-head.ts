@@ -20,7 +20,8 @@ function httpDate(): string {
 // Fields the listener writes itself from its framing decision; the caller's copies are dropped.
 const ownedFields: ReadonlySet<string> = new Set(['connection', 'keep-alive', 'transfer-encoding']);
 
-function hasLineBreak(value: string): boolean {
+/** A CR or LF in a field name or value would end the field early and let the rest pass as another field. */
+export function hasLineBreak(value: string): boolean {
   return value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0;
 }
 
