@@ -68,8 +68,8 @@ function describe(result: ScenarioResult): string[] {
     `${Number(p.rateRps).toLocaleString('en-US')} req/s open loop for ${String(p.rounds)} × ${String(p.rateSecondsPerRun)} s per configuration (latency from each request's scheduled start); saturation ${String(p.rounds)} × ${String(p.saturationSecondsPerRun)} s, median of the rounds; rounds alternate between the configurations. CPU: ${String(p.cpus)}.`,
   ];
   if (p.oneHop) lines.push(`One hop: ${String(p.oneHop)}. Mesh path: ${String(p.meshPath)}.`);
-  if (p.nodeProxy) lines.push(`Plain Node.js proxy: ${String(p.nodeProxy)}.`);
   else if (p.meshPath) lines.push(`Mesh path: ${String(p.meshPath)}.`);
+  if (p.nodeProxy) lines.push(`Plain Node.js proxy: ${String(p.nodeProxy)}.`);
   return lines;
 }
 
