@@ -12,6 +12,7 @@ const labels: Record<string, string> = {
   meshPath: 'Switchyard, mesh path (2 sidecars)',
   haproxy: 'HAProxy, one hop',
   nodeProxy: 'plain Node.js proxy, one hop (reference)',
+  nodePipe: 'Node.js TCP pipe, no HTTP (reference)',
 };
 
 /** Latencies keep microseconds below 10 ms and drop them above. */
@@ -70,6 +71,7 @@ function describe(result: ScenarioResult): string[] {
   if (p.oneHop) lines.push(`One hop: ${String(p.oneHop)}. Mesh path: ${String(p.meshPath)}.`);
   else if (p.meshPath) lines.push(`Mesh path: ${String(p.meshPath)}.`);
   if (p.nodeProxy) lines.push(`Plain Node.js proxy: ${String(p.nodeProxy)}.`);
+  if (p.nodePipe) lines.push(`Node.js TCP pipe: ${String(p.nodePipe)}.`);
   return lines;
 }
 

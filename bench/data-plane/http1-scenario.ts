@@ -1,6 +1,7 @@
 // HTTP/1.1 keep-alive, 1 KiB answers: direct to the app, one `switchyard proxy` hop (the `hop` node's inbound
 // listener in front of the app), the full mesh path (client sidecar → server sidecar → app) and HAProxy with the
-// same single hop, measured alternately in one run.
+// same single hop, measured alternately in one run, with two Node.js references beside them: a plain node:http
+// proxy and a bare TCP pipe.
 
 import http from 'node:http';
 import type { ScenarioContext, ScenarioOutcome } from '../harness/scenario.ts';
@@ -41,6 +42,9 @@ export async function waitUntilServing(
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/** The V8 settings `bin/switchyard` gives the sidecar, so the TCP pipe's memory is comparable with it. */
+export const sidecarNodeFlags: readonly string[] = ['--max-semi-space-size=2', '--no-memory-reducer'];
 
 function httpSubject(
   name: string,
@@ -88,12 +92,20 @@ export async function runHttp1Scenario(ctx: ScenarioContext): Promise<ScenarioOu
     const haproxy = await startHaproxy(ctx.workDir, haproxyPort, rig.upstreamPort, cpus.proxy);
     rig.onStop(() => haproxy.stop());
     const nodeProxy = ScriptChild.start(
-      'node-pass-through.ts',
+      'node-pass-through.js',
       { upstreamPort: rig.upstreamPort },
       cpus.proxy,
     );
     rig.onStop(() => nodeProxy.stop());
     const nodeProxyPort = (await nodeProxy.next<{ port: number }>(30_000)).port;
+    const nodePipe = ScriptChild.start(
+      'node-tcp-pipe.js',
+      { upstreamPort: rig.upstreamPort },
+      cpus.proxy,
+      sidecarNodeFlags,
+    );
+    rig.onStop(() => nodePipe.stop());
+    const nodePipePort = (await nodePipe.next<{ port: number }>(30_000)).port;
     const hop = rig.sidecar('hop');
     const client = rig.sidecar('client');
     const server = rig.sidecar('server');
@@ -104,12 +116,14 @@ export async function runHttp1Scenario(ctx: ScenarioContext): Promise<ScenarioOu
       httpSubject('meshPath', client.outboundPort, serviceAuthority, [client.pid, server.pid], plan, cpus),
       httpSubject('haproxy', haproxy.port, local(haproxy.port), [haproxy.pid], plan, cpus),
       httpSubject('nodeProxy', nodeProxyPort, local(nodeProxyPort), [nodeProxy.child.pid!], plan, cpus),
+      httpSubject('nodePipe', nodePipePort, local(nodePipePort), [nodePipe.pid], plan, cpus),
     ];
     await waitUntilServing('direct', rig.upstreamPort, local(rig.upstreamPort));
     await waitUntilServing('one hop', hop.inboundPort, local(hop.inboundPort));
     await waitUntilServing('mesh path', client.outboundPort, serviceAuthority);
     await waitUntilServing('HAProxy', haproxy.port, local(haproxy.port));
     await waitUntilServing('plain Node.js proxy', nodeProxyPort, local(nodeProxyPort));
+    await waitUntilServing('Node.js TCP pipe', nodePipePort, local(nodePipePort));
     ctx.progress(`every path answers; ${cpus.description}`);
     const outcome = await runAlternating(subjects, plan, '', ctx.progress);
     const metrics = { ...outcome.metrics };
@@ -137,6 +151,8 @@ export async function runHttp1Scenario(ctx: ScenarioContext): Promise<ScenarioOu
         oneHop: 'the hop node sidecar: inbound listener → app',
         nodeProxy:
           'node:http server → node:http keep-alive agent → app, nothing else: what the runtime alone costs',
+        nodePipe:
+          "net server → one app connection per client connection, bytes copied both ways, no HTTP at all; the sidecar's V8 settings: what moving the bytes through Node.js costs",
         meshPath:
           'client sidecar outbound (Host: server.bench.local:8080) → router → server sidecar inbound → app',
       },

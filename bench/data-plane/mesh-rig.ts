@@ -56,6 +56,7 @@ export class MeshRig {
       rig.onStop(async () => api.close());
       await createBenchMesh(api, protocol, rig.upstreamPort);
 
+      await SidecarProcess.primeCompileCache();
       const profiles = ctx.options.cpuProfDir;
       if (profiles !== undefined) await mkdir(profiles, { recursive: true });
       const started = await Promise.all(

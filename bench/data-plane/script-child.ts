@@ -42,10 +42,18 @@ export class ScriptChild {
     });
   }
 
-  /** Starts `bench/data-plane/<script>` with `config` as its one JSON argument, on `cpu` when set. */
-  static start(script: string, config: unknown, cpu: number | undefined): ScriptChild {
+  /**
+   * Starts `bench/data-plane/<script>` with `config` as its one JSON argument, on `cpu` when set; `nodeFlags` go
+   * to Node.js itself, before the script.
+   */
+  static start(
+    script: string,
+    config: unknown,
+    cpu: number | undefined,
+    nodeFlags: readonly string[] = [],
+  ): ScriptChild {
     const file = path.join(import.meta.dirname, script);
-    const { command, args } = pinned(cpu, process.execPath, [file, JSON.stringify(config)]);
+    const { command, args } = pinned(cpu, process.execPath, [...nodeFlags, file, JSON.stringify(config)]);
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     reapOnExit(child);
     return new ScriptChild(child, script);

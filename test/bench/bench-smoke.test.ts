@@ -56,7 +56,7 @@ function checkDataPlane(
     {
       id: 'data-plane/http1',
       needs: ['wrk', 'haproxy', 'switchyard-proxy'],
-      configurations: ['direct', 'oneHop', 'meshPath', 'haproxy', 'nodeProxy'],
+      configurations: ['direct', 'oneHop', 'meshPath', 'haproxy', 'nodeProxy', 'nodePipe'],
       prefix: '',
     },
     {

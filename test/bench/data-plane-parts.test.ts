@@ -1,12 +1,19 @@
 // The data-plane benchmark's own parts, without wrk or HAProxy: the open-loop generator against the upstream app
-// (both real child processes), wrk's summary parser, the HAProxy config and the /proc readers.
+// (both real child processes), the Node.js TCP pipe, wrk's summary parser, the HAProxy config and the /proc
+// readers.
 
 import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import http from 'node:http';
+import path from 'node:path';
 import { test } from 'node:test';
 import { haproxyConfig } from '../../bench/data-plane/haproxy-process.ts';
+import { sidecarNodeFlags } from '../../bench/data-plane/http1-scenario.ts';
 import { measuringMarker, type LoadResult } from '../../bench/data-plane/load-result.ts';
 import { cpuSeconds, peakRssMb, rssMb } from '../../bench/data-plane/process-usage.ts';
 import { ScriptChild } from '../../bench/data-plane/script-child.ts';
+import { SidecarProcess } from '../../bench/data-plane/sidecar-process.ts';
 import { parseWrkOutput } from '../../bench/data-plane/wrk-run.ts';
 
 test('the open-loop generator sends its schedule to the 1 KiB upstream and times every answer', async (t) => {
@@ -76,4 +83,42 @@ test('CPU time and memory of a process come from /proc', async () => {
   const rss = await rssMb(process.pid);
   assert.ok(rss > 1);
   assert.ok((await peakRssMb(process.pid)) >= rss);
+});
+
+function get(port: number, agent: http.Agent): Promise<{ status: number; bytes: number }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path: '/', agent }, (res) => {
+      let bytes = 0;
+      res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes }));
+    });
+    req.on('error', reject);
+  });
+}
+
+test('the Node.js TCP pipe carries keep-alive requests to the app and its answers back', async (t) => {
+  const upstream = ScriptChild.start('upstream-http.ts', {}, undefined);
+  t.after(() => upstream.stop());
+  const { port: upstreamPort } = await upstream.next<{ port: number }>(30_000);
+  const pipe = ScriptChild.start('node-tcp-pipe.js', { upstreamPort }, undefined, sidecarNodeFlags);
+  t.after(() => pipe.stop());
+  const { port } = await pipe.next<{ port: number }>(30_000);
+  assert.notEqual(port, upstreamPort);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  t.after(() => agent.destroy());
+  for (let i = 0; i < 3; i++) assert.deepEqual(await get(port, agent), { status: 200, bytes: 1024 });
+});
+
+test('the TCP pipe runs with the V8 settings bin/switchyard gives the sidecar', async () => {
+  const launcher = await readFile(path.resolve(import.meta.dirname, '../../bin/switchyard'), 'utf8');
+  assert.match(launcher, new RegExp(`flags="${sidecarNodeFlags.join(' ')}"`));
+});
+
+test("priming fills the sidecar's compile cache before any sidecar runs", async (t) => {
+  const cache = await mkdtemp(path.join(tmpdir(), 'switchyard-compile-cache-test-'));
+  t.after(() => rm(cache, { recursive: true, force: true }));
+  await SidecarProcess.primeCompileCache({ ...process.env, NODE_COMPILE_CACHE: cache });
+  const files = await readdir(cache, { recursive: true });
+  // The proxy command alone loads a few hundred modules; an empty or near-empty cache means nothing was kept.
+  assert.ok(files.length > 100, `${files.length} entries in the compile cache`);
 });
