@@ -38,6 +38,8 @@ interface Tally {
   rateSeconds: number;
   rateWallSeconds: number;
   rateCpu: number[];
+  /** Per fixed-rate run, the vCPU of the busiest proxy: how much the figure moves between rounds. */
+  rateRunVcpu: number[];
   saturatedRps: number[];
   saturatedRequests: number;
   saturatedCpu: number[];
@@ -81,7 +83,9 @@ async function fixedRateRun(subject: Subject, tally: Tally): Promise<LoadResult>
     const started = performance.now();
     const result = await child.next<LoadResult>();
     const wall = (performance.now() - started) / 1000;
-    addInto(tally.rateCpu, minus(await readCpu(subject.proxyPids), before));
+    const used = minus(await readCpu(subject.proxyPids), before);
+    addInto(tally.rateCpu, used);
+    if (used.length > 0) tally.rateRunVcpu.push(Math.max(...used) / wall);
     tally.rateWallSeconds += wall;
     tally.latencies.push(...result.latenciesMs);
     tally.rateCompleted += result.completed;
@@ -126,6 +130,7 @@ export async function runAlternating(
         rateSeconds: 0,
         rateWallSeconds: 0,
         rateCpu: [],
+        rateRunVcpu: [],
         saturatedRps: [],
         saturatedRequests: 0,
         saturatedCpu: [],
@@ -149,10 +154,13 @@ export async function runAlternating(
     }
   for (let round = 1; round <= plan.rounds; round++)
     for (const subject of subjects) {
-      const r = await fixedRateRun(subject, tallies.get(subject)!);
+      const tally = tallies.get(subject)!;
+      const r = await fixedRateRun(subject, tally);
       const s = summarize(r.latenciesMs);
+      const vcpu =
+        subject.proxyPids.length > 0 ? `, busiest proxy ${tally.rateRunVcpu.at(-1)!.toFixed(3)} vCPU` : '';
       progress(
-        `${plan.rate} req/s, round ${round}/${plan.rounds}, ${name(subject)}: p50 ${s.p50.toFixed(3)} ms, p99 ${s.p99.toFixed(3)} ms, ${r.errors} errors, generator at worst ${r.maxStartLagMs.toFixed(1)} ms late`,
+        `${plan.rate} req/s, round ${round}/${plan.rounds}, ${name(subject)}: p50 ${s.p50.toFixed(3)} ms, p99 ${s.p99.toFixed(3)} ms${vcpu}, ${r.errors} errors, generator at worst ${r.maxStartLagMs.toFixed(1)} ms late`,
       );
     }
   for (const subject of subjects)
@@ -222,6 +230,8 @@ function summarizeTallies(
     put(`${n}.cpuSecPer1kReqAtRate`, rateCpu / (t.rateCompleted / 1000), 'CPU-s');
     put(`${n}.vcpuAtRate`, rateCpu / t.rateWallSeconds, 'vCPU');
     put(`${n}.vcpuPerProxyAtRate`, Math.max(...t.rateCpu) / t.rateWallSeconds, 'vCPU');
+    put(`${n}.vcpuPerProxyAtRateMinRun`, Math.min(...t.rateRunVcpu), 'vCPU');
+    put(`${n}.vcpuPerProxyAtRateMaxRun`, Math.max(...t.rateRunVcpu), 'vCPU');
     put(`${n}.peakRssMbAtRate`, Math.max(...t.rssAtRate), 'MB');
     put(`${n}.peakRssMb`, Math.max(...t.rssPeak), 'MB');
   }

@@ -13,6 +13,8 @@ export const dataPlaneMetrics = {
   haproxySaturatedRps: 'haproxy.saturatedRps',
   meshPathAddedP99Ms: 'meshPath.addedP99Ms',
   meshPathVcpuPerSidecar: 'meshPath.vcpuPerSidecar',
+  meshPathVcpuMinRun: 'meshPath.vcpuPerProxyAtRateMinRun',
+  meshPathVcpuMaxRun: 'meshPath.vcpuPerProxyAtRateMaxRun',
   meshPathRssMbPerSidecar: 'meshPath.rssMbPerSidecar',
 } as const;
 

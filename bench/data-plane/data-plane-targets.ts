@@ -60,10 +60,17 @@ export const dataPlaneTargets: readonly Target[] = [
     evaluate: (results) =>
       judge(
         results,
-        [m.meshPathAddedP99Ms, m.meshPathVcpuPerSidecar, m.meshPathRssMbPerSidecar],
-        ([p99, vcpu, rss]) => ({
+        [
+          m.meshPathAddedP99Ms,
+          m.meshPathVcpuPerSidecar,
+          m.meshPathRssMbPerSidecar,
+          m.meshPathVcpuMinRun,
+          m.meshPathVcpuMaxRun,
+        ],
+        ([p99, vcpu, rss, vcpuLow, vcpuHigh]) => ({
           status: p99! <= 1 && vcpu! <= 0.1 && rss! <= 64 ? 'pass' : 'fail',
-          measured: `p99 +${p99!.toFixed(3)} ms, ${vcpu!.toFixed(3)} vCPU, ${rss!.toFixed(0)} MB`,
+          // The spread between runs says how far from the line a pass or a fail on vCPU really is.
+          measured: `p99 +${p99!.toFixed(3)} ms, ${vcpu!.toFixed(3)} vCPU (runs ${vcpuLow!.toFixed(3)}–${vcpuHigh!.toFixed(3)}), ${rss!.toFixed(0)} MB`,
         }),
       ),
   },

@@ -84,7 +84,14 @@ function checkDataPlane(
         );
     for (const c of expected.configurations.filter((name) => name !== 'direct')) {
       assert.ok(isNumber(s.metrics[`${expected.prefix}${c}.addedP99Ms`]?.value), `${c}.addedP99Ms`);
-      for (const metric of ['cpuSecPer1kReq', 'vcpuAtRate', 'peakRssMbAtRate', 'peakRssMb'])
+      for (const metric of [
+        'cpuSecPer1kReq',
+        'vcpuAtRate',
+        'vcpuPerProxyAtRateMinRun',
+        'vcpuPerProxyAtRateMaxRun',
+        'peakRssMbAtRate',
+        'peakRssMb',
+      ])
         assert.ok(
           isNumber(s.metrics[`${expected.prefix}${c}.${metric}`]?.value),
           `${expected.id} ${c}.${metric}`,
