@@ -1,5 +1,4 @@
 // The router: route lookup, cluster pick, attempts with retries, back-off and timeouts, and response streaming.
-import { randomUUID } from 'node:crypto';
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { Clock, TimerHandle } from '../clock.ts';
 import type { HttpConnectionManagerConfig } from '../config/listener-types.ts';
@@ -14,6 +13,7 @@ import type { Host } from '../upstream/host.ts';
 import { backOffMs } from './back-off.ts';
 import { BodyTap } from './body-tap.ts';
 import type { Downstream } from './downstream.ts';
+import { newRequestId } from './request-id.ts';
 import { RequestInfo } from './request-info.ts';
 import { directReply, rescue } from './rescue.ts';
 import type { LocalReplyReason } from './rescue.ts';
@@ -134,7 +134,7 @@ class Forwarding {
     headers['x-forwarded-proto'] ??= ds.request.scheme;
     if (headers['x-request-id'] === undefined) {
       // Generated once and recorded on the downstream request too, so access logs show the id upstreams saw.
-      const id = randomUUID();
+      const id = newRequestId();
       headers['x-request-id'] = id;
       ds.request.headers['x-request-id'] = id;
     }
