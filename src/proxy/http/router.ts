@@ -338,12 +338,11 @@ class Forwarding {
     }
     const whole = res.takeCompleteBody?.();
     if (whole !== undefined) {
-      // The answer arrived whole: one write, no stream plumbing.
+      // The answer arrived whole: one write (the head included, on HTTP/1.1), no stream plumbing.
+      const body = whole.length === 1 ? whole[0]! : Buffer.concat(whole);
       const sink = ds.respond(res.status, headers, false, false);
-      for (const chunk of whole) {
-        info.bytesSent += chunk.length;
-        sink.write(chunk);
-      }
+      info.bytesSent += body.length;
+      sink.write(body);
       ds.finish(res.trailers());
       return this.#settle(host, res, true);
     }

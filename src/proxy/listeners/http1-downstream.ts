@@ -56,6 +56,12 @@ export class Http1Downstream implements Downstream, BodySink {
   #keepAlive: boolean;
   /** Body bytes still owed to a Content-Length; -1 when the length is not declared. */
   #owed = -1;
+  /**
+   * The response head, held until the body's first bytes so that both leave in one write (a whole answer is one
+   * buffer and one system call, without the socket's cork machinery); flushed alone at the end of the tick when
+   * no body comes in it.
+   */
+  #heldHead = '';
   #onAbort: (() => void) | undefined;
 
   constructor(connection: DownstreamConnection, head: RequestHead, strip: HostPortStrip) {
@@ -128,12 +134,27 @@ export class Http1Downstream implements Downstream, BodySink {
     };
     const socket = this.#socket;
     if (socket.destroyed) return this;
-    // Corked until the end of this tick: the head and whatever the router writes now leave in one write.
-    socket.cork();
-    process.nextTick(uncork, socket);
-    socket.write(responseHead(status, headers, framing), 'latin1');
-    if (bodyless) this.#complete();
+    const responseHeadText = responseHead(status, headers, framing);
+    if (bodyless) {
+      socket.write(responseHeadText, 'latin1');
+      this.#complete();
+      return this;
+    }
+    this.#heldHead = responseHeadText;
+    process.nextTick(Http1Downstream.#flushHeldHeadOf, this);
     return this;
+  }
+
+  static #flushHeldHeadOf(ds: Http1Downstream): void {
+    const head = ds.#takeHeldHead();
+    if (head !== '' && !ds.#socket.destroyed) ds.#socket.write(head, 'latin1');
+  }
+
+  /** The head not written yet ('' once it has been). */
+  #takeHeldHead(): string {
+    const head = this.#heldHead;
+    this.#heldHead = '';
+    return head;
   }
 
   write(chunk: Buffer): boolean {
@@ -147,11 +168,12 @@ export class Http1Downstream implements Downstream, BodySink {
         chunk = chunk.subarray(0, this.#owed);
       }
       this.#owed -= chunk.length;
-      return chunk.length === 0 || socket.write(chunk);
+      if (chunk.length === 0) return true;
     }
-    if (!this.#chunked) return socket.write(chunk);
+    const head = this.#takeHeldHead();
+    if (!this.#chunked) return socket.write(head === '' ? chunk : joined(head, chunk));
     socket.cork();
-    socket.write(`${chunk.length.toString(16)}\r\n`, 'latin1');
+    socket.write(`${head}${chunk.length.toString(16)}\r\n`, 'latin1');
     socket.write(chunk);
     const more = socket.write('\r\n', 'latin1');
     socket.uncork();
@@ -173,7 +195,10 @@ export class Http1Downstream implements Downstream, BodySink {
         for (const v of Array.isArray(value) ? value : [value])
           if (!hasLineBreak(v)) tail += `${name}: ${v}\r\n`;
       }
-      this.#socket.write(`${tail}\r\n`, 'latin1');
+      this.#socket.write(`${this.#takeHeldHead()}${tail}\r\n`, 'latin1');
+    } else {
+      const head = this.#takeHeldHead();
+      if (head !== '') this.#socket.write(head, 'latin1');
     }
     // A body shorter than its declared length leaves the client waiting for bytes that will not come.
     if (this.#owed > 0) this.#keepAlive = false;
@@ -195,6 +220,11 @@ export class Http1Downstream implements Downstream, BodySink {
   }
 }
 
-function uncork(socket: Socket): void {
-  socket.uncork();
+/** A response head and the first body bytes as one buffer (from Node's pool for small answers). */
+function joined(head: string, chunk: Buffer): Buffer {
+  const headBytes = Buffer.byteLength(head, 'latin1');
+  const out = Buffer.allocUnsafe(headBytes + chunk.length);
+  out.write(head, 0, headBytes, 'latin1');
+  chunk.copy(out, headBytes);
+  return out;
 }

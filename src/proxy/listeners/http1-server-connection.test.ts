@@ -6,6 +6,7 @@ import type { Http1Downstream } from './http1-downstream.ts';
 import { Http1ServerConnection } from './http1-server-connection.ts';
 
 let server: net.Server;
+const headSeen = Promise.withResolvers<void>();
 let port = 0;
 let protocolErrors = 0;
 const connections = new Set<Http1ServerConnection>();
@@ -25,6 +26,14 @@ async function handle(ds: Http1Downstream): Promise<void> {
     // Answered from inside the parser's callback, as the router's local replies are.
     const text = Buffer.from('sync');
     ds.respond(200, { 'content-length': text.length }, false, false).write(text);
+    ds.finish(undefined);
+    return;
+  }
+  if (path === '/head-first') {
+    // The head alone, then the body only once the client has seen that head.
+    const sink = ds.respond(200, { 'x-kind': 'head-first' }, false, false);
+    await headSeen.promise;
+    sink.write(Buffer.from('late body'));
     ds.finish(undefined);
     return;
   }
@@ -122,6 +131,26 @@ test('a body without a length is chunked for HTTP/1.1, with trailers, and close-
   );
   const http10 = withoutDate(await exchange('GET /chunked HTTP/1.0\r\nConnection: keep-alive\r\n\r\n'));
   assert.equal(http10, 'HTTP/1.1 200 OK\r\nx-kind: chunked\r\nconnection: close\r\n\r\npart one,part two');
+});
+
+test('a response head goes out on its own when no body follows in the same tick', async () => {
+  const socket = net.connect(port, '127.0.0.1');
+  socket.on('error', () => {});
+  let received = '';
+  const body = new Promise<void>((resolve) =>
+    socket.on('data', (d) => {
+      received += d.toString('latin1');
+      if (received.endsWith('\r\n\r\n') && !received.includes('late body')) headSeen.resolve();
+      if (received.endsWith('0\r\n\r\n')) resolve();
+    }),
+  );
+  socket.write('GET /head-first HTTP/1.1\r\nhost: a\r\n\r\n');
+  await body;
+  socket.destroy();
+  assert.equal(
+    withoutDate(received),
+    'HTTP/1.1 200 OK\r\nx-kind: head-first\r\ntransfer-encoding: chunked\r\n\r\n9\r\nlate body\r\n0\r\n\r\n',
+  );
 });
 
 test('Expect: 100-continue gets its interim answer before the client sends the body', async () => {
