@@ -37,6 +37,28 @@ test('a hanging upstream hits the route timeout: 504 and upstream_rq_timeout', a
   }
 });
 
+test('the route timeout also covers a response body still streaming: the client is reset', async () => {
+  const pending: ServerResponse[] = [];
+  const server = await startHttpServer((req, res) => {
+    req.resume();
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.write('first part');
+    pending.push(res);
+  });
+  const h = await startSingleRouteProxy([server.port], { timeout: ms(200) });
+  try {
+    const started = performance.now();
+    await assert.rejects(request(h.port, '/'), /aborted|socket hang up|ECONNRESET/);
+    const elapsed = performance.now() - started;
+    assert.ok(elapsed >= 190 && elapsed < 5000, `reset after ${elapsed} ms`);
+    assert.equal(counter(h.proxy, 'cluster.svc.upstream_rq_timeout'), 1);
+  } finally {
+    pending.forEach((r) => r.destroy());
+    await h.close();
+    await server.close();
+  }
+});
+
 test('per_try_timeout abandons a slow attempt and the retry succeeds', async () => {
   const pending: ServerResponse[] = [];
   const server = await startHttpServer((req, res, hit) => {

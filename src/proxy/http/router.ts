@@ -229,7 +229,10 @@ class Forwarding {
           if (retriable && retries >= maxRetries) cluster.stats.rqRetryLimitExceeded.value++;
           if (retries > 0 && !retriable) cluster.stats.rqRetrySuccess.value++;
           this.#info.upstreamServiceTimeMs = this.#scope.clock.now() - attemptStart;
-          return this.#deliver(host, res);
+          // A streamed body is still inside the route and idle timeouts: wait for it before the cleanup below.
+          const streaming = this.#deliver(host, res);
+          if (streaming !== undefined) await streaming;
+          return;
         }
         // No response from this attempt.
         cluster.release(host);
