@@ -217,14 +217,9 @@ class Forwarding {
             this.#discard(host, res);
             retries++;
             inRetry = true;
-            cluster.stats.rqRetry.value++;
             this.#info.addFlag('URX');
-            await this.#backOff(retries, policy);
-            if (this.#stop !== undefined) {
-              cluster.finishRetry();
-              return this.#stopped();
-            }
-            continue;
+            if (await this.#retryAfterBackOff(retries, policy)) continue;
+            return;
           }
           if (retriable && retries >= maxRetries) cluster.stats.rqRetryLimitExceeded.value++;
           if (retries > 0 && !retriable) cluster.stats.rqRetrySuccess.value++;
@@ -251,13 +246,8 @@ class Forwarding {
         if (retriable && retries < maxRetries && this.#tap.replayable && cluster.tryStartRetry()) {
           retries++;
           inRetry = true;
-          cluster.stats.rqRetry.value++;
-          await this.#backOff(retries, policy);
-          if (this.#stop !== undefined) {
-            cluster.finishRetry();
-            return this.#stopped();
-          }
-          continue;
+          if (await this.#retryAfterBackOff(retries, policy)) continue;
+          return;
         }
         if (retriable && retries >= maxRetries) cluster.stats.rqRetryLimitExceeded.value++;
         return this.#localReply(outcome.reason === 'cancelled' ? 'reset' : outcome.reason);
@@ -304,6 +294,16 @@ class Forwarding {
     body.once('close', release);
     body.once('error', release);
     body.resume();
+  }
+
+  /** Counts the retry and sleeps its back-off; false when the request was stopped meanwhile (and answered). */
+  async #retryAfterBackOff(retry: number, policy: RetryPolicyConfig): Promise<boolean> {
+    this.#cluster.stats.rqRetry.value++;
+    await this.#backOff(retry, policy);
+    if (this.#stop === undefined) return true;
+    this.#cluster.finishRetry();
+    this.#stopped();
+    return false;
   }
 
   #backOff(retry: number, policy: RetryPolicyConfig): Promise<void> {
