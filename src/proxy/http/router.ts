@@ -345,7 +345,7 @@ class Forwarding {
       const body = whole.length === 1 ? whole[0]! : Buffer.concat(whole);
       const sink = ds.respond(res.status, headers, false, false);
       info.bytesSent += body.length;
-      sink.write(body);
+      if (body.length > 0) sink.write(body);
       ds.finish(res.trailers());
       return this.#settle(host, res, true);
     }

@@ -171,7 +171,16 @@ export class Http1Downstream implements Downstream, BodySink {
       if (chunk.length === 0) return true;
     }
     const head = this.#takeHeldHead();
-    if (!this.#chunked) return socket.write(head === '' ? chunk : joined(head, chunk));
+    if (!this.#chunked) {
+      if (head === '') return socket.write(chunk);
+      if (chunk.length <= joinLimitBytes) return socket.write(joined(head, chunk));
+      // A large first chunk is not worth copying: head and chunk still leave in one writev.
+      socket.cork();
+      socket.write(head, 'latin1');
+      const more = socket.write(chunk);
+      socket.uncork();
+      return more;
+    }
     socket.cork();
     socket.write(`${head}${chunk.length.toString(16)}\r\n`, 'latin1');
     socket.write(chunk);
@@ -219,6 +228,9 @@ export class Http1Downstream implements Downstream, BodySink {
     this.#connection.responseDone(this.#keepAlive);
   }
 }
+
+/** Up to this size the first body chunk is copied behind the head; beyond it the two go out as a writev. */
+const joinLimitBytes = 16 * 1024;
 
 /** A response head and the first body bytes as one buffer (from Node's pool for small answers). */
 function joined(head: string, chunk: Buffer): Buffer {

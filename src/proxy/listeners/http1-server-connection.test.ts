@@ -29,6 +29,13 @@ async function handle(ds: Http1Downstream): Promise<void> {
     ds.finish(undefined);
     return;
   }
+  if (path === '/big') {
+    // Larger than the size up to which the first chunk is copied behind the head.
+    const big = Buffer.alloc(40_000, 'b');
+    ds.respond(200, { 'content-length': big.length }, false, false).write(big);
+    ds.finish(undefined);
+    return;
+  }
   if (path === '/head-first') {
     // The head alone, then the body only once the client has seen that head.
     const sink = ds.respond(200, { 'x-kind': 'head-first' }, false, false);
@@ -150,6 +157,14 @@ test('a response head goes out on its own when no body follows in the same tick'
   assert.equal(
     withoutDate(received),
     'HTTP/1.1 200 OK\r\nx-kind: head-first\r\ntransfer-encoding: chunked\r\n\r\n9\r\nlate body\r\n0\r\n\r\n',
+  );
+});
+
+test('a large answer given at once arrives whole behind its head', async () => {
+  const answer = withoutDate(await exchange('GET /big HTTP/1.1\r\nhost: a\r\nconnection: close\r\n\r\n'));
+  assert.equal(
+    answer,
+    `HTTP/1.1 200 OK\r\ncontent-length: 40000\r\nconnection: close\r\n\r\n${'b'.repeat(40_000)}`,
   );
 });
 
