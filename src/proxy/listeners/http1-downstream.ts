@@ -146,8 +146,13 @@ export class Http1Downstream implements Downstream, BodySink {
   }
 
   static #flushHeldHeadOf(ds: Http1Downstream): void {
-    const head = ds.#takeHeldHead();
-    if (head !== '' && !ds.#socket.destroyed) ds.#socket.write(head, 'latin1');
+    ds.#flushHeldHead();
+  }
+
+  /** Writes the head on its own if it is still held. */
+  #flushHeldHead(): void {
+    const head = this.#takeHeldHead();
+    if (head !== '' && !this.#socket.destroyed) this.#socket.write(head, 'latin1');
   }
 
   /** The head not written yet ('' once it has been). */
@@ -205,10 +210,7 @@ export class Http1Downstream implements Downstream, BodySink {
           if (!hasLineBreak(v)) tail += `${name}: ${v}\r\n`;
       }
       this.#socket.write(`${this.#takeHeldHead()}${tail}\r\n`, 'latin1');
-    } else {
-      const head = this.#takeHeldHead();
-      if (head !== '') this.#socket.write(head, 'latin1');
-    }
+    } else this.#flushHeldHead();
     // A body shorter than its declared length leaves the client waiting for bytes that will not come.
     if (this.#owed > 0) this.#keepAlive = false;
     this.#complete();
