@@ -13,6 +13,7 @@ import { freePorts } from './free-ports.ts';
 import { startHaproxy } from './haproxy-process.ts';
 import { MeshRig } from './mesh-rig.ts';
 import { ScriptChild } from './script-child.ts';
+import { sidecarNodeFlags } from './sidecar-process.ts';
 import { runWrk } from './wrk-run.ts';
 
 function getStatus(port: number, host: string): Promise<number> {
@@ -42,9 +43,6 @@ export async function waitUntilServing(
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
-
-/** The V8 settings `bin/switchyard` gives the sidecar, so the TCP pipe's memory is comparable with it. */
-export const sidecarNodeFlags: readonly string[] = ['--max-semi-space-size=2', '--no-memory-reducer'];
 
 function httpSubject(
   name: string,
@@ -91,21 +89,14 @@ export async function runHttp1Scenario(ctx: ScenarioContext): Promise<ScenarioOu
     const [haproxyPort] = (await freePorts(1)) as [number];
     const haproxy = await startHaproxy(ctx.workDir, haproxyPort, rig.upstreamPort, cpus.proxy);
     rig.onStop(() => haproxy.stop());
-    const nodeProxy = ScriptChild.start(
-      'node-pass-through.js',
-      { upstreamPort: rig.upstreamPort },
-      cpus.proxy,
-    );
-    rig.onStop(() => nodeProxy.stop());
-    const nodeProxyPort = (await nodeProxy.next<{ port: number }>(30_000)).port;
-    const nodePipe = ScriptChild.start(
-      'node-tcp-pipe.js',
-      { upstreamPort: rig.upstreamPort },
-      cpus.proxy,
-      sidecarNodeFlags,
-    );
-    rig.onStop(() => nodePipe.stop());
-    const nodePipePort = (await nodePipe.next<{ port: number }>(30_000)).port;
+    /** A Node.js reference in front of the app, on the proxies' CPU; resolves to it and its port once listening. */
+    const startReference = async (script: string, nodeFlags: readonly string[] = []) => {
+      const child = ScriptChild.start(script, { upstreamPort: rig.upstreamPort }, cpus.proxy, nodeFlags);
+      rig.onStop(() => child.stop());
+      return { pid: child.pid, port: (await child.next<{ port: number }>(30_000)).port };
+    };
+    const nodeProxy = await startReference('node-pass-through.js');
+    const nodePipe = await startReference('node-tcp-pipe.js', sidecarNodeFlags);
     const hop = rig.sidecar('hop');
     const client = rig.sidecar('client');
     const server = rig.sidecar('server');
@@ -115,15 +106,15 @@ export async function runHttp1Scenario(ctx: ScenarioContext): Promise<ScenarioOu
       httpSubject('oneHop', hop.inboundPort, local(hop.inboundPort), [hop.pid], plan, cpus),
       httpSubject('meshPath', client.outboundPort, serviceAuthority, [client.pid, server.pid], plan, cpus),
       httpSubject('haproxy', haproxy.port, local(haproxy.port), [haproxy.pid], plan, cpus),
-      httpSubject('nodeProxy', nodeProxyPort, local(nodeProxyPort), [nodeProxy.child.pid!], plan, cpus),
-      httpSubject('nodePipe', nodePipePort, local(nodePipePort), [nodePipe.pid], plan, cpus),
+      httpSubject('nodeProxy', nodeProxy.port, local(nodeProxy.port), [nodeProxy.pid], plan, cpus),
+      httpSubject('nodePipe', nodePipe.port, local(nodePipe.port), [nodePipe.pid], plan, cpus),
     ];
     await waitUntilServing('direct', rig.upstreamPort, local(rig.upstreamPort));
     await waitUntilServing('one hop', hop.inboundPort, local(hop.inboundPort));
     await waitUntilServing('mesh path', client.outboundPort, serviceAuthority);
     await waitUntilServing('HAProxy', haproxy.port, local(haproxy.port));
-    await waitUntilServing('plain Node.js proxy', nodeProxyPort, local(nodeProxyPort));
-    await waitUntilServing('Node.js TCP pipe', nodePipePort, local(nodePipePort));
+    await waitUntilServing('plain Node.js proxy', nodeProxy.port, local(nodeProxy.port));
+    await waitUntilServing('Node.js TCP pipe', nodePipe.port, local(nodePipe.port));
     ctx.progress(`every path answers; ${cpus.description}`);
     const outcome = await runAlternating(subjects, plan, '', ctx.progress);
     const metrics = { ...outcome.metrics };

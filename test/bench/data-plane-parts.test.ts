@@ -9,11 +9,10 @@ import http from 'node:http';
 import path from 'node:path';
 import { test } from 'node:test';
 import { haproxyConfig } from '../../bench/data-plane/haproxy-process.ts';
-import { sidecarNodeFlags } from '../../bench/data-plane/http1-scenario.ts';
 import { measuringMarker, type LoadResult } from '../../bench/data-plane/load-result.ts';
 import { cpuSeconds, peakRssMb, rssMb } from '../../bench/data-plane/process-usage.ts';
 import { ScriptChild } from '../../bench/data-plane/script-child.ts';
-import { SidecarProcess } from '../../bench/data-plane/sidecar-process.ts';
+import { SidecarProcess, sidecarNodeFlags } from '../../bench/data-plane/sidecar-process.ts';
 import { parseWrkOutput } from '../../bench/data-plane/wrk-run.ts';
 
 test('the open-loop generator sends its schedule to the 1 KiB upstream and times every answer', async (t) => {
