@@ -60,5 +60,5 @@ export function kindSpec(kind: KindName, spec: unknown): KindSpec {
 
 /** `spec` typed as `kind`'s; `spec` must have passed `specShapes[kind]`. */
 export function specOfKind<K extends KindName>(kind: K, spec: unknown): SpecOf<K> {
-  return kindSpec(kind, spec).spec as SpecOf<K>;
+  return spec as SpecOf<K>;
 }
