@@ -88,8 +88,9 @@ export async function checkReferencesOnWrite(
       );
       if (router) throwIfViolations(checkRouteAgainstRouter(written.spec, router.spec));
       const nodes = new Map<string, VirtualNodeSpec>();
-      for (const record of referenced.values())
+      for (const record of referenced.values()) {
         nodes.set(record.name, recordOfKind(record, 'virtualNode').spec);
+      }
       throwIfViolations(checkRouteTargets(written.spec, nodes));
       break;
     }
