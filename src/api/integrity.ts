@@ -12,22 +12,22 @@ import { kinds, type KindName } from '../model/resource-kinds.ts';
 import { resourceKey, resourcePath, type ResourceKey } from '../model/resource-key.ts';
 import type { StoredRecord } from '../model/resource-record.ts';
 import { referencesOf } from '../model/references.ts';
-import type {
-  GatewayRouteSpec,
-  RouteSpec,
-  VirtualGatewaySpec,
-  VirtualNodeSpec,
-  VirtualRouterSpec,
-  VirtualServiceSpec,
-} from '../model/specs/index.ts';
+import type { VirtualNodeSpec } from '../model/specs/index.ts';
+import { kindSpec, recordOfKind, type TypedRecord } from '../model/typed-record.ts';
 import type { ReadTx } from '../store/store.ts';
 import { notFound, resourceInUse } from './api-error.ts';
 import { throwIfViolations } from './violations.ts';
 
 const everything = { limit: Number.MAX_SAFE_INTEGER };
 
-async function childrenOf(tx: ReadTx, kind: 'route' | 'gatewayRoute', meshName: string, parentName: string) {
-  return tx.list({ kind, meshName, parentName }, everything);
+async function childrenOf<K extends 'route' | 'gatewayRoute'>(
+  tx: ReadTx,
+  kind: K,
+  meshName: string,
+  parentName: string,
+): Promise<TypedRecord<K, StoredRecord>[]> {
+  const records = await tx.list({ kind, meshName, parentName }, everything);
+  return records.map((record) => recordOfKind(record, kind));
 }
 
 function missingReferenceMessage(target: ResourceKey, from: ResourceKey): string {
@@ -50,17 +50,23 @@ async function loadReferences(
 }
 
 /** Listener ports of a virtual service's provider, or undefined when it has no provider. */
-async function providerListenerPorts(tx: ReadTx, service: StoredRecord): Promise<number[] | undefined> {
-  const provider = (service.spec as VirtualServiceSpec).provider;
-  const providerKey = provider?.virtualNode
-    ? resourceKey('virtualNode', service.meshName, provider.virtualNode.virtualNodeName)
-    : provider?.virtualRouter
-      ? resourceKey('virtualRouter', service.meshName, provider.virtualRouter.virtualRouterName)
-      : undefined;
-  if (!providerKey) return undefined;
-  const record = await tx.get(providerKey);
-  const listeners = (record?.spec as VirtualNodeSpec | VirtualRouterSpec | undefined)?.listeners ?? [];
-  return listeners.map((listener) => listener.portMapping.port);
+async function providerListenerPorts(
+  tx: ReadTx,
+  service: TypedRecord<'virtualService', StoredRecord>,
+): Promise<number[] | undefined> {
+  const provider = service.spec.provider;
+  const meshName = service.meshName;
+  const portsOf = (listeners: readonly { portMapping: { port: number } }[] | undefined): number[] =>
+    (listeners ?? []).map((listener) => listener.portMapping.port);
+  if (provider?.virtualNode) {
+    const key = resourceKey('virtualNode', meshName, provider.virtualNode.virtualNodeName);
+    return portsOf(recordOfKind(await tx.get(key), 'virtualNode')?.spec.listeners);
+  }
+  if (provider?.virtualRouter) {
+    const key = resourceKey('virtualRouter', meshName, provider.virtualRouter.virtualRouterName);
+    return portsOf(recordOfKind(await tx.get(key), 'virtualRouter')?.spec.listeners);
+  }
+  return undefined;
 }
 
 /**
@@ -73,36 +79,42 @@ export async function checkReferencesOnWrite(
   spec: unknown,
 ): Promise<ResourceKey[]> {
   const referenced = await loadReferences(tx, key, spec);
-  switch (key.kind) {
+  const written = kindSpec(key.kind, spec);
+  switch (written.kind) {
     case 'route': {
-      const router = await tx.get(resourceKey('virtualRouter', key.meshName, key.parentName));
-      const routeSpec = spec as RouteSpec;
-      if (router) throwIfViolations(checkRouteAgainstRouter(routeSpec, router.spec as VirtualRouterSpec));
+      const router = recordOfKind(
+        await tx.get(resourceKey('virtualRouter', key.meshName, key.parentName)),
+        'virtualRouter',
+      );
+      if (router) throwIfViolations(checkRouteAgainstRouter(written.spec, router.spec));
       const nodes = new Map<string, VirtualNodeSpec>();
-      for (const record of referenced.values()) nodes.set(record.name, record.spec as VirtualNodeSpec);
-      throwIfViolations(checkRouteTargets(routeSpec, nodes));
+      for (const record of referenced.values()) {
+        nodes.set(record.name, recordOfKind(record, 'virtualNode').spec);
+      }
+      throwIfViolations(checkRouteTargets(written.spec, nodes));
       break;
     }
     case 'virtualRouter': {
       const routes = await childrenOf(tx, 'route', key.meshName, key.name);
-      const existing = routes.map((r) => ({ name: r.name, spec: r.spec as RouteSpec }));
-      throwIfViolations(checkRouterAgainstRoutes(spec as VirtualRouterSpec, existing));
+      throwIfViolations(checkRouterAgainstRoutes(written.spec, routes));
       break;
     }
     case 'gatewayRoute': {
-      const gateway = await tx.get(resourceKey('virtualGateway', key.meshName, key.parentName));
-      const routeSpec = spec as GatewayRouteSpec;
-      if (gateway)
-        throwIfViolations(checkGatewayRouteAgainstGateway(routeSpec, gateway.spec as VirtualGatewaySpec));
+      const gateway = recordOfKind(
+        await tx.get(resourceKey('virtualGateway', key.meshName, key.parentName)),
+        'virtualGateway',
+      );
+      if (gateway) throwIfViolations(checkGatewayRouteAgainstGateway(written.spec, gateway.spec));
       const [service] = referenced.values();
-      if (service)
-        throwIfViolations(checkGatewayRouteTarget(routeSpec, await providerListenerPorts(tx, service)));
+      if (service) {
+        const ports = await providerListenerPorts(tx, recordOfKind(service, 'virtualService'));
+        throwIfViolations(checkGatewayRouteTarget(written.spec, ports));
+      }
       break;
     }
     case 'virtualGateway': {
       const routes = await childrenOf(tx, 'gatewayRoute', key.meshName, key.name);
-      const existing = routes.map((r) => ({ name: r.name, spec: r.spec as GatewayRouteSpec }));
-      throwIfViolations(checkGatewayRoutesAgainstGateway(spec as VirtualGatewaySpec, existing));
+      throwIfViolations(checkGatewayRoutesAgainstGateway(written.spec, routes));
       break;
     }
     default:

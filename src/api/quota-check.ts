@@ -2,7 +2,7 @@
 
 import { kinds, type KindName } from '../model/resource-kinds.ts';
 import type { ResourceKey } from '../model/resource-key.ts';
-import type { VirtualNodeSpec } from '../model/specs/index.ts';
+import { kindSpec } from '../model/typed-record.ts';
 import type { ReadTx } from '../store/store.ts';
 import type { ApiContext } from './api-context.ts';
 import { limitExceeded } from './api-error.ts';
@@ -35,10 +35,11 @@ export async function checkCreateQuota(tx: ReadTx, ctx: ApiContext, key: Resourc
   }
 }
 
-/** Limits that depend on the spec itself (backends per virtual node). */
+/** Limits that depend on the spec itself (backends per virtual node); `spec` passed `specShapes[key.kind]`. */
 export function checkSpecQuota(ctx: ApiContext, key: ResourceKey, spec: unknown): void {
-  if (key.kind !== 'virtualNode') return;
-  const backends = (spec as VirtualNodeSpec).backends?.length ?? 0;
+  const written = kindSpec(key.kind, spec);
+  if (written.kind !== 'virtualNode') return;
+  const backends = written.spec.backends?.length ?? 0;
   if (backends > ctx.quotas.backendsPerVirtualNode) {
     throw limitExceeded(
       `VirtualNode ${key.name} declares ${backends} backends; the quota backendsPerVirtualNode is ${ctx.quotas.backendsPerVirtualNode}`,

@@ -1,77 +1,72 @@
-// The hard references a resource's spec makes to other resources: they must exist when the spec is
-// written, and they block deleting what they point at. Backends of virtual nodes are soft (not listed).
+// The hard references a resource's spec makes to other resources, each with the field that makes it: they
+// must exist when the spec is written, and they block deleting what they point at. Both the API's integrity
+// checks and `switchyard apply`'s validation read them here. Backends of virtual nodes are soft (not listed).
 
 import { resourceKey, type ResourceKey } from './resource-key.ts';
+import { gatewayRouteTypes, routeTypes } from './specs/index.ts';
+import { kindSpec } from './typed-record.ts';
 
-interface ProviderSpec {
-  readonly provider?: {
-    readonly virtualNode?: { readonly virtualNodeName: string };
-    readonly virtualRouter?: { readonly virtualRouterName: string };
-  };
+export interface ReferenceField {
+  /** Where the reference is made, as an API field path (`spec.httpRoute.action.weightedTargets[0].virtualNode`). */
+  readonly field: string;
+  readonly target: ResourceKey;
 }
 
-interface WeightedTargets {
-  readonly action: { readonly weightedTargets: readonly { readonly virtualNode: string }[] };
-}
-
-interface RouteSpecTargets {
-  readonly httpRoute?: WeightedTargets;
-  readonly http2Route?: WeightedTargets;
-  readonly grpcRoute?: WeightedTargets;
-  readonly tcpRoute?: WeightedTargets;
-}
-
-interface GatewayTarget {
-  readonly action: { readonly target: { readonly virtualService: { readonly virtualServiceName: string } } };
-}
-
-interface GatewayRouteSpecTargets {
-  readonly httpRoute?: GatewayTarget;
-  readonly http2Route?: GatewayTarget;
-  readonly grpcRoute?: GatewayTarget;
-}
-
-/** Keys this spec points at, deduplicated; `key` is the resource that owns the spec. */
-export function referencesOf(key: ResourceKey, spec: unknown): ResourceKey[] {
-  const found = new Map<string, ResourceKey>();
-  const add = (target: ResourceKey): void => {
-    found.set(`${target.kind}/${target.name}`, target);
-  };
-  switch (key.kind) {
+/**
+ * Every reference `spec` makes, in field order (a target named twice is listed twice); `key` is the resource
+ * that owns the spec, which must have passed `specShapes[key.kind]`.
+ */
+export function referenceFields(key: ResourceKey, spec: unknown): ReferenceField[] {
+  const mesh = key.meshName;
+  const owner = kindSpec(key.kind, spec);
+  const out: ReferenceField[] = [];
+  switch (owner.kind) {
     case 'virtualService': {
-      const provider = (spec as ProviderSpec).provider;
-      if (provider?.virtualNode)
-        add(resourceKey('virtualNode', key.meshName, provider.virtualNode.virtualNodeName));
+      const provider = owner.spec.provider;
+      if (provider?.virtualNode) {
+        out.push({
+          field: 'spec.provider.virtualNode.virtualNodeName',
+          target: resourceKey('virtualNode', mesh, provider.virtualNode.virtualNodeName),
+        });
+      }
       if (provider?.virtualRouter) {
-        add(resourceKey('virtualRouter', key.meshName, provider.virtualRouter.virtualRouterName));
+        out.push({
+          field: 'spec.provider.virtualRouter.virtualRouterName',
+          target: resourceKey('virtualRouter', mesh, provider.virtualRouter.virtualRouterName),
+        });
       }
       break;
     }
-    case 'route': {
-      const route = spec as RouteSpecTargets;
-      for (const variant of [route.httpRoute, route.http2Route, route.grpcRoute, route.tcpRoute]) {
-        for (const target of variant?.action.weightedTargets ?? []) {
-          add(resourceKey('virtualNode', key.meshName, target.virtualNode));
+    case 'route':
+      for (const type of routeTypes) {
+        (owner.spec[type]?.action.weightedTargets ?? []).forEach((target, i) =>
+          out.push({
+            field: `spec.${type}.action.weightedTargets[${i}].virtualNode`,
+            target: resourceKey('virtualNode', mesh, target.virtualNode),
+          }),
+        );
+      }
+      break;
+    case 'gatewayRoute':
+      for (const type of gatewayRouteTypes) {
+        const name = owner.spec[type]?.action.target.virtualService.virtualServiceName;
+        if (name !== undefined) {
+          out.push({
+            field: `spec.${type}.action.target.virtualService.virtualServiceName`,
+            target: resourceKey('virtualService', mesh, name),
+          });
         }
       }
       break;
-    }
-    case 'gatewayRoute': {
-      const route = spec as GatewayRouteSpecTargets;
-      for (const variant of [route.httpRoute, route.http2Route, route.grpcRoute]) {
-        if (variant)
-          add(
-            resourceKey(
-              'virtualService',
-              key.meshName,
-              variant.action.target.virtualService.virtualServiceName,
-            ),
-          );
-      }
-      break;
-    }
     default:
       break;
   }
+  return out;
+}
+
+/** The keys `spec` points at, each once, in the order first named (what the store indexes for deletes). */
+export function referencesOf(key: ResourceKey, spec: unknown): ResourceKey[] {
+  const found = new Map<string, ResourceKey>();
+  for (const { target } of referenceFields(key, spec)) found.set(`${target.kind}/${target.name}`, target);
   return [...found.values()];
 }

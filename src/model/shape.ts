@@ -35,8 +35,8 @@ export type StructOf<M extends Members> = { [K in RequiredKeys<M>]: MemberType<M
   ? { [K in keyof O]: O[K] }
   : never;
 
-export function required<T>(shape: Shape<T>): Required<T> {
-  return { required: true, shape };
+export function required<S extends Shape<unknown>>(shape: S): Required<Infer<S>> {
+  return { required: true, shape: shape as Shape<Infer<S>> };
 }
 
 function isRequired(member: Member): member is Required<unknown> {
@@ -238,7 +238,7 @@ export function refine<T>(
   };
 }
 
-export function validate<T>(shape: Shape<T>, value: unknown, path: string): Violation[] {
+export function validate(shape: Shape<unknown>, value: unknown, path: string): Violation[] {
   const out: Violation[] = [];
   shape.check(value, path, out);
   return out;

@@ -2,7 +2,7 @@
 // node's endpoints knowing only its mesh and node name.
 
 import { resourceKey } from '../model/resource-key.ts';
-import type { VirtualNodeSpec } from '../model/specs/virtual-node.ts';
+import { recordOfKind } from '../model/typed-record.ts';
 import type { Store } from '../store/store.ts';
 import { RegistryConflictError, RegistryNotFoundError } from './registry-errors.ts';
 import type { Instance, InstanceHealth } from './registry-model.ts';
@@ -33,11 +33,12 @@ export async function registerNodeInstance(
   input: NodeInstance,
 ): Promise<Created<Instance>> {
   const { meshName, virtualNodeName } = input;
-  const record = await store.read((tx) => tx.get(resourceKey('virtualNode', meshName, virtualNodeName)));
+  const key = resourceKey('virtualNode', meshName, virtualNodeName);
+  const record = recordOfKind(await store.read((tx) => tx.get(key)), 'virtualNode');
   if (!record) {
     throw new RegistryNotFoundError(`virtual node ${virtualNodeName} does not exist in mesh ${meshName}`);
   }
-  const cloudMap = (record.spec as VirtualNodeSpec).serviceDiscovery?.awsCloudMap;
+  const cloudMap = record.spec.serviceDiscovery?.awsCloudMap;
   if (!cloudMap) {
     throw new RegistryConflictError(
       `virtual node ${virtualNodeName} in mesh ${meshName} does not use awsCloudMap service discovery, so it has no registry instances`,

@@ -10,22 +10,20 @@ import {
   checkRouteTargets,
 } from '../../model/consistency.ts';
 import { resourceNameShape, serviceNameShape, tagListShape } from '../../model/names.ts';
-import { kinds } from '../../model/resource-kinds.ts';
+import { referenceFields } from '../../model/references.ts';
+import { kinds, type KindName } from '../../model/resource-kinds.ts';
 import { parentKeyOf, resourceKey, resourcePath, type ResourceKey } from '../../model/resource-key.ts';
 import { validate, type Violation } from '../../model/shape.ts';
 import {
   specShapes,
   type GatewayRouteSpec,
-  type RouteSpec,
-  type VirtualGatewaySpec,
+  type SpecOf,
   type VirtualNodeSpec,
-  type VirtualRouterSpec,
-  type VirtualServiceSpec,
 } from '../../model/specs/index.ts';
+import { kindSpec, specOfKind } from '../../model/typed-record.ts';
 import type { ApplyProblem } from './apply-problem.ts';
 import type { ClusterState } from './cluster-state.ts';
 import type { DesiredResource } from './desired-resource.ts';
-import { referenceFields } from './reference-fields.ts';
 
 interface WorldEntry {
   readonly key: ResourceKey;
@@ -34,6 +32,9 @@ interface WorldEntry {
   readonly valid: boolean;
   readonly desired: boolean;
 }
+
+/** The spec at `key` typed as `kind`'s when it exists, is of that kind and passed shape validation. */
+type ValidSpec = <K extends KindName>(kind: K, key: ResourceKey) => SpecOf<K> | undefined;
 
 export interface ValidateOptions {
   /** With --prune, what the files do not contain in their meshes is about to go away. */
@@ -107,9 +108,9 @@ export function validateDesired(
     world.set(path, { key: resource.key, spec: resource.spec, valid: found.length === 0, desired: true });
   }
   const lookup = (key: ResourceKey): WorldEntry | undefined => world.get(resourcePath(key));
-  const validSpec = <T>(key: ResourceKey): T | undefined => {
+  const validSpec: ValidSpec = (kind, key) => {
     const entry = lookup(key);
-    return entry?.valid ? (entry.spec as T) : undefined;
+    return entry?.valid && entry.key.kind === kind ? specOfKind(kind, entry.spec) : undefined;
   };
   const missing = (key: ResourceKey): string => {
     const pruned = options.prune && state.has(resourcePath(key));
@@ -138,12 +139,12 @@ export function validateDesired(
       const nodes = new Map<string, VirtualNodeSpec>();
       for (const entry of world.values()) {
         if (entry.valid && entry.key.kind === 'virtualNode' && entry.key.meshName === key.meshName) {
-          nodes.set(entry.key.name, entry.spec as VirtualNodeSpec);
+          nodes.set(entry.key.name, specOfKind('virtualNode', entry.spec));
         }
       }
       return nodes;
     };
-    const children = (kind: 'route' | 'gatewayRoute') =>
+    const children = <K extends 'route' | 'gatewayRoute'>(kind: K) =>
       [...world.values()]
         .filter(
           (e) =>
@@ -152,37 +153,28 @@ export function validateDesired(
             e.key.meshName === key.meshName &&
             e.key.parentName === key.name,
         )
-        .map((e) => ({ name: e.key.name, spec: e.spec }));
-    switch (key.kind) {
+        .map((e) => ({ name: e.key.name, spec: specOfKind(kind, e.spec) }));
+    const written = kindSpec(key.kind, resource.spec);
+    switch (written.kind) {
       case 'route': {
-        const router = validSpec<VirtualRouterSpec>(parent!);
-        const spec = resource.spec as RouteSpec;
-        if (router) addViolations(checkRouteAgainstRouter(spec, router));
-        addViolations(checkRouteTargets(spec, nodeSpecs()));
+        const router = validSpec('virtualRouter', parent!);
+        if (router) addViolations(checkRouteAgainstRouter(written.spec, router));
+        addViolations(checkRouteTargets(written.spec, nodeSpecs()));
         break;
       }
       case 'virtualRouter':
-        addViolations(
-          checkRouterAgainstRoutes(
-            resource.spec as VirtualRouterSpec,
-            children('route') as { name: string; spec: RouteSpec }[],
-          ),
-        );
+        addViolations(checkRouterAgainstRoutes(written.spec, children('route')));
         break;
       case 'gatewayRoute': {
-        const gateway = validSpec<VirtualGatewaySpec>(parent!);
-        const spec = resource.spec as GatewayRouteSpec;
-        if (gateway) addViolations(checkGatewayRouteAgainstGateway(spec, gateway));
-        addViolations(checkGatewayRouteTarget(spec, providerPorts(spec, key.meshName, validSpec)));
+        const gateway = validSpec('virtualGateway', parent!);
+        if (gateway) addViolations(checkGatewayRouteAgainstGateway(written.spec, gateway));
+        addViolations(
+          checkGatewayRouteTarget(written.spec, providerPorts(written.spec, key.meshName, validSpec)),
+        );
         break;
       }
       case 'virtualGateway':
-        addViolations(
-          checkGatewayRoutesAgainstGateway(
-            resource.spec as VirtualGatewaySpec,
-            children('gatewayRoute') as { name: string; spec: GatewayRouteSpec }[],
-          ),
-        );
+        addViolations(checkGatewayRoutesAgainstGateway(written.spec, children('gatewayRoute')));
         break;
       default:
         break;
@@ -195,18 +187,19 @@ export function validateDesired(
 function providerPorts(
   route: GatewayRouteSpec,
   meshName: string,
-  validSpec: <T>(key: ResourceKey) => T | undefined,
+  validSpec: ValidSpec,
 ): number[] | undefined {
   const variant = route.httpRoute ?? route.http2Route ?? route.grpcRoute;
   const serviceName = variant?.action.target.virtualService.virtualServiceName;
   if (serviceName === undefined) return undefined;
-  const service = validSpec<VirtualServiceSpec>(resourceKey('virtualService', meshName, serviceName));
+  const service = validSpec('virtualService', resourceKey('virtualService', meshName, serviceName));
   const provider = service?.provider;
   if (!provider) return undefined;
   const spec = provider.virtualNode
-    ? validSpec<VirtualNodeSpec>(resourceKey('virtualNode', meshName, provider.virtualNode.virtualNodeName))
+    ? validSpec('virtualNode', resourceKey('virtualNode', meshName, provider.virtualNode.virtualNodeName))
     : provider.virtualRouter
-      ? validSpec<VirtualRouterSpec>(
+      ? validSpec(
+          'virtualRouter',
           resourceKey('virtualRouter', meshName, provider.virtualRouter.virtualRouterName),
         )
       : undefined;

@@ -1,7 +1,6 @@
 // Keeps every virtual node's endpoints resolved (instance registry or DNS) and hands them to translation.
 
 import type { Logger } from 'pino';
-import type { MeshSpec, VirtualNodeSpec } from '../../model/specs/index.ts';
 import { createEndpointResolver, type HostLookup } from '../../registry/endpoint-resolver.ts';
 import { EndpointWatcher } from '../../registry/endpoint-watcher.ts';
 import type { RegistryStore } from '../../registry/registry-store.ts';
@@ -52,14 +51,14 @@ export class EndpointBook {
    */
   async sync(meshName: string, nodeNames?: readonly string[]): Promise<void> {
     const state = this.#states.state(meshName);
-    const meshIpPreference = (state?.mesh.spec as MeshSpec | undefined)?.serviceDiscovery?.ipPreference;
+    const meshIpPreference = state?.mesh.spec.serviceDiscovery?.ipPreference;
     const names = nodeNames ?? [
       ...new Set([...(state?.virtualNodes.keys() ?? []), ...this.#watchedNames(meshName)]),
     ];
     const pending: Promise<void>[] = [];
     for (const nodeName of names) {
       const key = watchKey(meshName, nodeName);
-      const spec = state?.virtualNodes.get(nodeName)?.spec as VirtualNodeSpec | undefined;
+      const spec = state?.virtualNodes.get(nodeName)?.spec;
       const port = spec?.listeners?.[0]?.portMapping.port;
       if (!spec?.serviceDiscovery || port === undefined) {
         if (this.#watchedWith.delete(key)) this.#watcher.unwatch(key);
@@ -89,7 +88,7 @@ export class EndpointBook {
     for (const node of this.#states.state(meshName)?.virtualNodes.values() ?? []) {
       const resolved = this.#watcher.endpoints(watchKey(meshName, node.name));
       if (!resolved) continue;
-      const spec = node.spec as VirtualNodeSpec;
+      const spec = node.spec;
       const listenerPorts = spec.serviceDiscovery?.dns
         ? (spec.listeners ?? []).map((l) => l.portMapping.port)
         : [];

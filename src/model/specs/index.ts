@@ -2,16 +2,29 @@
 
 import type { Shape } from '../shape.ts';
 import type { KindName } from '../resource-kinds.ts';
-import { gatewayRouteSpecShape } from './gateway-route.ts';
-import { meshSpecShape } from './mesh.ts';
-import { routeSpecShape } from './route.ts';
-import { virtualGatewaySpecShape } from './virtual-gateway.ts';
-import { virtualNodeSpecShape } from './virtual-node.ts';
-import { virtualRouterSpecShape } from './virtual-router.ts';
-import { virtualServiceSpecShape } from './virtual-service.ts';
+import { gatewayRouteSpecShape, type GatewayRouteSpec } from './gateway-route.ts';
+import { meshSpecShape, type MeshSpec } from './mesh.ts';
+import { routeSpecShape, type RouteSpec } from './route.ts';
+import { virtualGatewaySpecShape, type VirtualGatewaySpec } from './virtual-gateway.ts';
+import { virtualNodeSpecShape, type VirtualNodeSpec } from './virtual-node.ts';
+import { virtualRouterSpecShape, type VirtualRouterSpec } from './virtual-router.ts';
+import { virtualServiceSpecShape, type VirtualServiceSpec } from './virtual-service.ts';
+
+/** The spec type of each kind: what a spec is once it passed `specShapes[kind]`. */
+export interface SpecByKind {
+  readonly mesh: MeshSpec;
+  readonly virtualService: VirtualServiceSpec;
+  readonly virtualNode: VirtualNodeSpec;
+  readonly virtualRouter: VirtualRouterSpec;
+  readonly route: RouteSpec;
+  readonly virtualGateway: VirtualGatewaySpec;
+  readonly gatewayRoute: GatewayRouteSpec;
+}
+
+export type SpecOf<K extends KindName> = SpecByKind[K];
 
 /** Validate a request's spec with `validate(specShapes[kind], body.spec, 'spec')`. */
-export const specShapes: Readonly<Record<KindName, Shape<unknown>>> = {
+export const specShapes: { readonly [K in KindName]: Shape<SpecOf<K>> } = {
   mesh: meshSpecShape,
   virtualService: virtualServiceSpecShape,
   virtualNode: virtualNodeSpecShape,

@@ -2,20 +2,27 @@
 // count, then name.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { GatewayRouteSpec } from '../../model/specs/index.ts';
+import type {
+  GatewayRouteSpec,
+  GrpcGatewayRouteMatch,
+  HttpGatewayRouteMatch,
+} from '../../model/specs/index.ts';
 import { compareGatewayRoutes } from './gateway-route-order.ts';
 
 const action = { target: { virtualService: { virtualServiceName: 's' } } };
-const http = (name: string, match: object, priority?: number) => ({
+interface NamedGatewayRoute {
+  readonly name: string;
+  readonly spec: GatewayRouteSpec;
+}
+const http = (name: string, match: HttpGatewayRouteMatch, priority?: number): NamedGatewayRoute => ({
   name,
-  spec: { httpRoute: { match, action }, ...(priority === undefined ? {} : { priority }) } as GatewayRouteSpec,
+  spec: { httpRoute: { match, action }, ...(priority === undefined ? {} : { priority }) },
 });
-const grpc = (name: string, match: object) => ({
+const grpc = (name: string, match: GrpcGatewayRouteMatch): NamedGatewayRoute => ({
   name,
-  spec: { grpcRoute: { match, action } } as GatewayRouteSpec,
+  spec: { grpcRoute: { match, action } },
 });
-const order = (routes: { name: string; spec: GatewayRouteSpec }[]) =>
-  routes.sort(compareGatewayRoutes).map((r) => r.name);
+const order = (routes: NamedGatewayRoute[]) => routes.sort(compareGatewayRoutes).map((r) => r.name);
 
 test('explicit priorities first, lowest number first, whatever the prefix; unset priorities last', () => {
   assert.deepEqual(

@@ -6,6 +6,7 @@ export { translateSidecar } from './translate-sidecar.ts';
 export { listenerPortMetadataKey } from './inbound-listener.ts';
 export type { SidecarOptions } from './translate-sidecar.ts';
 export { parseGrpcListenerName, translateGrpcClient } from './translate-grpc-client.ts';
+export { translateGrpcNode } from './translate-grpc-node.ts';
 export { sourceOfAny } from './typed-config.ts';
 export { translateGateway } from './translate-gateway.ts';
 export type { GatewayOptions } from './translate-gateway.ts';

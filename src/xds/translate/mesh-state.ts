@@ -1,15 +1,19 @@
 // The input of translation: every record of one mesh, plus the endpoints the control plane resolved per node.
 import type { ResourceRecord } from '../../model/resource-record.ts';
+import { typedRecord, type TypedRecord } from '../../model/typed-record.ts';
 
-/** All records of one mesh, by name; routes and gateway routes grouped by their router / gateway name. */
+/**
+ * All records of one mesh, by name, each with its kind's spec type; routes and gateway routes grouped by
+ * their router / gateway name.
+ */
 export interface MeshState {
-  readonly mesh: ResourceRecord;
-  readonly virtualServices: ReadonlyMap<string, ResourceRecord>;
-  readonly virtualNodes: ReadonlyMap<string, ResourceRecord>;
-  readonly virtualRouters: ReadonlyMap<string, ResourceRecord>;
-  readonly routes: ReadonlyMap<string, readonly ResourceRecord[]>;
-  readonly virtualGateways: ReadonlyMap<string, ResourceRecord>;
-  readonly gatewayRoutes: ReadonlyMap<string, readonly ResourceRecord[]>;
+  readonly mesh: TypedRecord<'mesh'>;
+  readonly virtualServices: ReadonlyMap<string, TypedRecord<'virtualService'>>;
+  readonly virtualNodes: ReadonlyMap<string, TypedRecord<'virtualNode'>>;
+  readonly virtualRouters: ReadonlyMap<string, TypedRecord<'virtualRouter'>>;
+  readonly routes: ReadonlyMap<string, readonly TypedRecord<'route'>[]>;
+  readonly virtualGateways: ReadonlyMap<string, TypedRecord<'virtualGateway'>>;
+  readonly gatewayRoutes: ReadonlyMap<string, readonly TypedRecord<'gatewayRoute'>[]>;
 }
 
 /** One address a virtual node answers on, as resolved by DNS or the instance registry. */
@@ -32,21 +36,25 @@ export interface ResolvedEndpoint {
 /** Endpoints per virtual node name; a node that is absent has no endpoints (an empty assignment). */
 export type EndpointsByNode = ReadonlyMap<string, readonly ResolvedEndpoint[]>;
 
-/** Groups a mesh's records (in any order) into a MeshState; `mesh` must be among them. */
+/**
+ * Groups a mesh's records (in any order) into a MeshState; `mesh` must be among them. The records come from
+ * the store, whose specs passed their kind's shape when written, so each is read as its kind's typed record.
+ */
 export function buildMeshState(records: Iterable<ResourceRecord>): MeshState {
-  let mesh: ResourceRecord | undefined;
-  const virtualServices = new Map<string, ResourceRecord>();
-  const virtualNodes = new Map<string, ResourceRecord>();
-  const virtualRouters = new Map<string, ResourceRecord>();
-  const routes = new Map<string, ResourceRecord[]>();
-  const virtualGateways = new Map<string, ResourceRecord>();
-  const gatewayRoutes = new Map<string, ResourceRecord[]>();
-  const push = (map: Map<string, ResourceRecord[]>, record: ResourceRecord): void => {
+  let mesh: TypedRecord<'mesh'> | undefined;
+  const virtualServices = new Map<string, TypedRecord<'virtualService'>>();
+  const virtualNodes = new Map<string, TypedRecord<'virtualNode'>>();
+  const virtualRouters = new Map<string, TypedRecord<'virtualRouter'>>();
+  const routes = new Map<string, TypedRecord<'route'>[]>();
+  const virtualGateways = new Map<string, TypedRecord<'virtualGateway'>>();
+  const gatewayRoutes = new Map<string, TypedRecord<'gatewayRoute'>[]>();
+  const push = <T extends { readonly parentName: string }>(map: Map<string, T[]>, record: T): void => {
     const list = map.get(record.parentName);
     if (list) list.push(record);
     else map.set(record.parentName, [record]);
   };
-  for (const record of records) {
+  for (const stored of records) {
+    const record = typedRecord(stored);
     switch (record.kind) {
       case 'mesh':
         mesh = record;

@@ -95,7 +95,7 @@ export function addOutboundListener(
       }
     }
   }
-  const egress = (state.mesh.spec as { egressFilter?: EgressFilter }).egressFilter?.type ?? 'DROP_ALL';
+  const egress = state.mesh.spec.egressFilter?.type ?? 'DROP_ALL';
   hosts.push(egressPolicyHost(meshName, egress, out));
   const routeConfigName = egressRouteConfigName(options.outboundPort);
   out.addRouteConfiguration({ name: routeConfigName, virtual_hosts: hosts });

@@ -1,18 +1,25 @@
 // The route ordering rule: priority, then path specificity, then condition count, then name.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { RouteSpec } from '../../model/specs/index.ts';
+import type { GrpcRouteMatch, HttpRouteMatch, RouteSpec } from '../../model/specs/index.ts';
 import { compareRoutes } from './route-order.ts';
 
 const action = { weightedTargets: [{ virtualNode: 'n', weight: 1 }] };
-const http = (name: string, match: object, priority?: number) => ({
+interface NamedRoute {
+  readonly name: string;
+  readonly priority?: number;
+  readonly spec: RouteSpec;
+}
+const http = (name: string, match: HttpRouteMatch, priority?: number): NamedRoute => ({
   name,
   priority,
-  spec: { httpRoute: { match, action }, ...(priority === undefined ? {} : { priority }) } as RouteSpec,
+  spec: { httpRoute: { match, action }, ...(priority === undefined ? {} : { priority }) },
 });
-const grpc = (name: string, match: object) => ({ name, spec: { grpcRoute: { match, action } } as RouteSpec });
-const order = (routes: { name: string; priority?: number; spec: RouteSpec }[]) =>
-  routes.sort(compareRoutes).map((r) => r.name);
+const grpc = (name: string, match: GrpcRouteMatch): NamedRoute => ({
+  name,
+  spec: { grpcRoute: { match, action } },
+});
+const order = (routes: NamedRoute[]) => routes.sort(compareRoutes).map((r) => r.name);
 
 test('explicit priorities come first, lowest number first, routes without priority last', () => {
   assert.deepEqual(

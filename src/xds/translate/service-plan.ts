@@ -1,16 +1,7 @@
 // Resolves a virtual service into what every output form renders: its ports, each with its routes in
 // App Mesh order and their weighted targets resolved to (virtual node, listener) pairs.
 import { resourceKey } from '../../model/resource-key.ts';
-import type {
-  Listener,
-  Protocol,
-  RouteSpec,
-  RouteType,
-  VirtualNodeSpec,
-  VirtualRouterSpec,
-  VirtualServiceSpec,
-  WeightedTarget,
-} from '../../model/specs/index.ts';
+import type { Listener, Protocol, RouteSpec, RouteType, WeightedTarget } from '../../model/specs/index.ts';
 import type { ResourceCollector } from './envoy-resources.ts';
 import type { MeshState } from './mesh-state.ts';
 import { egressClusterName } from './naming.ts';
@@ -81,7 +72,7 @@ export function planService(
   deps.dependOn(resourceKey('virtualService', meshName, serviceName));
   const service = state.virtualServices.get(serviceName);
   if (!service) return undefined;
-  const provider = (service.spec as VirtualServiceSpec).provider;
+  const provider = service.spec.provider;
   if (provider?.virtualNode) {
     const nodeName = provider.virtualNode.virtualNodeName;
     return { name: serviceName, ports: planNodeProvider(state, nodeName, deps) };
@@ -98,7 +89,7 @@ function planNodeProvider(state: MeshState, nodeName: string, deps: ResourceColl
   deps.dependOn(resourceKey('virtualNode', meshName, nodeName));
   const node = state.virtualNodes.get(nodeName);
   if (!node) return [];
-  return ((node.spec as VirtualNodeSpec).listeners ?? []).map((listener) => {
+  return (node.spec.listeners ?? []).map((listener) => {
     const { port, protocol } = listener.portMapping;
     const target: ResolvedTarget = {
       node: nodeName,
@@ -131,13 +122,13 @@ function planRouter(state: MeshState, routerName: string, deps: ResourceCollecto
   deps.dependOn(resourceKey('virtualRouter', meshName, routerName));
   const router = state.virtualRouters.get(routerName);
   if (!router) return [];
-  const listeners = (router.spec as VirtualRouterSpec).listeners ?? [];
+  const listeners = router.spec.listeners ?? [];
   const routes = state.routes.get(routerName) ?? [];
   for (const route of routes) deps.dependOn(route);
   return listeners.map(({ portMapping: { port, protocol } }) => {
     const planned: PlannedRoute[] = [];
     for (const record of routes) {
-      const spec = record.spec as RouteSpec;
+      const spec = record.spec;
       const type = routeTypeFor(spec);
       // A route of another protocol would produce a broken proxy config (roadmap #82), so it is left out.
       if (type !== routeTypeOf[protocol]) continue;
@@ -173,7 +164,7 @@ export function resolveTargets(
     deps.dependOn(resourceKey('virtualNode', meshName, target.virtualNode));
     if (target.weight <= 0) continue;
     const node = state.virtualNodes.get(target.virtualNode);
-    const listeners = (node?.spec as VirtualNodeSpec | undefined)?.listeners ?? [];
+    const listeners = node?.spec.listeners ?? [];
     const listener =
       target.port != null ? listeners.find((l) => l.portMapping.port === target.port) : listeners[0];
     if (!listener) continue;

@@ -2,7 +2,6 @@
 // listener per gateway listener whose routes take requests straight to the providers of the target services,
 // and the egress clusters of every node those routes reach.
 import { resourceKey } from '../../model/resource-key.ts';
-import type { GatewayRouteSpec, VirtualGatewaySpec } from '../../model/specs/index.ts';
 import { accessLogs } from './access-log.ts';
 import { circuitBreakers, loosestCircuitBreakers } from './circuit-breakers.ts';
 import { ResourceCollector, type EnvoyResources } from './envoy-resources.ts';
@@ -36,11 +35,11 @@ export function translateGateway(
   out.dependOn(resourceKey('virtualGateway', meshName, gatewayName));
   const gateway = state.virtualGateways.get(gatewayName);
   if (!gateway) return out.finish();
-  const spec = gateway.spec as VirtualGatewaySpec;
+  const spec = gateway.spec;
   const records = state.gatewayRoutes.get(gatewayName) ?? [];
   for (const record of records) out.dependOn(record);
   const ordered: GatewayRouteInput[] = records
-    .map((record) => ({ name: record.name, spec: record.spec as GatewayRouteSpec }))
+    .map((record) => ({ name: record.name, spec: record.spec }))
     .sort(compareGatewayRoutes);
   const context = {
     state,

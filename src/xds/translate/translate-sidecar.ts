@@ -1,7 +1,6 @@
 // Sidecar translation: everything a node's proxy (our sidecar or a stock Envoy) needs, in the shape App Mesh
 // gave Envoy: an inbound listener serving the node's listeners and an outbound listener for its backends.
 import { resourceKey } from '../../model/resource-key.ts';
-import type { VirtualNodeSpec } from '../../model/specs/index.ts';
 import { accessLogs } from './access-log.ts';
 import { ResourceCollector, type EnvoyResources } from './envoy-resources.ts';
 import { addInboundListener } from './inbound-listener.ts';
@@ -37,7 +36,7 @@ export function translateSidecar(
   out.dependOn(resourceKey('virtualNode', meshName, nodeName));
   const node = state.virtualNodes.get(nodeName);
   if (!node) return out.finish();
-  const spec = node.spec as VirtualNodeSpec;
+  const spec = node.spec;
   const listenHost = options.listenHost ?? '0.0.0.0';
   const accessLog = accessLogs(spec.logging);
   addInboundListener(
