@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import type { Logger } from 'pino';
-import { Proxy } from '../proxy/index.ts';
+import { MeshProxy } from '../proxy/index.ts';
 import {
   InstanceRegistration,
   XdsClient,
@@ -165,7 +165,7 @@ function keepRegistering(registration: InstanceRegistration, logger: Logger, sto
 }
 
 async function runProxy(settings: ProxySettings, logger: Logger): Promise<void> {
-  const proxy = new Proxy({ admin: settings.admin });
+  const proxy = new MeshProxy({ admin: settings.admin });
   try {
     await proxy.start();
   } catch (error) {

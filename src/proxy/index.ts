@@ -1,6 +1,6 @@
 // Public surface of the sidecar data plane, for the xDS client and the `switchyard proxy` command.
-export { Proxy } from './proxy.ts';
-export type { ProxyOptions } from './proxy.ts';
+export { MeshProxy } from './mesh-proxy.ts';
+export type { MeshProxyOptions } from './mesh-proxy.ts';
 export { decodeSnapshot } from './config/proxy-config.ts';
 export type { EnvoySnapshot, ProxyConfig } from './config/proxy-config.ts';
 export { ConfigError } from './config/config-error.ts';

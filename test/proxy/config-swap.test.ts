@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
 import net from 'node:net';
 import { after, test } from 'node:test';
-import { ConfigError, Proxy } from '../../src/proxy/index.ts';
+import { ConfigError, MeshProxy } from '../../src/proxy/index.ts';
 import type { EnvoySnapshot } from '../../src/proxy/index.ts';
 import {
   cluster,
@@ -50,7 +50,7 @@ function split(v1: number, v2: number, v1Port: number, v2Port: number, listenerP
 test('a weight change takes effect live without a failed request', async () => {
   const v1 = await startNamedServer('v1');
   const v2 = await startNamedServer('v2');
-  const proxy = new Proxy();
+  const proxy = new MeshProxy();
   try {
     await proxy.applyConfig(split(100, 0, v1.port, v2.port));
     const port = proxy.listenerPort('out') ?? 0;
@@ -94,7 +94,7 @@ test('an endpoint update does not drop in-flight requests, and removed hosts get
     held.push(res);
   });
   const fresh = await startNamedServer('fresh');
-  const proxy = new Proxy();
+  const proxy = new MeshProxy();
   const config = (port: number) =>
     snapshot({
       listeners: [httpListener('out')],
@@ -123,7 +123,7 @@ test('an endpoint update does not drop in-flight requests, and removed hosts get
 
 test('an invalid snapshot is refused with a precise message and the last good config keeps serving', async () => {
   const v1 = await startNamedServer('v1');
-  const proxy = new Proxy();
+  const proxy = new MeshProxy();
   try {
     await proxy.applyConfig(split(1, 0, v1.port, v1.port));
     const port = proxy.listenerPort('out') ?? 0;
@@ -163,7 +163,7 @@ test('moving a listener to another port drains the old one: its in-flight reques
     if (req.url === '/slow') held.push(res);
     else res.end('fast');
   });
-  const proxy = new Proxy();
+  const proxy = new MeshProxy();
   const config = (listenerPort: number, statPrefix: string) =>
     snapshot({
       listeners: [httpListener('out', { port: listenerPort, statPrefix })],

@@ -15,10 +15,10 @@ import type {
 export type ResourceMessage =
   Listener__Output | RouteConfiguration__Output | Cluster__Output | ClusterLoadAssignment__Output;
 
-export type KindName = 'listener' | 'routeConfiguration' | 'cluster' | 'clusterLoadAssignment';
+export type XdsKindName = 'listener' | 'routeConfiguration' | 'cluster' | 'clusterLoadAssignment';
 
 export interface ResourceKind {
-  readonly kind: KindName;
+  readonly kind: XdsKindName;
   readonly typeUrl: string;
   /** LDS and CDS are wildcard subscriptions; RDS and EDS are subscribed by the names their parents reference. */
   readonly wildcard: boolean;
@@ -27,7 +27,7 @@ export interface ResourceKind {
 }
 
 function kind<M extends ResourceMessage>(
-  k: KindName,
+  k: XdsKindName,
   typeUrl: string,
   wildcard: boolean,
   nameOf: (m: M) => string,

@@ -18,7 +18,7 @@ import type { ReconnectBackOff } from './reconnect-back-off.ts';
 import { endpointNamesOf, kindByTypeUrl, resourceKinds, routeNamesOf } from './resource-kinds.ts';
 import { ResourceStore } from './resource-store.ts';
 
-/** Where accepted configurations go; `Proxy` satisfies it. Rejecting means "NACK this, keep the old config". */
+/** Where accepted configurations go; `MeshProxy` satisfies it. Rejecting means "NACK this, keep the old config". */
 export interface ConfigTarget {
   applyConfig(snapshot: EnvoySnapshot): Promise<void>;
 }

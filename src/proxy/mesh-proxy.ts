@@ -1,4 +1,4 @@
-// The sidecar data plane: applies whole configurations and runs listeners, routing, clusters and the admin server.
+// The mesh proxy (sidecar or gateway data plane): applies whole configurations and runs listeners, routing, clusters and the admin server.
 import { AccessLogger, AccessLogSinks } from './access-log/access-logger.ts';
 import { AdminServer } from './admin/admin-server.ts';
 import { systemClock } from './clock.ts';
@@ -15,7 +15,7 @@ import { StatsStore } from './stats/stats-store.ts';
 import type { Cluster } from './upstream/cluster.ts';
 import { ClusterManager } from './upstream/cluster-manager.ts';
 
-export interface ProxyOptions {
+export interface MeshProxyOptions {
   readonly clock?: Clock;
   /** Random source in [0, 1) for weighted clusters, balancing, jitter; injectable for tests. */
   readonly random?: () => number;
@@ -23,7 +23,7 @@ export interface ProxyOptions {
   readonly admin?: { readonly host: string; readonly port: number };
 }
 
-export class Proxy {
+export class MeshProxy {
   readonly stats = new StatsStore();
   readonly #clock: Clock;
   readonly #random: () => number;
@@ -32,12 +32,12 @@ export class Proxy {
   readonly #sinks = new AccessLogSinks();
   readonly #httpStats = new Map<string, HttpStats>();
   readonly #tcpStats = new Map<string, TcpStats>();
-  readonly #adminOptions: ProxyOptions['admin'];
+  readonly #adminOptions: MeshProxyOptions['admin'];
   #admin: AdminServer | undefined;
   #config: ProxyConfig | undefined;
   #applying: Promise<void> = Promise.resolve();
 
-  constructor(options: ProxyOptions = {}) {
+  constructor(options: MeshProxyOptions = {}) {
     this.#clock = options.clock ?? systemClock;
     this.#random = options.random ?? Math.random;
     this.#clusters = new ClusterManager(this.stats, this.#clock, this.#random);
