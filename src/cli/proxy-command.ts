@@ -247,7 +247,7 @@ async function runProxy(settings: ProxySettings, logger: Logger): Promise<void> 
       if (applied) register();
     },
     onNack: (event) => {
-      if (!applied && /cannot bind/.test(event.message)) {
+      if (!applied && event.kind === 'bind') {
         logger.fatal({ problem: event.message }, 'cannot open the sidecar listeners');
         process.stderr.write(`switchyard proxy: ${event.message}\n`);
         process.exit(1);
