@@ -146,7 +146,8 @@ export class MeshProxy {
       http: (l) => this.#httpScope(l, config, tableFor, scopes),
       tcp: (l) => this.#tcpScope(l, scopes),
     });
-    // Everything below is synchronous: no request sees new listeners with old clusters or the reverse.
+    // Synchronous from here: a request on a running listener sees all of the old config or all of the new. (A
+    // listener bound by this apply may take a connection before this point; it then finds only old clusters.)
     this.#clusters.apply(config.clusters, config.endpoints);
     plan.commit();
     this.#tables = tables;
