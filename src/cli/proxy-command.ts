@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import type { Logger } from 'pino';
-import { Proxy } from '../proxy/index.ts';
+import { MeshProxy } from '../proxy/index.ts';
 import {
   InstanceRegistration,
   XdsClient,
@@ -165,7 +165,7 @@ function keepRegistering(registration: InstanceRegistration, logger: Logger, sto
 }
 
 async function runProxy(settings: ProxySettings, logger: Logger): Promise<void> {
-  const proxy = new Proxy({ admin: settings.admin });
+  const proxy = new MeshProxy({ admin: settings.admin });
   try {
     await proxy.start();
   } catch (error) {
@@ -247,7 +247,7 @@ async function runProxy(settings: ProxySettings, logger: Logger): Promise<void> 
       if (applied) register();
     },
     onNack: (event) => {
-      if (!applied && /cannot bind/.test(event.message)) {
+      if (!applied && event.kind === 'bind') {
         logger.fatal({ problem: event.message }, 'cannot open the sidecar listeners');
         process.stderr.write(`switchyard proxy: ${event.message}\n`);
         process.exit(1);

@@ -1,9 +1,11 @@
 // Public surface of the sidecar data plane, for the xDS client and the `switchyard proxy` command.
-export { Proxy } from './proxy.ts';
-export type { ProxyOptions } from './proxy.ts';
-export { decodeSnapshot } from './config/proxy-config.ts';
-export type { EnvoySnapshot, ProxyConfig } from './config/proxy-config.ts';
+export { MeshProxy } from './mesh-proxy.ts';
+export type { MeshProxyOptions } from './mesh-proxy.ts';
+export { assembleConfig, decodeSnapshot } from './config/proxy-config.ts';
+export type { Decoded, DecodedSnapshot, EnvoySnapshot, ProxyConfig } from './config/proxy-config.ts';
 export { ConfigError } from './config/config-error.ts';
+export { ListenerBindError } from './listeners/listener-bind-error.ts';
+export type { ListenerBindFailure } from './listeners/listener-bind-error.ts';
 export { decodeListener } from './config/decode-listener.ts';
 export { decodeRouteConfiguration } from './config/decode-route-configuration.ts';
 export { decodeCluster } from './config/decode-cluster.ts';

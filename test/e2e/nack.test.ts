@@ -1,6 +1,8 @@
 // A malformed and then an invalid xDS resource reach a real sidecar from a tiny ADS server of our own: each is
-// NACKed with a precise message, traffic continues on the last good config, and a good update still applies.
+// NACKed with a precise message, traffic continues on the last good config, and a good update still applies. So
+// is a valid config whose new listener cannot bind: nothing of it takes effect.
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { after, before, test } from 'node:test';
 import { AdsServer, Snapshot, SnapshotCache } from '../../src/xds/server/index.ts';
 import { Resource, createResource, typeUrls } from '../../src/xds/protos/index.ts';
@@ -44,14 +46,15 @@ function routes(extraRoute?: Record<string, unknown>): Resource {
   );
 }
 
-function publish(routeResource: Resource): void {
+function publish(routeResource: Resource, extra: Resource[] = [], endpointPort = app.port): void {
   cache.setSnapshot(
     nodeId,
     new Snapshot([
       resource(typeUrls.listener, httpListener('front', { port: listenerPort, routeConfigName: 'routes' })),
       routeResource,
       resource(typeUrls.cluster, cluster('app')),
-      resource(typeUrls.clusterLoadAssignment, endpoints('app', [app.port])),
+      resource(typeUrls.clusterLoadAssignment, endpoints('app', [endpointPort])),
+      ...extra,
     ]),
   );
 }
@@ -110,4 +113,71 @@ test('the admin interface shows the last good config', async () => {
   const dump = await (await fetch(`${sidecar.admin}/config_dump`)).text();
   assert.match(dump, /teapot/);
   assert.doesNotMatch(dump, /bogus-condition/);
+});
+
+test('a listener update that cannot bind is NACKed whole; later updates of other types still apply', async () => {
+  const other = await startHttpApp('other');
+  const [blockedPort] = (await freePorts(1)) as [number];
+  const squatter = net.createServer((socket) => socket.destroy());
+  await new Promise<void>((resolve) => squatter.listen(blockedPort, '127.0.0.1', resolve));
+  // One LDS update: the serving listener answers 418 from inline routes, and a new one wants a taken port.
+  const teapot = routeConfig('inline', [
+    vhost('all', ['*'], [{ match: { prefix: '/' }, direct_response: { status: 418 } }]),
+  ]);
+  const listeners = [
+    resource(typeUrls.listener, httpListener('front', { port: listenerPort, inlineRoutes: teapot as never })),
+    resource(typeUrls.listener, httpListener('blocked', { port: blockedPort, routeConfigName: 'routes' })),
+  ];
+  const publishListeners = (endpointPort: number): void =>
+    cache.setSnapshot(
+      nodeId,
+      new Snapshot([
+        ...listeners,
+        routes(),
+        resource(typeUrls.cluster, cluster('app')),
+        resource(typeUrls.clusterLoadAssignment, endpoints('app', [endpointPort])),
+      ]),
+    );
+  try {
+    nacks.length = 0;
+    let running = true;
+    const answers: string[] = [];
+    const load = (async () => {
+      for (let i = 0; running; i++) {
+        const r = await client.get('anything', `/${i}`);
+        answers.push(`${r.status} ${r.body.replace(/ \/\d+$/, '')}`);
+      }
+    })();
+    await waitFor('traffic before', () => answers.length > 20);
+    publishListeners(app.port);
+    const nack = await waitFor('a NACK', () => nacks.find((n) => n.typeUrl === typeUrls.listener));
+    assert.match(nack.message, new RegExp(`listener "blocked" cannot bind 127\\.0\\.0\\.1:${blockedPort}`));
+    const logged = await sidecar.waitForLog(
+      'the NACK log line',
+      (e) => e.msg === 'xds update rejected (NACK)' && e.kind === 'bind',
+    );
+    assert.match(String(logged.problem), /EADDRINUSE/);
+    let mark = answers.length;
+    await waitFor('traffic after', () => answers.length > mark + 20);
+    assert.deepEqual(
+      answers.filter((a) => a !== '200 app'),
+      [],
+      'no request saw the refused routes',
+    );
+
+    // The refused listeners are not held: an endpoint update alone applies on the old listeners.
+    publishListeners(other.port);
+    await waitFor('the endpoint update applied', () => answers.at(-1) === '200 other');
+    mark = answers.length;
+    await waitFor('more traffic', () => answers.length > mark + 20);
+    running = false;
+    await load;
+    assert.deepEqual(
+      answers.slice(mark).filter((a) => a !== '200 other'),
+      [],
+    );
+  } finally {
+    await new Promise<void>((resolve) => squatter.close(() => resolve()));
+    await other.close();
+  }
 });

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { pino } from 'pino';
-import { Proxy } from '../../src/proxy/index.ts';
+import { MeshProxy } from '../../src/proxy/index.ts';
 import { XdsClient, createSidecarNode } from '../../src/proxy/xds-client/index.ts';
 import { AdsServer, Snapshot, SnapshotCache } from '../../src/xds/server/index.ts';
 import type { ResponseEvent } from '../../src/xds/server/index.ts';
@@ -54,7 +54,7 @@ test('unknown node retried; after a server restart the client resumes without an
   };
   let server = await startServer();
   cleanup.push(() => server.close());
-  const proxy = new Proxy();
+  const proxy = new MeshProxy();
   cleanup.push(() => proxy.close(0));
   let connected = 0;
   const logLines: string[] = [];

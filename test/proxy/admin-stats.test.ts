@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { packAny, extensionTypeUrls } from '../../src/xds/protos/index.ts';
-import { Proxy } from '../../src/proxy/index.ts';
+import { MeshProxy } from '../../src/proxy/index.ts';
 import {
   cluster,
   endpoints,
@@ -27,7 +27,7 @@ test('admin endpoints and Envoy-compatible Prometheus stats', async () => {
     res.writeHead(req.url === '/fail' ? 503 : 200);
     res.end('x');
   });
-  const proxy = new Proxy({ admin: { host: '127.0.0.1', port: 0 } });
+  const proxy = new MeshProxy({ admin: { host: '127.0.0.1', port: 0 } });
   await proxy.start();
   const admin = proxy.adminPort ?? 0;
   try {

@@ -1,9 +1,11 @@
-// Whole-config swaps: in-flight requests keep their config, endpoint and weight changes drop nothing, bad configs are refused.
+// Whole-config swaps: in-flight requests keep their config, endpoint and weight changes drop nothing, bad configs
+// (and configs whose listeners cannot bind) are refused whole.
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import type { ServerResponse } from 'node:http';
 import net from 'node:net';
 import { after, test } from 'node:test';
-import { ConfigError, Proxy } from '../../src/proxy/index.ts';
+import { ConfigError, ListenerBindError, MeshProxy } from '../../src/proxy/index.ts';
 import type { EnvoySnapshot } from '../../src/proxy/index.ts';
 import {
   cluster,
@@ -12,6 +14,7 @@ import {
   prefixRoute,
   routeConfig,
   snapshot,
+  tcpListener,
   vhost,
 } from './envoy-fixtures.ts';
 import { closeClientAgent, request, startHttpServer, startNamedServer, waitFor } from './upstream-servers.ts';
@@ -50,7 +53,7 @@ function split(v1: number, v2: number, v1Port: number, v2Port: number, listenerP
 test('a weight change takes effect live without a failed request', async () => {
   const v1 = await startNamedServer('v1');
   const v2 = await startNamedServer('v2');
-  const proxy = new Proxy();
+  const proxy = new MeshProxy();
   try {
     await proxy.applyConfig(split(100, 0, v1.port, v2.port));
     const port = proxy.listenerPort('out') ?? 0;
@@ -94,7 +97,7 @@ test('an endpoint update does not drop in-flight requests, and removed hosts get
     held.push(res);
   });
   const fresh = await startNamedServer('fresh');
-  const proxy = new Proxy();
+  const proxy = new MeshProxy();
   const config = (port: number) =>
     snapshot({
       listeners: [httpListener('out')],
@@ -123,7 +126,7 @@ test('an endpoint update does not drop in-flight requests, and removed hosts get
 
 test('an invalid snapshot is refused with a precise message and the last good config keeps serving', async () => {
   const v1 = await startNamedServer('v1');
-  const proxy = new Proxy();
+  const proxy = new MeshProxy();
   try {
     await proxy.applyConfig(split(1, 0, v1.port, v1.port));
     const port = proxy.listenerPort('out') ?? 0;
@@ -163,7 +166,7 @@ test('moving a listener to another port drains the old one: its in-flight reques
     if (req.url === '/slow') held.push(res);
     else res.end('fast');
   });
-  const proxy = new Proxy();
+  const proxy = new MeshProxy();
   const config = (listenerPort: number, statPrefix: string) =>
     snapshot({
       listeners: [httpListener('out', { port: listenerPort, statPrefix })],
@@ -191,5 +194,187 @@ test('moving a listener to another port drains the old one: its in-flight reques
     held.forEach((r) => r.destroy());
     await proxy.close();
     await up.close();
+  }
+});
+
+/** A GET on a new connection (a TCP proxy picks its upstream per connection); the body, or `error: ...`. */
+function freshGet(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const req = http.get(
+      { host: '127.0.0.1', port, path: '/', agent: false, headers: { host: 'svc' } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve(`${res.statusCode} ${Buffer.concat(chunks).toString()}`));
+        res.on('error', (e) => resolve(`error: ${e.message}`));
+      },
+    );
+    req.on('error', (e) => resolve(`error: ${e.message}`));
+  });
+}
+
+async function takenPort(): Promise<{ port: number; close(): Promise<void> }> {
+  const server = net.createServer((s) => s.destroy());
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+test('a config whose new listener cannot bind is refused whole: every old listener and cluster serves on', async () => {
+  const v1 = await startNamedServer('v1');
+  const v2 = await startNamedServer('v2');
+  const taken = await takenPort();
+  const proxy = new MeshProxy();
+  const config = (upstream: number, extra: ReturnType<typeof httpListener>[] = []) =>
+    snapshot({
+      listeners: [httpListener('web'), tcpListener('db', 'db'), ...extra],
+      routeConfigurations: [routeConfig('web', [vhost('svc', ['svc'], [prefixRoute('/', 'app')])])],
+      clusters: [cluster('app'), cluster('db')],
+      clusterLoadAssignments: [endpoints('app', [upstream]), endpoints('db', [upstream])],
+    });
+  try {
+    await proxy.applyConfig(config(v1.port));
+    const applied = proxy.config;
+    const web = proxy.listenerPort('web') ?? 0;
+    const db = proxy.listenerPort('db') ?? 0;
+    const answers: string[] = [];
+    let running = true;
+    const load = (async () => {
+      while (running) {
+        const rs = await Promise.all([
+          ...Array.from({ length: 4 }, () =>
+            request(web, '/').then(
+              (r) => `${r.status} ${r.body}`,
+              (e: Error) => `error: ${e.message}`,
+            ),
+          ),
+          freshGet(db),
+          freshGet(db),
+        ]);
+        answers.push(...rs);
+      }
+    })();
+    await waitFor(() => answers.length > 60, 5000, 'traffic before');
+
+    // The new config moves both clusters to v2 and adds two listeners, one on a port something else holds.
+    const bad = config(v2.port, [
+      httpListener('fresh', { routeConfigName: 'web' }),
+      httpListener('blocked', { port: taken.port, routeConfigName: 'web' }),
+    ]);
+    await assert.rejects(
+      () => proxy.applyConfig(bad),
+      (err: unknown) => {
+        assert.ok(err instanceof ListenerBindError, String(err));
+        assert.deepEqual(
+          err.failures.map((f) => [f.listener, f.port]),
+          [['blocked', taken.port]],
+        );
+        assert.match(err.message, /listener "blocked" cannot bind 127\.0\.0\.1:\d+: .*EADDRINUSE/);
+        return true;
+      },
+    );
+    const mark = answers.length;
+    await waitFor(() => answers.length > mark + 60, 5000, 'traffic after');
+    running = false;
+    await load;
+
+    assert.deepEqual(
+      answers.filter((a) => a !== '200 v1'),
+      [],
+      'every request before, during and after went to the old cluster endpoints',
+    );
+    assert.equal(proxy.config, applied, 'the applied config is still the old one');
+    assert.equal(proxy.listenerPort('web'), web);
+    assert.equal(proxy.listenerPort('db'), db);
+    assert.equal(proxy.listenerPort('fresh'), undefined, 'the listener that did bind was closed again');
+    assert.equal(proxy.listenerPort('blocked'), undefined);
+    assert.equal(v2.hits, 0, 'the new endpoints never got a request');
+
+    // Once the port is free, the same config applies.
+    await taken.close();
+    await proxy.applyConfig(bad);
+    assert.equal(await freshGet(proxy.listenerPort('blocked') ?? 0), '200 v2');
+    assert.equal(await freshGet(db), '200 v2');
+  } finally {
+    await proxy.close();
+    await taken.close().catch(() => {});
+    await v1.close();
+    await v2.close();
+  }
+});
+
+test('a listener that changes codec on the same port is rebound there (the old one lets go of it first)', async () => {
+  const v1 = await startNamedServer('v1');
+  const [port] = await freePortList(1);
+  const proxy = new MeshProxy();
+  const config = (codec: string) =>
+    snapshot({
+      listeners: [httpListener('web', { port, codec })],
+      routeConfigurations: [routeConfig('web', [vhost('svc', ['svc'], [prefixRoute('/', 'app')])])],
+      clusters: [cluster('app')],
+      clusterLoadAssignments: [endpoints('app', [v1.port])],
+    });
+  try {
+    await proxy.applyConfig(config('AUTO'));
+    assert.equal(await freshGet(port!), '200 v1');
+    await proxy.applyConfig(config('HTTP1'));
+    assert.equal(proxy.listenerPort('web'), port);
+    const filter = proxy.config?.listeners.get('web')?.filter;
+    assert.equal(filter?.kind === 'http' ? filter.codec : undefined, 'HTTP1');
+    assert.equal(await freshGet(port!), '200 v1');
+  } finally {
+    await proxy.close();
+    await v1.close();
+  }
+});
+
+async function freePortList(n: number): Promise<number[]> {
+  const ports: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = await takenPort();
+    ports.push(t.port);
+    await t.close();
+  }
+  return ports;
+}
+
+test('when a listener cannot take over the port of a replaced one, the replaced one is started again', async () => {
+  const v1 = await startNamedServer('v1');
+  const [port] = await freePortList(1);
+  const proxy = new MeshProxy();
+  const routes = routeConfig('web', [vhost('svc', ['svc'], [prefixRoute('/', 'app')])]);
+  const base = { clusters: [cluster('app')], clusterLoadAssignments: [endpoints('app', [v1.port])] };
+  try {
+    await proxy.applyConfig(
+      snapshot({ ...base, listeners: [httpListener('web', { port })], routeConfigurations: [routes] }),
+    );
+    const applied = proxy.config;
+    // Both new listeners want the port only after "web" lets go of it; the IPv4-mapped twin then collides.
+    const twin = httpListener('twin', { port, routeConfigName: 'web' });
+    const twinAddress = twin.address!.socket_address!;
+    const clash = snapshot({
+      ...base,
+      listeners: [
+        httpListener('web', { port, codec: 'HTTP1' }),
+        {
+          ...twin,
+          address: { ...twin.address!, socket_address: { ...twinAddress, address: '::ffff:127.0.0.1' } },
+        },
+      ],
+      routeConfigurations: [routes],
+    });
+    await assert.rejects(
+      () => proxy.applyConfig(clash),
+      (err: unknown) => err instanceof ListenerBindError && err.failures.length === 1,
+    );
+    assert.equal(proxy.config, applied);
+    assert.equal(proxy.listenerPort('twin'), undefined);
+    assert.equal(proxy.listenerPort('web'), port);
+    assert.equal(await freshGet(port!), '200 v1');
+  } finally {
+    await proxy.close();
+    await v1.close();
   }
 });

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
-import { Proxy } from '../../src/proxy/index.ts';
+import { MeshProxy } from '../../src/proxy/index.ts';
 import {
   http2Cluster,
   endpoints,
@@ -56,7 +56,7 @@ type EchoClient = grpc.Client & {
 
 describe('gRPC through the proxy', () => {
   const server = new grpc.Server();
-  const proxy = new Proxy();
+  const proxy = new MeshProxy();
   let client: EchoClient;
 
   before(async () => {

@@ -1,6 +1,6 @@
-// Starts a Proxy with one outbound HTTP listener routing host "svc" to cluster "svc", for failure-handling tests.
-import { Proxy } from '../../src/proxy/index.ts';
-import type { ProxyOptions } from '../../src/proxy/index.ts';
+// Starts a MeshProxy with one outbound HTTP listener routing host "svc" to cluster "svc", for failure-handling tests.
+import { MeshProxy } from '../../src/proxy/index.ts';
+import type { MeshProxyOptions } from '../../src/proxy/index.ts';
 import type { Cluster } from '../../src/xds/protos/index.ts';
 import {
   cluster,
@@ -13,7 +13,7 @@ import {
 } from './envoy-fixtures.ts';
 
 export interface Harness {
-  readonly proxy: Proxy;
+  readonly proxy: MeshProxy;
   readonly port: number;
   close(): Promise<void>;
 }
@@ -22,9 +22,9 @@ export async function startSingleRouteProxy(
   upstreamPorts: readonly number[],
   routeAction: Record<string, unknown> = {},
   clusterExtra: Partial<Cluster> = {},
-  options: ProxyOptions = {},
+  options: MeshProxyOptions = {},
 ): Promise<Harness> {
-  const proxy = new Proxy(options);
+  const proxy = new MeshProxy(options);
   await proxy.start();
   await proxy.applyConfig(
     snapshot({
@@ -39,6 +39,6 @@ export async function startSingleRouteProxy(
   return { proxy, port: proxy.listenerPort('out') ?? 0, close: () => proxy.close() };
 }
 
-export function counter(proxy: Proxy, name: string): number {
+export function counter(proxy: MeshProxy, name: string): number {
   return proxy.stats.counter(name).value;
 }

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { Proxy } from '../../src/proxy/index.ts';
+import { MeshProxy } from '../../src/proxy/index.ts';
 import {
   cluster,
   endpoints,
@@ -17,7 +17,7 @@ import type { TestServer } from './upstream-servers.ts';
 
 describe('routing', () => {
   const servers: TestServer[] = [];
-  const proxy = new Proxy();
+  const proxy = new MeshProxy();
   let port = 0;
   let echo: TestServer;
 
@@ -155,7 +155,7 @@ describe('routing', () => {
   });
 
   test('an unknown cluster answers 503 and an unmatched host 404', async () => {
-    const p2 = new Proxy();
+    const p2 = new MeshProxy();
     try {
       await p2.applyConfig(
         snapshot({

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { Proxy } from '../../src/proxy/index.ts';
+import { MeshProxy } from '../../src/proxy/index.ts';
 import {
   cluster,
   endpoints,
@@ -16,7 +16,7 @@ after(() => closeClientAgent());
 
 test('smoke: a request goes through one proxy hop', async () => {
   const a = await startNamedServer('a');
-  const proxy = new Proxy();
+  const proxy = new MeshProxy();
   try {
     await proxy.applyConfig(
       snapshot({

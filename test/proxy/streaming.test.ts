@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { after, test } from 'node:test';
-import { Proxy } from '../../src/proxy/index.ts';
+import { MeshProxy } from '../../src/proxy/index.ts';
 import { cluster, endpoints, snapshot, tcpListener } from './envoy-fixtures.ts';
 import { startSingleRouteProxy } from './harness.ts';
 import { closeClientAgent, startHttpServer } from './upstream-servers.ts';
@@ -118,7 +118,7 @@ test('a TCP proxy listener pipes bytes to its cluster', async () => {
   const echo = net.createServer((s) => s.pipe(s));
   await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
   const echoPort = (echo.address() as net.AddressInfo).port;
-  const proxy = new Proxy();
+  const proxy = new MeshProxy();
   try {
     await proxy.applyConfig(
       snapshot({

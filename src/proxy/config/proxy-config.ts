@@ -1,4 +1,5 @@
-// A whole proxy configuration (listeners, route tables, clusters, endpoints), decoded from an Envoy snapshot at once.
+// A whole proxy configuration (listeners, route tables, clusters, endpoints): decoded from an Envoy snapshot at once,
+// or assembled from resources the xDS client decoded one at a time.
 import type {
   Cluster__Output,
   ClusterLoadAssignment__Output,
@@ -32,26 +33,48 @@ export interface ProxyConfig {
   readonly source: EnvoySnapshot;
 }
 
+/** One resource as the xDS client holds it: the message as received (after local overrides) and its decoded form. */
+export interface Decoded<M, C> {
+  readonly message: M;
+  readonly config: C;
+}
+
+/** Every resource of a configuration, already decoded one by one (see `assembleConfig`). */
+export interface DecodedSnapshot {
+  readonly listeners: readonly Decoded<Listener__Output, ListenerConfig>[];
+  readonly routeConfigurations: readonly Decoded<RouteConfiguration__Output, RouteTableConfig>[];
+  readonly clusters: readonly Decoded<Cluster__Output, ClusterConfig>[];
+  readonly clusterLoadAssignments: readonly Decoded<ClusterLoadAssignment__Output, EndpointsConfig>[];
+}
+
 function decodeAll<In, Out>(
   items: readonly In[],
-  kind: string,
-  nameOf: (x: In) => string,
   decode: (x: In) => Out,
   errors: string[],
-): Map<string, Out> {
-  const out = new Map<string, Out>();
-  for (const item of items) {
-    const name = nameOf(item);
-    if (out.has(name)) {
-      errors.push(`duplicate ${kind} "${name}"`);
-      continue;
-    }
+): Decoded<In, Out>[] {
+  const out: Decoded<In, Out>[] = [];
+  for (const message of items) {
     try {
-      out.set(name, decode(item));
+      out.push({ message, config: decode(message) });
     } catch (cause) {
       if (!(cause instanceof ConfigError)) throw cause;
       errors.push(cause.message);
     }
+  }
+  return out;
+}
+
+function byName<M, C>(
+  items: readonly Decoded<M, C>[],
+  kind: string,
+  nameOf: (m: M) => string,
+  errors: string[],
+): Map<string, C> {
+  const out = new Map<string, C>();
+  for (const { message, config } of items) {
+    const name = nameOf(message);
+    if (out.has(name)) errors.push(`duplicate ${kind} "${name}"`);
+    else out.set(name, config);
   }
   return out;
 }
@@ -63,20 +86,30 @@ function decodeAll<In, Out>(
  */
 export function decodeSnapshot(snapshot: EnvoySnapshot): ProxyConfig {
   const errors: string[] = [];
-  const listeners = decodeAll(snapshot.listeners, 'Listener', (l) => l.name, decodeListener, errors);
-  const routeTables = decodeAll(
-    snapshot.routeConfigurations,
-    'RouteConfiguration',
-    (r) => r.name,
-    decodeRouteConfiguration,
-    errors,
-  );
-  const clusters = decodeAll(snapshot.clusters, 'Cluster', (c) => c.name, decodeCluster, errors);
-  const endpoints = decodeAll(
-    snapshot.clusterLoadAssignments,
+  const decoded: DecodedSnapshot = {
+    listeners: decodeAll(snapshot.listeners, decodeListener, errors),
+    routeConfigurations: decodeAll(snapshot.routeConfigurations, decodeRouteConfiguration, errors),
+    clusters: decodeAll(snapshot.clusters, decodeCluster, errors),
+    clusterLoadAssignments: decodeAll(snapshot.clusterLoadAssignments, decodeClusterLoadAssignment, errors),
+  };
+  return assembleConfig(decoded, errors);
+}
+
+/**
+ * Puts decoded resources together into one configuration without decoding anything again: checks what only
+ * the whole set can show (duplicate names, two listeners on one address) and throws a ConfigError naming each.
+ * The decoded objects are used as they are, so an unchanged resource keeps its identity from one
+ * configuration to the next (the proxy rebuilds only what changed).
+ */
+export function assembleConfig(decoded: DecodedSnapshot, earlierErrors: readonly string[] = []): ProxyConfig {
+  const errors = [...earlierErrors];
+  const listeners = byName(decoded.listeners, 'Listener', (l) => l.name, errors);
+  const routeTables = byName(decoded.routeConfigurations, 'RouteConfiguration', (r) => r.name, errors);
+  const clusters = byName(decoded.clusters, 'Cluster', (c) => c.name, errors);
+  const endpoints = byName(
+    decoded.clusterLoadAssignments,
     'ClusterLoadAssignment',
     (c) => c.cluster_name,
-    decodeClusterLoadAssignment,
     errors,
   );
   const ports = new Map<string, string>();
@@ -88,5 +121,11 @@ export function decodeSnapshot(snapshot: EnvoySnapshot): ProxyConfig {
     ports.set(key, l.name);
   }
   if (errors.length > 0) throw new ConfigError('snapshot', errors);
-  return Object.freeze({ listeners, routeTables, clusters, endpoints, source: snapshot });
+  const source: EnvoySnapshot = {
+    listeners: decoded.listeners.map((d) => d.message),
+    routeConfigurations: decoded.routeConfigurations.map((d) => d.message),
+    clusters: decoded.clusters.map((d) => d.message),
+    clusterLoadAssignments: decoded.clusterLoadAssignments.map((d) => d.message),
+  };
+  return Object.freeze({ listeners, routeTables, clusters, endpoints, source });
 }

@@ -6,6 +6,8 @@ import { Cluster } from './cluster.ts';
 
 export class ClusterManager {
   #clusters: ReadonlyMap<string, Cluster> = new Map();
+  /** The endpoints each EDS cluster was last given. */
+  #endpoints = new Map<Cluster, EndpointsConfig>();
   readonly #store: StatsStore;
   readonly #clock: Clock;
   readonly #random: () => number;
@@ -31,16 +33,21 @@ export class ClusterManager {
    */
   apply(configs: ReadonlyMap<string, ClusterConfig>, endpoints: ReadonlyMap<string, EndpointsConfig>): void {
     const next = new Map<string, Cluster>();
+    const nextEndpoints = new Map<Cluster, EndpointsConfig>();
     for (const [name, config] of configs) {
       let cluster = this.#clusters.get(name);
-      if (cluster) cluster.update(config);
-      else cluster = new Cluster(config, this.#store, this.#clock, this.#random);
+      // The same decoded object means an unchanged resource: nothing to redo for it.
+      const changed = cluster?.config !== config;
+      if (!cluster) cluster = new Cluster(config, this.#store, this.#clock, this.#random);
+      else if (changed) cluster.update(config);
       if (config.discovery === 'EDS') {
         const eds = endpoints.get(config.edsServiceName);
-        if (eds) cluster.setEndpoints(eds);
+        if (eds && (changed || this.#endpoints.get(cluster) !== eds)) cluster.setEndpoints(eds);
+        if (eds) nextEndpoints.set(cluster, eds);
       }
       next.set(name, cluster);
     }
+    this.#endpoints = nextEndpoints;
     for (const [name, cluster] of this.#clusters) if (!next.has(name)) cluster.close();
     this.#clusters = next;
     this.#store.gauge('cluster_manager.active_clusters').set(next.size);
@@ -49,5 +56,6 @@ export class ClusterManager {
   close(): void {
     for (const c of this.#clusters.values()) c.close();
     this.#clusters = new Map();
+    this.#endpoints = new Map();
   }
 }

@@ -1,9 +1,14 @@
 // Sidecar-local adjustments to what the control plane sends: listen address, local ports for TCP backends, an
 // extra access log.
-import type { EnvoySnapshot } from '../config/proxy-config.ts';
+import { Violations } from '../config/config-error.ts';
+import { decodeAccessLogs } from '../config/decode-access-log.ts';
+import { decodeListener } from '../config/decode-listener.ts';
+import { deepFreeze } from '../config/duration.ts';
+import type { AccessLogConfig, ListenerConfig } from '../config/listener-types.ts';
+import type { Decoded, DecodedSnapshot } from '../config/proxy-config.ts';
 import { packAny, typeUrls, unpackAny, extensionTypeUrls } from '../../xds/protos/index.ts';
 import type { Listener__Output } from '../../xds/protos/index.ts';
-import { addLocalHttpBackends } from './local-http-backends.ts';
+import { localHttpBackends } from './local-http-backends.ts';
 
 export interface LocalOverrides {
   /** Bind every listener on this address instead of the one configured (e.g. 127.0.0.1 instead of 0.0.0.0). */
@@ -68,10 +73,16 @@ function accessLogEntry(target: string, format: 'text' | 'json'): Listener__Outp
   return unpackAny(carrier, typeUrls.listener).access_log[0]!;
 }
 
-/** A snapshot transform applying the overrides; undefined when there is nothing to override. */
+type DecodedListener = Decoded<Listener__Output, ListenerConfig>;
+
+/**
+ * A transform applying the overrides to decoded resources; undefined when there is nothing to override. It
+ * works on the decoded values directly and remembers its results, so an unchanged listener yields the same
+ * objects on every update and nothing is unpacked or decoded again.
+ */
 export function localOverrides(
   overrides: LocalOverrides,
-): ((snapshot: EnvoySnapshot) => EnvoySnapshot) | undefined {
+): ((snapshot: DecodedSnapshot) => DecodedSnapshot) | undefined {
   const { listenHost, accessLog } = overrides;
   const backendPorts = overrides.backendPorts ?? new Map<number, number>();
   const httpBackends = overrides.httpBackends ?? new Map<string, number>();
@@ -84,46 +95,75 @@ export function localOverrides(
     return undefined;
   }
   const extraLog = accessLog ? accessLogEntry(accessLog, overrides.accessLogFormat ?? 'text') : undefined;
-  const adjust = (l: Listener__Output): Listener__Output => {
+  const extraLogConfig = extraLog ? decodeExtraLog(extraLog) : undefined;
+  const adjusted = new WeakMap<ListenerConfig, DecodedListener>();
+  const adjust = (d: DecodedListener): DecodedListener => {
+    const known = adjusted.get(d.config);
+    if (known) return known;
+    const l = d.message;
     const sock = l.address?.socket_address;
-    const address =
-      listenHost !== undefined && l.address && sock
-        ? { ...l.address, socket_address: { ...sock, address: listenHost } }
-        : l.address;
-    return { ...l, address, access_log: extraLog ? [...l.access_log, extraLog] : l.access_log };
+    const moved = listenHost !== undefined && l.address && sock;
+    const message: Listener__Output = {
+      ...l,
+      address: moved ? { ...l.address, socket_address: { ...sock, address: listenHost } } : l.address,
+      access_log: extraLog ? [...l.access_log, extraLog] : l.access_log,
+    };
+    const config: ListenerConfig = Object.freeze({
+      ...d.config,
+      host: moved ? listenHost : d.config.host,
+      accessLogs: extraLogConfig ? [...d.config.accessLogs, extraLogConfig] : d.config.accessLogs,
+    });
+    const out = { message, config };
+    adjusted.set(d.config, out);
+    return out;
   };
+  const derived = new WeakMap<Listener__Output, DecodedListener[]>();
+  const backendListeners = (l: Listener__Output): DecodedListener[] => {
+    let out = derived.get(l);
+    if (!out) derived.set(l, (out = localBackendListeners(l, backendPorts)));
+    return out;
+  };
+  const httpBackendsOf = localHttpBackends(httpBackends);
   return (received) => {
-    const snapshot = addLocalHttpBackends(received, httpBackends);
+    const snapshot = httpBackendsOf(received);
     return {
       ...snapshot,
-      listeners: [...snapshot.listeners, ...localBackendListeners(snapshot.listeners, backendPorts)].map(
-        adjust,
-      ),
+      listeners: [
+        ...snapshot.listeners,
+        ...snapshot.listeners.flatMap((d) => backendListeners(d.message)),
+      ].map(adjust),
     };
   };
 }
 
-/** One listener per mapped backend port, carrying the chain the control plane matched on that port. */
+/** The decoded form of the extra access log entry, as decodeListener would render it. */
+function decodeExtraLog(entry: Listener__Output['access_log'][number]): AccessLogConfig {
+  const v = new Violations();
+  const [config] = decodeAccessLogs([entry], 'access_log', v);
+  v.throwIfAny('the --access-log setting');
+  return deepFreeze(config!);
+}
+
+/** The listeners for mapped backend ports that one listener yields: each carries the chain matched on that port. */
 function localBackendListeners(
-  listeners: readonly Listener__Output[],
+  l: Listener__Output,
   backendPorts: ReadonlyMap<number, number>,
-): Listener__Output[] {
-  const out: Listener__Output[] = [];
-  for (const l of listeners) {
-    const sock = l.address?.socket_address;
-    if (!l.address || !sock || l.traffic_direction !== 'OUTBOUND') continue;
-    for (const chain of l.filter_chains) {
-      const port = chain.filter_chain_match?.destination_port?.value;
-      const local = port === undefined ? undefined : backendPorts.get(port);
-      if (local === undefined) continue;
-      out.push({
-        ...l,
-        name: `${l.name}_backend_${port}`,
-        address: { ...l.address, socket_address: { ...sock, port_value: local } },
-        filter_chains: [{ ...chain, filter_chain_match: null }],
-        default_filter_chain: null,
-      });
-    }
+): DecodedListener[] {
+  const out: DecodedListener[] = [];
+  const sock = l.address?.socket_address;
+  if (backendPorts.size === 0 || !l.address || !sock || l.traffic_direction !== 'OUTBOUND') return out;
+  for (const chain of l.filter_chains) {
+    const port = chain.filter_chain_match?.destination_port?.value;
+    const local = port === undefined ? undefined : backendPorts.get(port);
+    if (local === undefined) continue;
+    const message: Listener__Output = {
+      ...l,
+      name: `${l.name}_backend_${port}`,
+      address: { ...l.address, socket_address: { ...sock, port_value: local } },
+      filter_chains: [{ ...chain, filter_chain_match: null }],
+      default_filter_chain: null,
+    };
+    out.push({ message, config: decodeListener(message) });
   }
   return out;
 }

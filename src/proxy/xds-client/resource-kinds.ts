@@ -1,8 +1,11 @@
-// The four xDS resource types the sidecar consumes: how each is named, validated and what it references.
+// The four xDS resource types the sidecar consumes: how each is named, decoded and what it references.
 import { decodeCluster } from '../config/decode-cluster.ts';
 import { decodeClusterLoadAssignment } from '../config/decode-cluster-load-assignment.ts';
 import { decodeListener } from '../config/decode-listener.ts';
 import { decodeRouteConfiguration } from '../config/decode-route-configuration.ts';
+import type { ClusterConfig, EndpointsConfig } from '../config/cluster-types.ts';
+import type { ListenerConfig } from '../config/listener-types.ts';
+import type { RouteTableConfig } from '../config/route-types.ts';
 import { extensionTypeUrls, typeUrls, unpackAny } from '../../xds/protos/index.ts';
 import type {
   AnyLike,
@@ -15,23 +18,33 @@ import type {
 export type ResourceMessage =
   Listener__Output | RouteConfiguration__Output | Cluster__Output | ClusterLoadAssignment__Output;
 
-export type KindName = 'listener' | 'routeConfiguration' | 'cluster' | 'clusterLoadAssignment';
+/** The decoded form of a resource, what the proxy runs on. */
+export type ResourceConfig = ListenerConfig | RouteTableConfig | ClusterConfig | EndpointsConfig;
+
+/** One resource, unpacked and decoded once: the message (for config_dump and references) and its config. */
+export interface DecodedResource {
+  readonly name: string;
+  readonly message: ResourceMessage;
+  readonly config: ResourceConfig;
+}
+
+export type XdsKindName = 'listener' | 'routeConfiguration' | 'cluster' | 'clusterLoadAssignment';
 
 export interface ResourceKind {
-  readonly kind: KindName;
+  readonly kind: XdsKindName;
   readonly typeUrl: string;
   /** LDS and CDS are wildcard subscriptions; RDS and EDS are subscribed by the names their parents reference. */
   readonly wildcard: boolean;
-  /** Unpacks and validates one resource; throws with a message fit for a NACK. */
-  decode(any: AnyLike): { readonly name: string; readonly message: ResourceMessage };
+  /** Unpacks and decodes one resource; throws with a message fit for a NACK. */
+  decode(any: AnyLike): DecodedResource;
 }
 
 function kind<M extends ResourceMessage>(
-  k: KindName,
+  k: XdsKindName,
   typeUrl: string,
   wildcard: boolean,
   nameOf: (m: M) => string,
-  validate: (m: M) => unknown,
+  decode: (m: M) => ResourceConfig,
 ): ResourceKind {
   return {
     kind: k,
@@ -39,8 +52,7 @@ function kind<M extends ResourceMessage>(
     wildcard,
     decode(any) {
       const message = unpackAny(any, typeUrl as typeof typeUrls.listener) as unknown as M;
-      validate(message);
-      return { name: nameOf(message), message };
+      return { name: nameOf(message), message, config: decode(message) };
     },
   };
 }

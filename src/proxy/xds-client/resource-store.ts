@@ -1,9 +1,12 @@
-// What the xDS client holds per type: the last accepted version and message of every resource, by name.
-import type { ResourceMessage } from './resource-kinds.ts';
+// What the xDS client holds per type: the last accepted version, message and decoded config of every resource.
+import type { Decoded } from '../config/proxy-config.ts';
+import type { ResourceConfig, ResourceMessage } from './resource-kinds.ts';
 
 export interface HeldResource {
   readonly version: string;
   readonly message: ResourceMessage;
+  /** Decoded when accepted; the same object until the resource changes. */
+  readonly config: ResourceConfig;
 }
 
 export class ResourceStore {
@@ -42,6 +45,13 @@ export class ResourceStore {
 
   messages<M extends ResourceMessage>(typeUrl: string): M[] {
     return [...(this.#byType.get(typeUrl)?.values() ?? [])].map((h) => h.message as M);
+  }
+
+  /** The held resources of a type in decoded form, as the proxy configuration is assembled from them. */
+  decoded<M extends ResourceMessage, C extends ResourceConfig>(typeUrl: string): Decoded<M, C>[] {
+    return [...(this.#byType.get(typeUrl)?.values() ?? [])].map(
+      (h) => ({ message: h.message, config: h.config }) as Decoded<M, C>,
+    );
   }
 
   /** Name → version, for `initial_resource_versions` when a stream is re-established. */

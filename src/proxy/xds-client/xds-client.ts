@@ -1,8 +1,14 @@
-// The sidecar's delta ADS client: keeps a subscription to the control plane, warms and applies whole configs.
+// The sidecar's delta ADS client: keeps a subscription to the control plane, decodes each resource once as it
+// arrives, warms and applies whole configs.
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { ConfigError } from '../config/config-error.ts';
-import type { EnvoySnapshot } from '../config/proxy-config.ts';
+import type { ClusterConfig, EndpointsConfig } from '../config/cluster-types.ts';
+import type { ListenerConfig } from '../config/listener-types.ts';
+import { assembleConfig } from '../config/proxy-config.ts';
+import type { DecodedSnapshot, ProxyConfig } from '../config/proxy-config.ts';
+import type { RouteTableConfig } from '../config/route-types.ts';
+import { ListenerBindError } from '../listeners/listener-bind-error.ts';
 import { adsServiceDefinition, typeUrls } from '../../xds/protos/index.ts';
 import type {
   Cluster__Output,
@@ -16,11 +22,15 @@ import type {
 import { reconnectDelayMs } from './reconnect-back-off.ts';
 import type { ReconnectBackOff } from './reconnect-back-off.ts';
 import { endpointNamesOf, kindByTypeUrl, resourceKinds, routeNamesOf } from './resource-kinds.ts';
+import type { XdsKindName } from './resource-kinds.ts';
 import { ResourceStore } from './resource-store.ts';
 
-/** Where accepted configurations go; `Proxy` satisfies it. Rejecting means "NACK this, keep the old config". */
+/**
+ * Where accepted configurations go, already decoded; `MeshProxy` satisfies it. Rejecting means "NACK this, the
+ * old config keeps serving" (a ListenerBindError is reported as a `bind` NACK).
+ */
 export interface ConfigTarget {
-  applyConfig(snapshot: EnvoySnapshot): Promise<void>;
+  apply(config: ProxyConfig): Promise<void>;
 }
 
 export interface AppliedEvent {
@@ -36,6 +46,12 @@ export interface NackEvent {
   readonly typeUrl: string;
   readonly nonce: string;
   readonly message: string;
+  /**
+   * `bind`: the configuration was valid but a listener could not bind (`bindError` says which); `invalid`:
+   * a resource or the whole set failed validation, or the type is unsupported.
+   */
+  readonly kind: 'invalid' | 'bind';
+  readonly bindError?: ListenerBindError;
 }
 
 export interface XdsClientOptions {
@@ -44,8 +60,11 @@ export interface XdsClientOptions {
   readonly node: Node;
   readonly target: ConfigTarget;
   readonly logger: Logger;
-  /** Local adjustments made to every snapshot before it is applied (e.g. listen address overrides). */
-  readonly transform?: (snapshot: EnvoySnapshot) => EnvoySnapshot;
+  /**
+   * Local adjustments made to every configuration before it is applied (e.g. listen address overrides). It
+   * should return the same objects for unchanged inputs: the proxy rebuilds only resources whose object changed.
+   */
+  readonly transform?: (snapshot: DecodedSnapshot) => DecodedSnapshot;
   /** Default 250 ms base, 5 s cap. */
   readonly reconnect?: ReconnectBackOff;
   /** How long new clusters / listeners wait for their EDS / RDS before being applied anyway (Envoy: 15 s). */
@@ -56,6 +75,8 @@ export interface XdsClientOptions {
   readonly onNack?: (event: NackEvent) => void;
   /** The stream delivered its first response (a connection is established). */
   readonly onConnected?: () => void;
+  /** Called for every resource decoded off the wire (tests and measurements count decodes with it). */
+  readonly onDecode?: (kind: XdsKindName, name: string) => void;
 }
 
 interface Stream {
@@ -236,10 +257,11 @@ export class XdsClient {
       try {
         if (received.has(r.name)) throw new Error('appears twice in one response');
         received.add(r.name);
-        const { name, message } = kind.decode(r.resource);
+        const { name, message, config } = kind.decode(r.resource);
+        this.#options.onDecode?.(kind.kind, name);
         if (r.name !== '' && r.name !== name)
           throw new Error(`is sent under the name "${r.name}" but is named "${name}"`);
-        this.#store.set(res.type_url, name, { version: r.version, message });
+        this.#store.set(res.type_url, name, { version: r.version, message, config });
         this.#pending.get(res.type_url)?.delete(name);
       } catch (error) {
         // The bad resource is not taken; whatever version of it we held before stays in force.
@@ -257,8 +279,9 @@ export class XdsClient {
       this.#syncSubscriptions(stream);
     }
     const applyProblem = await this.#applyIfWarm();
-    if (applyProblem !== undefined) problems.push(applyProblem);
-    this.#reply(stream, res, problems.length > 0 ? problems.join('; ') : undefined);
+    if (applyProblem !== undefined) problems.push(errorText(applyProblem));
+    const bindError = applyProblem instanceof ListenerBindError ? applyProblem : undefined;
+    this.#reply(stream, res, problems.length > 0 ? problems.join('; ') : undefined, bindError);
   }
 
   /** Follows the references of the held listeners and clusters: subscribes new RDS/EDS names, drops stale ones. */
@@ -299,10 +322,10 @@ export class XdsClient {
   }
 
   /**
-   * Applies the held resources as one snapshot once nothing is warming (or warming timed out). Returns the
-   * reason when the proxy refuses the snapshot; the proxy then keeps serving its last good configuration.
+   * Applies the held resources as one configuration once nothing is warming (or warming timed out). Returns
+   * the error when it is refused; the proxy then keeps serving its last good configuration.
    */
-  async #applyIfWarm(): Promise<string | undefined> {
+  async #applyIfWarm(): Promise<unknown> {
     if (!this.#seen.has(typeUrls.cluster) || !this.#seen.has(typeUrls.listener)) return undefined;
     const pending = dependentTypes.reduce((n, t) => n + this.#pending.get(t)!.size, 0);
     if (pending > 0 && !this.#warmingExpired) {
@@ -314,7 +337,8 @@ export class XdsClient {
         );
         this.#enqueue(async () => {
           const problem = await this.#applyIfWarm();
-          if (problem !== undefined) this.#log.error({ problem }, 'configuration refused');
+          if (problem !== undefined)
+            this.#log.error({ problem: errorText(problem) }, 'configuration refused');
         });
       }, this.#options.warmingTimeoutMs ?? 15_000);
       this.#warmingTimer.unref();
@@ -325,26 +349,30 @@ export class XdsClient {
     this.#warmingExpired = false;
     const generation = this.#store.generation;
     if (generation === this.#appliedGeneration || generation === this.#failedGeneration) return undefined;
-    const snapshot: EnvoySnapshot = {
-      listeners: this.#store.messages<Listener__Output>(typeUrls.listener),
-      routeConfigurations: this.#store.messages<RouteConfiguration__Output>(typeUrls.routeConfiguration),
-      clusters: this.#store.messages<Cluster__Output>(typeUrls.cluster),
-      clusterLoadAssignments: this.#store.messages<ClusterLoadAssignment__Output>(
+    const held: DecodedSnapshot = {
+      listeners: this.#store.decoded<Listener__Output, ListenerConfig>(typeUrls.listener),
+      routeConfigurations: this.#store.decoded<RouteConfiguration__Output, RouteTableConfig>(
+        typeUrls.routeConfiguration,
+      ),
+      clusters: this.#store.decoded<Cluster__Output, ClusterConfig>(typeUrls.cluster),
+      clusterLoadAssignments: this.#store.decoded<ClusterLoadAssignment__Output, EndpointsConfig>(
         typeUrls.clusterLoadAssignment,
       ),
     };
+    let config: ProxyConfig;
     try {
-      await this.#options.target.applyConfig(this.#options.transform?.(snapshot) ?? snapshot);
+      config = assembleConfig(this.#options.transform?.(held) ?? held);
+      await this.#options.target.apply(config);
     } catch (error) {
       this.#failedGeneration = generation;
-      return errorText(error);
+      return error;
     }
     this.#appliedGeneration = generation;
     const event: AppliedEvent = {
-      listeners: snapshot.listeners.length,
-      routeConfigurations: snapshot.routeConfigurations.length,
-      clusters: snapshot.clusters.length,
-      clusterLoadAssignments: snapshot.clusterLoadAssignments.length,
+      listeners: config.listeners.size,
+      routeConfigurations: config.routeTables.size,
+      clusters: config.clusters.size,
+      clusterLoadAssignments: config.endpoints.size,
       first: this.#applies === 0,
     };
     this.#applies++;
@@ -353,11 +381,26 @@ export class XdsClient {
     return undefined;
   }
 
-  #reply(stream: Stream, res: DeltaDiscoveryResponse__Output, problem: string | undefined): void {
+  #reply(
+    stream: Stream,
+    res: DeltaDiscoveryResponse__Output,
+    problem: string | undefined,
+    bindError?: ListenerBindError,
+  ): void {
     if (problem !== undefined) {
       this.#nacks++;
-      this.#log.warn({ typeUrl: res.type_url, nonce: res.nonce, problem }, 'xds update rejected (NACK)');
-      this.#options.onNack?.({ typeUrl: res.type_url, nonce: res.nonce, message: problem });
+      const kind = bindError ? 'bind' : 'invalid';
+      this.#log.warn(
+        { typeUrl: res.type_url, nonce: res.nonce, problem, kind },
+        'xds update rejected (NACK)',
+      );
+      this.#options.onNack?.({
+        typeUrl: res.type_url,
+        nonce: res.nonce,
+        message: problem,
+        kind,
+        ...(bindError ? { bindError } : {}),
+      });
     }
     this.#send(stream, {
       type_url: res.type_url,

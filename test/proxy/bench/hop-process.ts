@@ -2,7 +2,7 @@
 // Prints its port on stdout once listening.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Proxy } from '../../../src/proxy/index.ts';
+import { MeshProxy } from '../../../src/proxy/index.ts';
 import {
   cluster,
   endpoints,
@@ -53,7 +53,7 @@ if (role === 'upstream') {
     }),
   );
 } else {
-  const proxy = new Proxy();
+  const proxy = new MeshProxy();
   await proxy.applyConfig(
     snapshot({
       listeners: [httpListener('out')],

@@ -2,7 +2,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
-import { Proxy } from '../../../src/proxy/index.ts';
+import { MeshProxy } from '../../../src/proxy/index.ts';
 import {
   cluster,
   endpoints,
@@ -48,7 +48,7 @@ if (role === 'upstream') {
   server.keepAliveTimeout = 60_000;
   server.listen(0, '127.0.0.1', () => parentPort?.postMessage((server.address() as AddressInfo).port));
 } else {
-  const proxy = new Proxy();
+  const proxy = new MeshProxy();
   await proxy.applyConfig(
     snapshot({
       listeners: [httpListener('out')],

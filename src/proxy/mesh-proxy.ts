@@ -1,4 +1,4 @@
-// The sidecar data plane: applies whole configurations and runs listeners, routing, clusters and the admin server.
+// The mesh proxy (sidecar or gateway data plane): applies whole configurations and runs listeners, routing, clusters and the admin server.
 import { AccessLogger, AccessLogSinks } from './access-log/access-logger.ts';
 import { AdminServer } from './admin/admin-server.ts';
 import { systemClock } from './clock.ts';
@@ -6,6 +6,7 @@ import type { Clock } from './clock.ts';
 import type { ListenerConfig } from './config/listener-types.ts';
 import { decodeSnapshot } from './config/proxy-config.ts';
 import type { EnvoySnapshot, ProxyConfig } from './config/proxy-config.ts';
+import type { RouteTableConfig } from './config/route-types.ts';
 import { RouteTable } from './http/route-table.ts';
 import type { HttpScope } from './http/router.ts';
 import { ListenerManager } from './listeners/listener-manager.ts';
@@ -15,7 +16,20 @@ import { StatsStore } from './stats/stats-store.ts';
 import type { Cluster } from './upstream/cluster.ts';
 import { ClusterManager } from './upstream/cluster-manager.ts';
 
-export interface ProxyOptions {
+/** A compiled route table and the decoded configuration it was compiled from. */
+interface BuiltTable {
+  readonly config: RouteTableConfig;
+  readonly table: RouteTable;
+}
+
+/** A listener's scope and what it was built from. */
+interface BuiltScope {
+  readonly listener: ListenerConfig;
+  readonly routeTable: RouteTable | undefined;
+  readonly scope: HttpScope | TcpScope;
+}
+
+export interface MeshProxyOptions {
   readonly clock?: Clock;
   /** Random source in [0, 1) for weighted clusters, balancing, jitter; injectable for tests. */
   readonly random?: () => number;
@@ -23,7 +37,7 @@ export interface ProxyOptions {
   readonly admin?: { readonly host: string; readonly port: number };
 }
 
-export class Proxy {
+export class MeshProxy {
   readonly stats = new StatsStore();
   readonly #clock: Clock;
   readonly #random: () => number;
@@ -32,12 +46,17 @@ export class Proxy {
   readonly #sinks = new AccessLogSinks();
   readonly #httpStats = new Map<string, HttpStats>();
   readonly #tcpStats = new Map<string, TcpStats>();
-  readonly #adminOptions: ProxyOptions['admin'];
+  readonly #adminOptions: MeshProxyOptions['admin'];
   #admin: AdminServer | undefined;
   #config: ProxyConfig | undefined;
   #applying: Promise<void> = Promise.resolve();
+  /** What the applied configuration built, kept so an update rebuilds only what changed. */
+  #tables = new Map<string, BuiltTable>();
+  #scopes = new Map<string, BuiltScope>();
+  readonly #tableBuilds = this.stats.counter('switchyard.config.route_table_builds');
+  readonly #scopeBuilds = this.stats.counter('switchyard.config.listener_scope_builds');
 
-  constructor(options: ProxyOptions = {}) {
+  constructor(options: MeshProxyOptions = {}) {
     this.#clock = options.clock ?? systemClock;
     this.#random = options.random ?? Math.random;
     this.#clusters = new ClusterManager(this.stats, this.#clock, this.#random);
@@ -93,7 +112,12 @@ export class Proxy {
     await this.apply(config);
   }
 
-  /** Applies an already decoded configuration. */
+  /**
+   * Applies an already decoded configuration, whole or not at all: new listeners bind first; if one cannot,
+   * this rejects with a ListenerBindError and clusters, routes and listeners are as before. Only then are
+   * clusters, route tables and listener scopes swapped. Resources whose decoded object is the same as in
+   * the applied configuration are not rebuilt.
+   */
   apply(config: ProxyConfig): Promise<void> {
     const run = this.#applying.then(() => this.#apply(config));
     this.#applying = run.catch(() => {});
@@ -101,36 +125,58 @@ export class Proxy {
   }
 
   async #apply(config: ProxyConfig): Promise<void> {
-    this.#clusters.apply(config.clusters, config.endpoints);
-    const tables = new Map<string, RouteTable>();
-    const tableFor = (name: string, strip: boolean): RouteTable | undefined => {
-      const key = `${strip ? 's' : 'k'}:${name}`;
-      let t = tables.get(key);
-      const rc = config.routeTables.get(name);
-      if (!t && rc) tables.set(key, (t = new RouteTable(rc, strip)));
-      return t;
+    const tables = new Map<string, BuiltTable>();
+    const tableFor = (
+      key: string,
+      rc: RouteTableConfig | undefined,
+      strip: boolean,
+    ): RouteTable | undefined => {
+      if (!rc) return undefined;
+      let built = tables.get(key);
+      if (built?.config !== rc) {
+        const previous = this.#tables.get(key);
+        built = previous?.config === rc ? previous : { config: rc, table: new RouteTable(rc, strip) };
+        if (built !== previous) this.#tableBuilds.inc();
+        tables.set(key, built);
+      }
+      return built.table;
     };
-    this.#config = config;
-    await this.#listeners.apply(config.listeners, {
-      http: (l) => this.#httpScope(l, tableFor),
-      tcp: (l) => this.#tcpScope(l),
+    const scopes = new Map<string, BuiltScope>();
+    const plan = await this.#listeners.prepare(config.listeners, {
+      http: (l) => this.#httpScope(l, config, tableFor, scopes),
+      tcp: (l) => this.#tcpScope(l, scopes),
     });
+    // Synchronous from here: a request on a running listener sees all of the old config or all of the new. (A
+    // listener bound by this apply may take a connection before this point; it then finds only old clusters.)
+    this.#clusters.apply(config.clusters, config.endpoints);
+    plan.commit();
+    this.#tables = tables;
+    this.#scopes = scopes;
+    this.#config = config;
   }
 
   #httpScope(
     l: ListenerConfig,
-    tableFor: (name: string, strip: boolean) => RouteTable | undefined,
+    config: ProxyConfig,
+    tableFor: (key: string, rc: RouteTableConfig | undefined, strip: boolean) => RouteTable | undefined,
+    scopes: Map<string, BuiltScope>,
   ): HttpScope {
     if (l.filter.kind !== 'http') throw new Error(`listener ${l.name} is not an HTTP listener`);
     const hcm = l.filter;
-    let stats = this.#httpStats.get(hcm.statPrefix);
-    if (!stats) this.#httpStats.set(hcm.statPrefix, (stats = new HttpStats(this.stats, hcm.statPrefix)));
+    const strip = hcm.stripAnyHostPort;
     const routeTable =
       hcm.routes.kind === 'inline'
-        ? new RouteTable(hcm.routes.table, hcm.stripAnyHostPort)
-        : tableFor(hcm.routes.name, hcm.stripAnyHostPort);
+        ? tableFor(`inline:${strip}:${l.name}`, hcm.routes.table, strip)
+        : tableFor(`rds:${strip}:${hcm.routes.name}`, config.routeTables.get(hcm.routes.name), strip);
+    const previous = this.#scopes.get(l.name);
+    if (previous?.listener === l && previous.routeTable === routeTable) {
+      scopes.set(l.name, previous);
+      return previous.scope as HttpScope;
+    }
+    let stats = this.#httpStats.get(hcm.statPrefix);
+    if (!stats) this.#httpStats.set(hcm.statPrefix, (stats = new HttpStats(this.stats, hcm.statPrefix)));
     const logger = new AccessLogger([...l.accessLogs, ...hcm.accessLogs], this.#sinks);
-    return {
+    const scope: HttpScope = {
       hcm,
       routeTable,
       stats,
@@ -139,14 +185,31 @@ export class Proxy {
       random: this.#random,
       onComplete: logger.empty ? undefined : (ds, info) => logger.log(ds, info),
     };
+    this.#scopeBuilds.inc();
+    scopes.set(l.name, { listener: l, routeTable, scope });
+    return scope;
   }
 
-  #tcpScope(l: ListenerConfig): TcpScope {
+  #tcpScope(l: ListenerConfig, scopes: Map<string, BuiltScope>): TcpScope {
     if (l.filter.kind !== 'tcp') throw new Error(`listener ${l.name} is not a TCP listener`);
+    const previous = this.#scopes.get(l.name);
+    if (previous?.listener === l) {
+      scopes.set(l.name, previous);
+      return previous.scope as TcpScope;
+    }
     const tcp = l.filter;
     let stats = this.#tcpStats.get(tcp.statPrefix);
     if (!stats) this.#tcpStats.set(tcp.statPrefix, (stats = new TcpStats(this.stats, tcp.statPrefix)));
-    return { tcp, stats, clusters: this.#clusters, clock: this.#clock, random: this.#random };
+    const scope: TcpScope = {
+      tcp,
+      stats,
+      clusters: this.#clusters,
+      clock: this.#clock,
+      random: this.#random,
+    };
+    this.#scopeBuilds.inc();
+    scopes.set(l.name, { listener: l, routeTable: undefined, scope });
+    return scope;
   }
 
   /** Drains listeners (up to `drainMs`), closes upstream connections, the admin server and log files. */
