@@ -34,6 +34,7 @@ export class RegistrationLoop {
   #again = false;
   #retry: TimerHandle | undefined;
   #stopped = false;
+  #attempts = 0;
 
   constructor(options: RegistrationLoopOptions) {
     this.#o = options;
@@ -47,6 +48,11 @@ export class RegistrationLoop {
     this.#attempt = 0;
     if (this.#inFlight) this.#again = true;
     else this.#run();
+  }
+
+  /** Registration attempts started so far. */
+  get attempts(): number {
+    return this.#attempts;
   }
 
   /** True while a failed registration waits for its retry. */
@@ -67,6 +73,7 @@ export class RegistrationLoop {
 
   #run(): void {
     const { registrar, logger } = this.#o;
+    this.#attempts++;
     this.#inFlight = registrar.register().then(
       (outcome) => {
         this.#inFlight = undefined;
