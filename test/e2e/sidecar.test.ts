@@ -1,5 +1,7 @@
-// The sidecar module in-process against an in-process control plane: it serves, registers, stops cleanly (every
-// socket closed, the instance gone), and reports a taken admin or listener port without touching the process.
+// The sidecar in-process against an in-process control plane: serve, register, clean stop, taken ports.
+//
+// Stopping must close every socket and remove the instance; a taken admin or listener port is reported to the
+// caller without touching the process.
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';

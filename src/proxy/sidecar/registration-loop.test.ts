@@ -1,5 +1,4 @@
-// The registration loop against a real HTTP registry stand-in: capped back-off on a manual clock, one attempt in
-// flight however often it is kicked, and nothing left running after stop().
+// The registration loop against a real HTTP registry stand-in, on a manual clock: back-off, single flight, stop.
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';

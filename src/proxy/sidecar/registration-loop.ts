@@ -1,5 +1,6 @@
-// Keeps one instance registered: a failed registration is retried with jittered, capped back-off until it
-// succeeds or the loop is stopped (the API may be down while the sidecar comes up).
+// Keeps one instance registered, retrying failures with jittered, capped back-off until success or stop().
+//
+// Retries matter because the control plane's API may be down while the sidecar comes up.
 import type { Logger } from 'pino';
 import type { Clock, TimerHandle } from '../clock.ts';
 import { reconnectDelayMs } from '../xds-client/reconnect-back-off.ts';

@@ -1,5 +1,4 @@
-// A virtual node sidecar's entries in the control plane's registry: one per inbound listener of the applied
-// configuration, kept registered while it runs and removed when it stops.
+// A virtual node sidecar's registry entries: one per inbound listener, kept while it runs, removed on stop.
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { EnvoySnapshot } from '../config/proxy-config.ts';

@@ -1,6 +1,6 @@
-// One running sidecar: the proxy with its admin interface, fed by the xDS client, registered in the control
-// plane's registry, stopped in order (leave the registry, close the stream, drain). No process-level concerns
-// here (signals, exit codes): the caller owns the process.
+// One running sidecar: proxy and admin, fed by the xDS client, registered, and stopped in order.
+//
+// No process-level concerns here (signals, exit codes): the caller owns the process, so tests run it in-process.
 import type { Logger } from 'pino';
 import { systemClock } from '../clock.ts';
 import type { Clock } from '../clock.ts';
