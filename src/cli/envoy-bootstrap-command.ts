@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { Command, Option } from 'commander';
 import { parseArn, parseResourcePath } from '../model/arn.ts';
 import { parseHostPort } from '../controlplane/control-plane-config.ts';
+import { nodeMetadataKeys } from '../xds/protos/node-metadata.ts';
 import { CliError, runAction } from './cli-error.ts';
 import { formatDocument } from './output/print-document.ts';
 
@@ -31,8 +32,8 @@ export function envoyBootstrap(options: BootstrapOptions): Record<string, unknow
     });
   }
   const metadata: Record<string, number> = {};
-  if (options.inboundPort) metadata['switchyard.inbound_port'] = Number(options.inboundPort);
-  if (options.outboundPort) metadata['switchyard.outbound_port'] = Number(options.outboundPort);
+  if (options.inboundPort) metadata[nodeMetadataKeys.inboundPort] = Number(options.inboundPort);
+  if (options.outboundPort) metadata[nodeMetadataKeys.outboundPort] = Number(options.outboundPort);
   const xds = socketAddress(options.xdsAddr, '--xds-addr');
   return {
     node: { id: options.node, cluster: options.node, ...(Object.keys(metadata).length ? { metadata } : {}) },

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { pino } from 'pino';
 import { MeshProxy } from '../../src/proxy/index.ts';
-import { XdsClient, createSidecarNode } from '../../src/proxy/xds-client/index.ts';
+import { createSidecarNode } from '../../src/proxy/sidecar/index.ts';
+import { XdsClient } from '../../src/proxy/xds-client/index.ts';
 import { AdsServer, Snapshot, SnapshotCache } from '../../src/xds/server/index.ts';
 import { createResource, typeUrls } from '../../src/xds/protos/index.ts';
 import {

@@ -2,6 +2,7 @@
 
 import { parseArn, parseResourcePath } from '../../model/arn.ts';
 import type { Node__Output } from '../../xds/protos/index.ts';
+import { nodeMetadataKeys } from '../../xds/protos/node-metadata.ts';
 
 export type ProxyForm = 'sidecar' | 'grpc';
 
@@ -17,14 +18,6 @@ export interface ProxyIdentity {
   /** One inbound listener per node listener on consecutive ports (our sidecar; Envoy relies on iptables). */
   readonly inboundPortPerListener: boolean;
 }
-
-/** Node metadata keys a proxy may set to change its sidecar shape (our sidecar sets them from its flags). */
-export const metadataKeys = {
-  inboundPort: 'switchyard.inbound_port',
-  outboundPort: 'switchyard.outbound_port',
-  appHost: 'switchyard.app_host',
-  inboundPortPerListener: 'switchyard.inbound_port_per_listener',
-} as const;
 
 interface StructValue {
   readonly number_value?: number;
@@ -92,8 +85,8 @@ export function parseProxyIdentity(node: Node__Output): ProxyIdentity | { readon
       error: `node.id ${JSON.stringify(nodeId)} names no virtual node or gateway: use mesh/<mesh>/virtualNode/<name>, mesh/<mesh>/virtualGateway/<name> or the resource ARN`,
     };
   }
-  const inboundPort = portFrom(node, metadataKeys.inboundPort, 15000);
-  const outboundPort = portFrom(node, metadataKeys.outboundPort, 15001);
+  const inboundPort = portFrom(node, nodeMetadataKeys.inboundPort, 15000);
+  const outboundPort = portFrom(node, nodeMetadataKeys.outboundPort, 15001);
   if (typeof inboundPort === 'string') return { error: inboundPort };
   if (typeof outboundPort === 'string') return { error: outboundPort };
   return {
@@ -103,9 +96,9 @@ export function parseProxyIdentity(node: Node__Output): ProxyIdentity | { readon
     form: /^grpc/i.test(node.user_agent_name) ? 'grpc' : 'sidecar',
     inboundPort,
     outboundPort,
-    appHost: metadataValue(node, metadataKeys.appHost) ?? '127.0.0.1',
+    appHost: metadataValue(node, nodeMetadataKeys.appHost) ?? '127.0.0.1',
     inboundPortPerListener: ['true', '1'].includes(
-      metadataValue(node, metadataKeys.inboundPortPerListener) ?? '',
+      metadataValue(node, nodeMetadataKeys.inboundPortPerListener) ?? '',
     ),
   };
 }

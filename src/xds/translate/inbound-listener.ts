@@ -1,6 +1,7 @@
 // The inbound side of a sidecar: one listener on the inbound port serving each of the node's listeners and
 // forwarding to the local app, with the listener's timeouts, connection pool and access logging.
 import type { Listener as NodeListener, VirtualNodeSpec } from '../../model/specs/index.ts';
+import { listenerMetadata } from '../protos/node-metadata.ts';
 import { ingressCluster } from './clusters.ts';
 import { appMeshMillis, millisToDuration } from './durations.ts';
 import type { AccessLog, FilterChain, RouteAction } from './envoy-types.ts';
@@ -30,9 +31,6 @@ export interface InboundOptions {
   /** A port the per-listener inbound ports skip (the outbound listener's). */
   readonly outboundPort?: number;
 }
-
-/** Listener metadata naming the node listener an inbound listener serves, read by our sidecar to register it. */
-export const listenerPortMetadataKey = 'switchyard';
 
 function localAppAction(cluster: string, listener: NodeListener): RouteAction {
   const protocol = listener.portMapping.protocol;
@@ -105,8 +103,9 @@ export function addInboundListener(
         filter_chains: [filterChain(options, listener, listeners.length, accessLog, out, false)],
         metadata: {
           filter_metadata: {
-            [listenerPortMetadataKey]: {
-              fields: { listener_port: { numberValue: listener.portMapping.port } },
+            // Read by our sidecar to register this inbound port for that node listener.
+            [listenerMetadata.namespace]: {
+              fields: { [listenerMetadata.listenerPort]: { numberValue: listener.portMapping.port } },
             },
           },
         },

@@ -3,7 +3,6 @@ export { buildMeshState } from './mesh-state.ts';
 export type { EndpointsByNode, MeshState, ResolvedEndpoint } from './mesh-state.ts';
 export type { EnvoyResources } from './envoy-resources.ts';
 export { translateSidecar } from './translate-sidecar.ts';
-export { listenerPortMetadataKey } from './inbound-listener.ts';
 export type { SidecarOptions } from './translate-sidecar.ts';
 export { parseGrpcListenerName, translateGrpcClient } from './translate-grpc-client.ts';
 export { translateGrpcNode } from './translate-grpc-node.ts';

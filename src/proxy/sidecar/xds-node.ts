@@ -1,16 +1,6 @@
 // The Envoy node the sidecar presents to the control plane: its identity, user agent and port metadata.
 import type { Node } from '../../xds/protos/index.ts';
-
-/** Keys the control plane reads to shape a sidecar's listeners (mirrors its proxy identity parser). */
-export const nodeMetadataKeys = {
-  inboundPort: 'switchyard.inbound_port',
-  outboundPort: 'switchyard.outbound_port',
-  appHost: 'switchyard.app_host',
-  /** Asks for one inbound listener per node listener (inbound port + index): no iptables to pick chains. */
-  inboundPortPerListener: 'switchyard.inbound_port_per_listener',
-} as const;
-
-export const proxyUserAgent = 'switchyard-proxy';
+import { nodeMetadataKeys, proxyUserAgent } from '../../xds/protos/node-metadata.ts';
 
 export interface SidecarNodeOptions {
   /** `mesh/<mesh>/virtualNode/<name>` or `mesh/<mesh>/virtualGateway/<name>`. */

@@ -1,6 +1,7 @@
 // Which instances a sidecar registers: one per inbound listener. A node with several listeners gets one inbound
 // listener per node listener (marked with listener metadata), each registered with the node listener it serves.
 import type { EnvoySnapshot } from '../config/proxy-config.ts';
+import { listenerMetadata } from '../../xds/protos/node-metadata.ts';
 
 export interface InboundInstance {
   /** The port peers dial: the inbound listener's. */
@@ -15,9 +16,9 @@ interface StructNumber {
 }
 
 function listenerPortOf(listener: EnvoySnapshot['listeners'][number]): number | undefined {
-  const meta = listener.metadata?.filter_metadata?.['switchyard'] as
+  const meta = listener.metadata?.filter_metadata?.[listenerMetadata.namespace] as
     { fields?: Record<string, StructNumber> } | undefined;
-  const value = meta?.fields?.['listener_port'];
+  const value = meta?.fields?.[listenerMetadata.listenerPort];
   return value?.numberValue ?? value?.number_value;
 }
 

@@ -1,0 +1,40 @@
+// What one sidecar runs with: parsed and checked by its caller (the `switchyard proxy` flags), read-only here.
+
+/** The virtual node or gateway the sidecar serves. */
+export interface SidecarNodeRef {
+  readonly meshName: string;
+  readonly kind: 'virtualNode' | 'virtualGateway';
+  readonly name: string;
+}
+
+export interface SidecarSettings {
+  readonly node: SidecarNodeRef;
+  /** The Envoy node id sent to the control plane: `mesh/<mesh>/virtualNode/<name>` (or `virtualGateway`). */
+  readonly nodeId: string;
+  /** `host:port` of the control plane's xDS server, IPv6 hosts in brackets. */
+  readonly xds: string;
+  /** Where the admin interface listens; port 0 picks a free one (see `Sidecar.adminPort`). */
+  readonly admin: { readonly host: string; readonly port: number };
+  /** Sent as node metadata; the control plane puts the listeners there. Never 0: peers must know them. */
+  readonly inboundPort: number;
+  readonly outboundPort: number;
+  /** Where the local app listens (node metadata: the inbound clusters point here). */
+  readonly appHost: string;
+  /** Base URL of the control plane's API, for registration, e.g. `http://127.0.0.1:9080` (no trailing slash). */
+  readonly apiUrl: string;
+  /** The address registered for this sidecar's inbound listeners: where peers reach it. */
+  readonly registerAddress: string;
+  /** Binds every listener here instead of the address the control plane configured. */
+  readonly listenHost?: string;
+  /** `stdout` or a file: one more access log on every listener. */
+  readonly accessLog?: string;
+  readonly accessLogFormat: 'text' | 'json';
+  /** How long stop() lets in-flight requests finish. */
+  readonly drainMs: number;
+  /** TCP backend port → local port. */
+  readonly backendPorts: ReadonlyMap<number, number>;
+  /** HTTP-family virtual service authority (`svc:port`) → local port. */
+  readonly httpBackends: ReadonlyMap<string, number>;
+  /** The user agent version the node reports (the package version). */
+  readonly version: string;
+}

@@ -1,0 +1,197 @@
+// One running sidecar: proxy and admin, fed by the xDS client, registered, and stopped in order.
+//
+// No process-level concerns here (signals, exit codes): the caller owns the process, so tests run it in-process.
+import type { Logger } from 'pino';
+import { systemClock } from '../clock.ts';
+import type { Clock } from '../clock.ts';
+import { MeshProxy } from '../index.ts';
+import { XdsClient, localOverrides } from '../xds-client/index.ts';
+import { SidecarRegistrations } from './sidecar-registrations.ts';
+import type { SidecarSettings } from './sidecar-settings.ts';
+import { createSidecarNode } from './xds-node.ts';
+
+/** The admin interface could not be served: nothing else was started. */
+export class SidecarStartError extends Error {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, options);
+    this.name = 'SidecarStartError';
+  }
+}
+
+/** How a sidecar ended: stopped on request, or ended by a failure it cannot serve past. */
+export type SidecarExit =
+  | { readonly kind: 'stopped'; readonly reason: string }
+  | { readonly kind: 'failed'; readonly message: string };
+
+export interface SidecarReady {
+  /** Listener name → bound port, for the first configuration applied. */
+  readonly listeners: Readonly<Record<string, number | undefined>>;
+}
+
+export interface Sidecar {
+  /** The admin interface's bound port (useful when settings asked for port 0). */
+  readonly adminPort: number;
+  /** Resolves when the first configuration is applied, or with undefined if the sidecar ends before that. */
+  readonly ready: Promise<SidecarReady | undefined>;
+  /** Resolves once everything is closed; never rejects. */
+  readonly closed: Promise<SidecarExit>;
+  /** The bound port of a listener of the applied configuration. */
+  listenerPort(name: string): number | undefined;
+  /** Deregisters, closes the xDS stream and drains for up to `drainMs`; repeated calls share one stop. */
+  stop(reason: string): Promise<SidecarExit>;
+}
+
+export interface SidecarRuntime {
+  /** Times the registration retries; default the system clock. */
+  readonly clock?: Clock;
+  readonly random?: () => number;
+}
+
+/**
+ * Starts the admin interface (throwing `SidecarStartError` if it cannot listen), then connects to the control
+ * plane in the background; listeners open with the first configuration. A first configuration whose listeners
+ * cannot bind ends the sidecar (`closed` resolves `failed`).
+ */
+export async function startSidecar(
+  settings: SidecarSettings,
+  logger: Logger,
+  runtime: SidecarRuntime = {},
+): Promise<Sidecar> {
+  const proxy = new MeshProxy({ admin: settings.admin });
+  try {
+    await proxy.start();
+  } catch (error) {
+    await proxy.close(0).catch(() => undefined);
+    throw new SidecarStartError(
+      `cannot serve the admin interface on ${settings.admin.host}:${settings.admin.port}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  return new RunningSidecar(settings, logger, proxy, runtime);
+}
+
+class RunningSidecar implements Sidecar {
+  readonly adminPort: number;
+  readonly ready: Promise<SidecarReady | undefined>;
+  readonly closed: Promise<SidecarExit>;
+  readonly #settings: SidecarSettings;
+  readonly #logger: Logger;
+  readonly #proxy: MeshProxy;
+  readonly #client: XdsClient;
+  readonly #registrations: SidecarRegistrations | undefined;
+  #resolveReady!: (ready: SidecarReady | undefined) => void;
+  #resolveClosed!: (exit: SidecarExit) => void;
+  #applied = false;
+  #stopping = false;
+
+  constructor(settings: SidecarSettings, logger: Logger, proxy: MeshProxy, runtime: SidecarRuntime) {
+    this.#settings = settings;
+    this.#logger = logger;
+    this.#proxy = proxy;
+    this.adminPort = proxy.adminPort!;
+    this.ready = new Promise((resolve) => (this.#resolveReady = resolve));
+    this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
+    this.#registrations =
+      settings.node.kind === 'virtualNode'
+        ? new SidecarRegistrations({
+            apiUrl: settings.apiUrl,
+            meshName: settings.node.meshName,
+            virtualNodeName: settings.node.name,
+            registerAddress: settings.registerAddress,
+            inboundPort: settings.inboundPort,
+            logger,
+            clock: runtime.clock ?? systemClock,
+            random: runtime.random,
+          })
+        : undefined;
+    this.#client = new XdsClient({
+      server: settings.xds,
+      node: createSidecarNode({
+        id: settings.nodeId,
+        inboundPort: settings.inboundPort,
+        outboundPort: settings.outboundPort,
+        appHost: settings.appHost,
+        version: settings.version,
+      }),
+      target: proxy,
+      logger: logger.child({ component: 'xds' }),
+      transform: localOverrides({
+        listenHost: settings.listenHost,
+        accessLog: settings.accessLog,
+        accessLogFormat: settings.accessLogFormat,
+        backendPorts: settings.backendPorts,
+        httpBackends: settings.httpBackends,
+      }),
+      onApplied: (event) => {
+        if (event.first) this.#firstApplied();
+      },
+      // After a control plane restart, make sure the registry still has us (registration is idempotent).
+      onConnected: () => {
+        if (this.#applied) this.#registrations?.sync(proxy.config?.source);
+      },
+      onNack: (event) => {
+        // Only a first configuration whose listeners cannot bind ends the sidecar; later ones keep the old config.
+        if (this.#applied || event.kind !== 'bind') return;
+        const problem = event.message;
+        logger.fatal({ problem }, 'cannot open the sidecar listeners');
+        void this.#shutdown('cannot bind the first configuration', 0, { kind: 'failed', message: problem });
+      },
+    });
+    this.#client.start();
+    logger.info(
+      { node: settings.nodeId, xds: settings.xds, adminAddr: `${settings.admin.host}:${this.adminPort}` },
+      'proxy started; waiting for configuration',
+    );
+  }
+
+  listenerPort(name: string): number | undefined {
+    return this.#proxy.listenerPort(name);
+  }
+
+  stop(reason: string): Promise<SidecarExit> {
+    void this.#shutdown(reason, this.#settings.drainMs, { kind: 'stopped', reason });
+    return this.closed;
+  }
+
+  #firstApplied(): void {
+    if (this.#stopping) return;
+    this.#applied = true;
+    const settings = this.#settings;
+    const listeners = Object.fromEntries(
+      [...(this.#proxy.config?.listeners.keys() ?? [])].map((name) => [name, this.#proxy.listenerPort(name)]),
+    );
+    this.#logger.info(
+      {
+        node: settings.nodeId,
+        xds: settings.xds,
+        adminAddr: `${settings.admin.host}:${this.adminPort}`,
+        listeners,
+      },
+      'proxy ready',
+    );
+    this.#resolveReady({ listeners });
+    this.#registrations?.sync(this.#proxy.config?.source);
+  }
+
+  async #shutdown(reason: string, drainMs: number, exit: SidecarExit): Promise<void> {
+    if (this.#stopping) return;
+    this.#stopping = true;
+    this.#logger.info({ signal: reason }, 'proxy stopping');
+    try {
+      // Leave the registry first, so peers stop choosing us while in-flight requests drain.
+      await this.#registrations?.deregisterAll();
+      await this.#client.close();
+      await this.#proxy.close(drainMs);
+      this.#logger.info('proxy stopped');
+      this.#resolveClosed(exit);
+    } catch (error) {
+      this.#logger.error({ err: error }, 'proxy did not stop cleanly');
+      this.#resolveClosed({
+        kind: 'failed',
+        message: `the proxy did not stop cleanly: ${(error as Error).message}`,
+      });
+    } finally {
+      this.#resolveReady(undefined);
+    }
+  }
+}
