@@ -24,6 +24,7 @@ import type { ReconnectBackOff } from './reconnect-back-off.ts';
 import { endpointNamesOf, kindByTypeUrl, resourceKinds, routeNamesOf } from './resource-kinds.ts';
 import type { XdsKindName } from './resource-kinds.ts';
 import { ResourceStore } from './resource-store.ts';
+import type { HeldResource } from './resource-store.ts';
 
 /**
  * Where accepted configurations go, already decoded; `MeshProxy` satisfies it. Rejecting means "NACK this, the
@@ -252,6 +253,11 @@ export class XdsClient {
     }
     const problems: string[] = [];
     const received = new Set<string>();
+    /** What this response replaced, so a refused apply can put it back (a NACKed response is not taken). */
+    const replaced = new Map<string, HeldResource | undefined>();
+    const remember = (name: string): void => {
+      if (!replaced.has(name)) replaced.set(name, this.#store.get(res.type_url, name));
+    };
     for (const r of res.resources) {
       if (!r.resource) continue; // A TTL heartbeat: the held resource stays as it is.
       try {
@@ -261,6 +267,7 @@ export class XdsClient {
         this.#options.onDecode?.(kind.kind, name);
         if (r.name !== '' && r.name !== name)
           throw new Error(`is sent under the name "${r.name}" but is named "${name}"`);
+        remember(name);
         this.#store.set(res.type_url, name, { version: r.version, message, config });
         this.#pending.get(res.type_url)?.delete(name);
       } catch (error) {
@@ -271,6 +278,7 @@ export class XdsClient {
       }
     }
     for (const name of res.removed_resources) {
+      remember(name);
       this.#store.delete(res.type_url, name);
       this.#pending.get(res.type_url)?.delete(name);
     }
@@ -279,9 +287,25 @@ export class XdsClient {
       this.#syncSubscriptions(stream);
     }
     const applyProblem = await this.#applyIfWarm();
-    if (applyProblem !== undefined) problems.push(errorText(applyProblem));
+    if (applyProblem !== undefined) {
+      problems.push(errorText(applyProblem));
+      this.#restore(stream, res.type_url, replaced);
+    }
     const bindError = applyProblem instanceof ListenerBindError ? applyProblem : undefined;
     this.#reply(stream, res, problems.length > 0 ? problems.join('; ') : undefined, bindError);
+  }
+
+  /**
+   * Puts back what a refused response replaced, so the resources held are again those of the configuration
+   * that serves, and a later update of another type is not refused for this response's sake.
+   */
+  #restore(stream: Stream, typeUrl: string, replaced: ReadonlyMap<string, HeldResource | undefined>): void {
+    for (const [name, held] of replaced) {
+      if (held) this.#store.set(typeUrl, name, held);
+      else this.#store.delete(typeUrl, name);
+      if (!held && this.#subscribed.get(typeUrl)?.has(name)) this.#pending.get(typeUrl)?.add(name);
+    }
+    if (kindByTypeUrl.get(typeUrl)?.wildcard) this.#syncSubscriptions(stream);
   }
 
   /** Follows the references of the held listeners and clusters: subscribes new RDS/EDS names, drops stale ones. */
