@@ -13,6 +13,7 @@ import { buildPlan } from './build-plan.ts';
 import { parseParameterOverrides } from './cfn/cfn-parameters.ts';
 import { loadClusterState } from './cluster-state.ts';
 import { convertDocuments } from './convert-documents.ts';
+import { parseFieldValidation } from './k8s/prune-unknown-fields.ts';
 import { readDocuments } from './read-documents.ts';
 import { executePlan, printPlan } from './run-plan.ts';
 import { validateDesired } from './validate-desired.ts';
@@ -24,6 +25,7 @@ interface ApplyOptions {
   readonly namespace: string;
   readonly mesh?: string;
   readonly parameter: string[];
+  readonly validate: string;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -45,8 +47,11 @@ async function run(options: ApplyOptions, command: Command): Promise<void> {
     meshName: options.mesh,
     parameters: parseParameterOverrides(options.parameter),
     scope: await accountScopeOf(client),
+    validation: parseFieldValidation(options.validate),
   });
   for (const note of conversion.notes) process.stderr.write(`note: ${note}\n`);
+  for (const warning of sortProblems(conversion.warnings))
+    process.stderr.write(`warning: ${formatProblem(warning)}\n`);
   const desired = conversion.resources;
   const state = await loadClusterState(
     client,
@@ -95,5 +100,10 @@ export function applyCommand(): Command {
       'mesh of Kubernetes resources without spec.meshRef (instead of namespace selectors)',
     )
     .option('--parameter <Key=Value...>', 'CloudFormation parameter value; repeatable', [] as string[])
+    .option(
+      '--validate <mode>',
+      'unknown fields of Kubernetes manifests: warn (drop them, as kubectl does), strict (refuse) or ignore (drop silently)',
+      'warn',
+    )
     .action(runAction(async (options: ApplyOptions, command: Command) => run(options, command)));
 }

@@ -8,6 +8,7 @@ import { convertCliInput, isCliInput } from './cli-input/convert-cli-input.ts';
 import { mergeConversions, type Conversion } from './desired-resource.ts';
 import { convertK8sManifests } from './k8s/convert-k8s.ts';
 import { isK8sManifest } from './k8s/k8s-manifest.ts';
+import type { FieldValidation } from './k8s/prune-unknown-fields.ts';
 import type { SourceDocument } from './source-document.ts';
 
 export interface ConvertOptions {
@@ -15,9 +16,19 @@ export interface ConvertOptions {
   readonly meshName?: string;
   readonly parameters: ReadonlyMap<string, string>;
   readonly scope: AccountScope;
+  /** Unknown fields of Kubernetes manifests (CloudFormation always refuses them, as CloudFormation does). */
+  readonly validation?: FieldValidation;
 }
 
-export function convertDocuments(documents: readonly SourceDocument[], options: ConvertOptions): Conversion {
+/** What the documents convert to, and the unknown fields dropped on the way (one warning each). */
+export interface DocumentsConversion extends Conversion {
+  readonly warnings: readonly ApplyProblem[];
+}
+
+export function convertDocuments(
+  documents: readonly SourceDocument[],
+  options: ConvertOptions,
+): DocumentsConversion {
   const parts: Conversion[] = [];
   const manifests: SourceDocument[] = [];
   const problems: ApplyProblem[] = [];
@@ -42,6 +53,7 @@ export function convertDocuments(documents: readonly SourceDocument[], options: 
       });
     }
   }
-  parts.push(convertK8sManifests(manifests, options), { resources: [], notes: [], problems });
-  return mergeConversions(parts);
+  const k8s = convertK8sManifests(manifests, options);
+  parts.push(k8s, { resources: [], notes: [], problems });
+  return { ...mergeConversions(parts), warnings: k8s.warnings };
 }
