@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { resourcePath } from '../../../model/resource-key.ts';
 import { parseDocuments } from '../read-documents.ts';
-import { convertCfnTemplate } from './convert-cfn.ts';
+import { convertCfnTemplate, type CfnOptions } from './convert-cfn.ts';
 
 const scope = { partition: 'aws', region: 'us-east-1', accountId: '111122223333' };
 
@@ -52,10 +52,18 @@ Resources:
       Spec: {Provider: {VirtualRouter: {VirtualRouterName: !Select [3, !Split ["/", !Ref Router]]}}}
 `;
 
-function convert(text: string, parameters: Record<string, string> = {}) {
+function convert(
+  text: string,
+  parameters: Record<string, string> = {},
+  more: Omit<CfnOptions, 'parameters' | 'scope'> = {},
+) {
   const { documents, problems } = parseDocuments('t.yaml', text);
   assert.deepEqual(problems, []);
-  return convertCfnTemplate(documents[0]!, { parameters: new Map(Object.entries(parameters)), scope });
+  return convertCfnTemplate(documents[0]!, {
+    parameters: new Map(Object.entries(parameters)),
+    scope,
+    ...more,
+  });
 }
 
 test('AppMesh resources become API resources; names default to the logical id; Ref of a resource is its ARN', () => {
@@ -123,7 +131,8 @@ test('values of resources switchyard does not manage are problems, not guesses',
     result.problems.map((p) => `${p.resource} ${p.field}: ${p.message}`),
     [
       'AWS::AppMesh::VirtualNode Node Resources.Node.Properties.Spec.Listeners[0].TLS.Certificate.ACM.CertificateArn: ' +
-        'Cert is a AWS::CertificateManager::Certificate, whose values switchyard cannot know (it manages AWS::AppMesh::* only)',
+        'Cert is a AWS::CertificateManager::Certificate, which switchyard does not manage, so it cannot know Ref Cert; ' +
+        'give it with --resource-attribute Cert=VALUE',
     ],
   );
 });
