@@ -136,3 +136,92 @@ test('values of resources switchyard does not manage are problems, not guesses',
     ],
   );
 });
+
+const conditional = `
+Parameters:
+  Stage: {Type: String, Default: dev}
+Mappings:
+  Ports: {dev: {App: 8080}}
+Conditions:
+  IsProd: !Equals [!Ref Stage, prod]
+  Loop: !Not [!Condition Loop]
+Resources:
+  ProdNode:
+    Type: AWS::AppMesh::VirtualNode
+    Condition: IsProd
+    Properties:
+      MeshName: shop
+      Spec: {Listeners: [{PortMapping: {Port: !FindInMap [Ports, !Ref Stage, App], Protocol: http}}]}
+  Ns:
+    Type: AWS::ServiceDiscovery::HttpNamespace
+    Properties: {Name: apps.local}
+  Svc:
+    Type: AWS::ServiceDiscovery::Service
+    Properties: {NamespaceId: !Ref Ns}
+  Node:
+    Type: AWS::AppMesh::VirtualNode
+    Properties:
+      MeshName: shop
+      Spec:
+        Listeners: [{PortMapping: {Port: !FindInMap [Ports, !Ref Stage, App], Protocol: http}}]
+        ServiceDiscovery: {AWSCloudMap: {NamespaceName: !Ref Ns, ServiceName: !GetAtt Svc.Name}}
+        Backends: !If [IsProd, [{VirtualService: {VirtualServiceName: !GetAtt ProdNode.VirtualNodeName}}], !Ref AWS::NoValue]
+      Tags: !If [IsProd, [{Key: stage, Value: prod}], !Ref AWS::NoValue]
+`;
+
+test('conditions skip resources and pick values; Cloud Map ids are names; a service without Name is its logical id', () => {
+  const result = convert(conditional);
+  assert.deepEqual(result.problems, []);
+  assert.deepEqual(result.notes, [
+    't.yaml: skipped Resources.ProdNode (AWS::AppMesh::VirtualNode): its condition IsProd is false',
+  ]);
+  assert.deepEqual(
+    result.registry.map((entry) => [entry.namespaceName, entry.serviceName, entry.label]),
+    [
+      ['apps.local', undefined, 'AWS::ServiceDiscovery::HttpNamespace Ns'],
+      ['apps.local', 'Svc', 'AWS::ServiceDiscovery::Service Svc'],
+    ],
+  );
+  assert.deepEqual(result.resources.length, 1);
+  assert.deepEqual(result.resources[0]!.spec, {
+    listeners: [{ portMapping: { port: 8080, protocol: 'http' } }],
+    serviceDiscovery: { awsCloudMap: { namespaceName: 'apps.local', serviceName: 'Svc' } },
+  });
+  assert.deepEqual(result.resources[0]!.tags, []);
+});
+
+test('what a condition leaves out cannot be referred to; bad conditions, mappings and Cloud Map names are problems', () => {
+  const result = convert(
+    conditional
+      .replace('Properties: {Name: apps.local}', 'Properties: {Name: apps local, Colour: red}')
+      .replace(
+        'Port: !FindInMap [Ports, !Ref Stage, App], Protocol: http}}]\n        Service',
+        'Port: !FindInMap [Ports, !Ref Stage, Admin], Protocol: http}}]\n        Service',
+      ),
+    { Stage: 'dev' },
+  );
+  assert.deepEqual(
+    result.problems.map((p) => `${p.field}: ${p.message}`),
+    [
+      'Resources.Ns.Properties.Colour: is not a property of AWS::ServiceDiscovery::HttpNamespace',
+      'Resources.Ns.Properties.Name: "apps local" cannot be a registry name (1–1024 printable ASCII characters, no spaces or \'/\')',
+      'Resources.Node.Properties.Spec.Listeners[0].PortMapping.Port: Fn::FindInMap: Mappings.Ports.dev has no key Admin',
+    ],
+  );
+  const looping = convert(conditional.replace('Condition: IsProd', 'Condition: Loop'));
+  assert.deepEqual(
+    looping.problems.map((p) => `${p.field}: ${p.message}`),
+    ['Conditions.Loop: condition Loop depends on itself'],
+  );
+  const referring = convert(
+    conditional
+      .replace('!If [IsProd, [{VirtualService', '!If [IsDev, [{VirtualService')
+      .replace('Loop: !Not [!Condition Loop]', 'IsDev: !Not [!Condition IsProd]'),
+  );
+  assert.deepEqual(
+    referring.problems.map((p) => `${p.field}: ${p.message}`),
+    [
+      'Resources.Node.Properties.Spec.Backends[1][0].VirtualService.VirtualServiceName: ProdNode is not created: its condition IsProd is false',
+    ],
+  );
+});
