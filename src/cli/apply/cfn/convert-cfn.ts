@@ -3,27 +3,24 @@
 // stacks' exports (`--import`) and values of resources Switchyard does not manage (`--resource-attribute`) are
 // evaluated as CloudFormation would.
 
-import { arnOf, type AccountScope } from '../../../model/arn.ts';
-import { kinds, type KindName } from '../../../model/resource-kinds.ts';
-import { resourceKey, type ResourceKey } from '../../../model/resource-key.ts';
+import type { AccountScope } from '../../../model/arn.ts';
+import type { KindName } from '../../../model/resource-kinds.ts';
 import type { TagRef } from '../../resource-api.ts';
 import type { ApplyProblem } from '../apply-problem.ts';
 import type { Conversion, DesiredResource } from '../desired-resource.ts';
 import type { DocumentOrigin, SourceDocument } from '../source-document.ts';
 import { CfnConditions } from './cfn-conditions.ts';
-import { CfnError, noValue, resolveIntrinsics, type CfnResolver } from './cfn-intrinsics.ts';
-import { findInMappings } from './cfn-mappings.ts';
+import { CfnError } from './cfn-intrinsics.ts';
 import { resolveParameters } from './cfn-parameters.ts';
 import {
-  checkRegistryName,
-  cloudMapAttribute,
-  cloudMapRef,
-  cloudMapServiceType,
-  isCloudMapType,
-  unknownCloudMapProperty,
-  type CloudMapName,
-} from './cloud-map-resources.ts';
-import { camelPathToPascal, camelToPascal, convertKeys } from './pascal-case.ts';
+  appMeshTypes,
+  CfnTemplateResolver,
+  nameProperty,
+  parentNameProperty,
+  type TemplateResource,
+} from './cfn-template-resolver.ts';
+import { isCloudMapType, unknownCloudMapProperty, type CloudMapName } from './cloud-map-resources.ts';
+import { camelPathToPascal, convertKeys } from './pascal-case.ts';
 
 export interface CfnOptions {
   readonly parameters: ReadonlyMap<string, string>;
@@ -47,22 +44,6 @@ export interface RegistryEntry extends CloudMapName {
 export interface CfnConversion extends Conversion {
   readonly registry: RegistryEntry[];
 }
-
-const appMeshTypes: Readonly<Record<string, KindName>> = Object.fromEntries(
-  Object.values(kinds).map((d) => [`AWS::AppMesh::${d.title}`, d.kind]),
-);
-
-interface TemplateResource {
-  readonly Type?: unknown;
-  readonly Properties?: Record<string, unknown>;
-  readonly Condition?: unknown;
-}
-
-const nameProperty = (kind: KindName): string => camelToPascal(kinds[kind].nameMember);
-const parentNameProperty = (kind: KindName): string | undefined => {
-  const parentKind = kinds[kind].parentKind;
-  return parentKind ? nameProperty(parentKind) : undefined;
-};
 
 function knownProperties(kind: KindName): Set<string> {
   const names = ['MeshName', 'MeshOwner', nameProperty(kind), 'Spec', 'Tags'];
@@ -99,172 +80,16 @@ export function convertCfnTemplate(doc: SourceDocument, options: CfnOptions): Cf
     return { resources, notes, registry, problems: [{ origin, field: error.path, message: error.message }] };
   }
   const templateResources = declared as Record<string, TemplateResource>;
-  const parameters = resolveParameters(template.Parameters, options.parameters, origin, problems);
-  const declaredParameters = new Set(Object.keys((template.Parameters ?? {}) as object));
-  const keys = new Map<string, ResourceKey>();
-  const cloudMapNames = new Map<string, CloudMapName>();
-  const resolving = new Set<string>();
-  const imports = options.imports ?? new Map<string, string>();
-  const attributes = options.resourceAttributes ?? new Map<string, string>();
-
-  const pseudo: Record<string, string> = {
-    'AWS::Region': options.scope.region,
-    'AWS::AccountId': options.scope.accountId,
-    'AWS::Partition': options.scope.partition,
-    'AWS::StackName': options.stackName ?? 'switchyard',
-    'AWS::URLSuffix': options.scope.partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com',
-  };
-
-  /** The resource `logicalId` names, once checked to exist and to be created under its condition. */
-  const resourceOf = (logicalId: string, path: string): TemplateResource & { type: string } => {
-    const resource = Object.hasOwn(templateResources, logicalId) ? templateResources[logicalId] : undefined;
-    if (!resource)
-      throw new CfnError(path, `${logicalId} is neither a parameter nor a resource of the template`);
-    if (typeof resource.Condition === 'string' && !conditions.evaluate(resource.Condition, resolver, path)) {
-      throw new CfnError(path, `${logicalId} is not created: its condition ${resource.Condition} is false`);
-    }
-    return { ...resource, type: String(resource.Type) };
-  };
-
-  /** A value of a resource Switchyard does not manage, from `--resource-attribute`. */
-  const externalValue = (logicalId: string, type: string, attribute: string | undefined, path: string) => {
-    const key = attribute === undefined ? logicalId : `${logicalId}.${attribute}`;
-    const given = attributes.get(key);
-    if (given !== undefined) return given;
-    const what = attribute === undefined ? `Ref ${logicalId}` : `Fn::GetAtt ${key}`;
-    throw new CfnError(
-      path,
-      `${logicalId} is a ${type}, which switchyard does not manage, so it cannot know ${what}; give it with --resource-attribute ${key}=VALUE`,
-    );
-  };
-
-  const resolver: CfnResolver = {
-    ref(name, path) {
-      if (parameters.has(name)) return parameters.get(name);
-      if (declaredParameters.has(name)) throw new CfnError(path, `parameter ${name} has no value`);
-      if (name in pseudo) return pseudo[name];
-      if (name.startsWith('AWS::')) throw new CfnError(path, `pseudo parameter ${name} is not supported`);
-      const { type } = resourceOf(name, path);
-      if (appMeshTypes[type]) return arnOf(options.scope, keyOf(name));
-      if (isCloudMapType(type)) return cloudMapRef(cloudMapNameOf(name));
-      return externalValue(name, type, undefined, path);
+  const resolver = new CfnTemplateResolver(
+    {
+      resources: templateResources,
+      mappings: template.Mappings,
+      conditions,
+      parameters: resolveParameters(template.Parameters, options.parameters, origin, problems),
+      declaredParameters: new Set(Object.keys((template.Parameters ?? {}) as object)),
     },
-    getAtt(logicalId, attribute, path) {
-      const { type } = resourceOf(logicalId, path);
-      const kind = appMeshTypes[type];
-      if (kind) return appMeshAttribute(logicalId, kind, attribute, path);
-      if (isCloudMapType(type)) {
-        const value = cloudMapAttribute(type, cloudMapNameOf(logicalId), attribute, options.scope);
-        return value ?? externalValue(logicalId, type, attribute, path);
-      }
-      return externalValue(logicalId, type, attribute, path);
-    },
-    condition: (name, path) => conditions.evaluate(name, resolver, path),
-    findInMap: (mapName, topKey, secondKey, path) =>
-      findInMappings(template.Mappings, mapName, topKey, secondKey, path),
-    importValue(exportName, path) {
-      const value = imports.get(exportName);
-      if (value === undefined) {
-        throw new CfnError(
-          path,
-          `Fn::ImportValue: no value for the export ${exportName} of another stack; give it with --import ${exportName}=VALUE`,
-        );
-      }
-      return value;
-    },
-  };
-
-  function appMeshAttribute(logicalId: string, kind: KindName, attribute: string, path: string): unknown {
-    const key = keyOf(logicalId);
-    if (attribute === 'Arn') return arnOf(options.scope, key);
-    if (attribute === 'MeshName') return key.meshName;
-    if (attribute === 'MeshOwner' || attribute === 'ResourceOwner') return options.scope.accountId;
-    if (attribute === nameProperty(kind)) return key.name;
-    if (attribute === parentNameProperty(kind)) return key.parentName;
-    throw new CfnError(
-      path,
-      `Fn::GetAtt ${logicalId}.${attribute} is not supported (use Arn or a name attribute)`,
-    );
-  }
-
-  /** A property's value with its intrinsics evaluated; undefined when absent or AWS::NoValue. */
-  function propertyValue(props: Record<string, unknown>, property: string, path: string): unknown {
-    if (props[property] === undefined) return undefined;
-    const value = resolveIntrinsics(props[property], resolver, `${path}.${property}`);
-    return value === noValue ? undefined : value;
-  }
-
-  function nameValue(
-    props: Record<string, unknown>,
-    property: string,
-    path: string,
-    fallback?: string,
-  ): string {
-    const value = propertyValue(props, property, path);
-    if (value === undefined) {
-      if (fallback !== undefined) return fallback;
-      throw new CfnError(`${path}.${property}`, 'is required');
-    }
-    if (typeof value !== 'string') throw new CfnError(`${path}.${property}`, 'must be a string');
-    return value;
-  }
-
-  /** Guards name evaluation against names that refer (through Ref/GetAtt) to themselves. */
-  function once<T>(cache: Map<string, T>, logicalId: string, compute: () => T): T {
-    const known = cache.get(logicalId);
-    if (known) return known;
-    if (resolving.has(logicalId)) {
-      throw new CfnError(
-        `Resources.${logicalId}.Properties`,
-        `the names of ${logicalId} refer to themselves`,
-      );
-    }
-    resolving.add(logicalId);
-    try {
-      const value = compute();
-      cache.set(logicalId, value);
-      return value;
-    } finally {
-      resolving.delete(logicalId);
-    }
-  }
-
-  function keyOf(logicalId: string): ResourceKey {
-    return once(keys, logicalId, () => {
-      const path = `Resources.${logicalId}.Properties`;
-      const kind = appMeshTypes[String(templateResources[logicalId]!.Type)]!;
-      const props = templateResources[logicalId]!.Properties ?? {};
-      // Names CloudFormation would generate are the logical id here, so that re-applying finds the same resource.
-      const fallback = kind === 'virtualService' ? undefined : logicalId;
-      const name = nameValue(props, nameProperty(kind), path, fallback);
-      const meshName = kind === 'mesh' ? name : nameValue(props, 'MeshName', path);
-      const parentProperty = parentNameProperty(kind);
-      const parentName = parentProperty ? nameValue(props, parentProperty, path) : '';
-      return resourceKey(kind, meshName, name, parentName);
-    });
-  }
-
-  function cloudMapNameOf(logicalId: string): CloudMapName {
-    return once(cloudMapNames, logicalId, () => {
-      const path = `Resources.${logicalId}.Properties`;
-      const resource = templateResources[logicalId]!;
-      const props = resource.Properties ?? {};
-      if (resource.Type !== cloudMapServiceType) {
-        return { namespaceName: checkRegistryName(nameValue(props, 'Name', path), `${path}.Name`) };
-      }
-      // As CloudFormation: a service without a Name gets a generated one; here, its logical id.
-      const serviceName = checkRegistryName(nameValue(props, 'Name', path, logicalId), `${path}.Name`);
-      const dnsConfig = propertyValue(props, 'DnsConfig', path) as Record<string, unknown> | undefined;
-      const namespaceId = propertyValue(props, 'NamespaceId', path) ?? dnsConfig?.NamespaceId;
-      if (typeof namespaceId !== 'string') {
-        throw new CfnError(
-          `${path}.NamespaceId`,
-          'is required: the registry keeps every service in a namespace (set NamespaceId or DnsConfig.NamespaceId)',
-        );
-      }
-      return { namespaceName: checkRegistryName(namespaceId, `${path}.NamespaceId`), serviceName };
-    });
-  }
+    options,
+  );
 
   const report = (error: unknown, label: string) => {
     if (!(error instanceof CfnError)) throw error;
@@ -285,7 +110,7 @@ export function convertCfnTemplate(doc: SourceDocument, options: CfnOptions): Cf
         const conditionPath = `Resources.${logicalId}.Condition`;
         if (typeof resource.Condition !== 'string')
           throw new CfnError(conditionPath, 'must be the name of a condition');
-        if (!conditions.evaluate(resource.Condition, resolver, conditionPath)) {
+        if (!resolver.condition(resource.Condition, conditionPath)) {
           notes.push(
             `${origin.file}: skipped Resources.${logicalId} (${type}): its condition ${resource.Condition} is false`,
           );
@@ -295,7 +120,7 @@ export function convertCfnTemplate(doc: SourceDocument, options: CfnOptions): Cf
       if (isCloudMapType(type)) {
         const unknown = unknownCloudMapProperty(type, props);
         if (unknown) throw new CfnError(`${path}.${unknown}`, `is not a property of ${type}`);
-        registry.push({ ...cloudMapNameOf(logicalId), origin, label });
+        registry.push({ ...resolver.cloudMapNameOf(logicalId), origin, label });
         continue;
       }
       if (!kind) {
@@ -306,9 +131,9 @@ export function convertCfnTemplate(doc: SourceDocument, options: CfnOptions): Cf
       const unknown = Object.keys(props).find((property) => !allowed.has(property));
       if (unknown) throw new CfnError(`${path}.${unknown}`, `is not a property of ${type}`);
       if (props.Spec === undefined && kind !== 'mesh') throw new CfnError(`${path}.Spec`, 'is required');
-      const key = keyOf(logicalId);
-      const spec = convertKeys(propertyValue(props, 'Spec', path) ?? {});
-      const tags = convertKeys(propertyValue(props, 'Tags', path) ?? []);
+      const key = resolver.keyOf(logicalId);
+      const spec = convertKeys(resolver.propertyValue(props, 'Spec', path) ?? {});
+      const tags = convertKeys(resolver.propertyValue(props, 'Tags', path) ?? []);
       resources.push({
         key,
         spec: spec as Record<string, unknown>,
