@@ -48,6 +48,13 @@ function removeAt(spec: Record<string, unknown>, segments: readonly (string | nu
   return true;
 }
 
+/** Whether some key holds '.', '[' or ']', which would make a violation's path name more than one member. */
+function hasAmbiguousKeys(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasAmbiguousKeys);
+  if (value === null || typeof value !== 'object') return false;
+  return Object.entries(value).some(([key, member]) => /[.[\]]/.test(key) || hasAmbiguousKeys(member));
+}
+
 export interface PrunedSpec {
   readonly spec: Record<string, unknown>;
   /** API field paths (`spec.backendDefaults.clientPolicy.tls.mode`) of what was removed. */
@@ -55,10 +62,11 @@ export interface PrunedSpec {
 }
 
 /**
- * A copy of `spec` without the members the App Mesh schema of `kind` does not have. A member whose name the
- * path cannot spell back (it holds '.' or '[') is left for validation to refuse.
+ * A copy of `spec` without the members the App Mesh schema of `kind` does not have. When a key holds '.' or
+ * '[' the violations' paths could name the wrong member, so nothing is removed and validation refuses them.
  */
 export function pruneUnknownFields(kind: KindName, spec: Record<string, unknown>): PrunedSpec {
+  if (hasAmbiguousKeys(spec)) return { spec, removed: [] };
   const copy = structuredClone(spec);
   const removed: string[] = [];
   for (const violation of validate(specShapes[kind], copy, 'spec')) {
