@@ -104,6 +104,9 @@ export const httpRouteMatchShape = refine(
     scheme: oneOf(['http', 'https'] as const),
   }),
   (match, path, out) => {
+    // A match with only a port is how routes of multi-listener routers are written: the port picks the
+    // listener and every path on it matches. Without a port, one of prefix/path is still required.
+    if (isSet(match.port) && !isSet(match.prefix) && !isSet(match.path)) return;
     requireExactlyOne(match, ['prefix', 'path'], path, out);
     if (isSet(match.prefix) && !match.prefix.startsWith('/')) {
       out.push({ path: `${path}.prefix`, message: "must start with '/'" });

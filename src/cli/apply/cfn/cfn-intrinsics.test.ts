@@ -44,13 +44,49 @@ test('Fn::GetAtt takes the list or the dotted form; Fn::Join, Fn::Select and Fn:
 
 test('unsupported functions and bad arguments are errors with the path', () => {
   assert.throws(
-    () => resolve({ spec: { 'Fn::If': ['C', 1, 2] } }),
+    () => resolve({ spec: { 'Fn::GetAZs': '' } }),
     (error: CfnError) => {
       assert.equal(error.path, 'X.spec');
-      assert.match(error.message, /Fn::If is not supported/);
+      assert.match(error.message, /Fn::GetAZs is not supported/);
       return true;
     },
   );
+  assert.throws(() => resolve({ 'Fn::If': ['C', 1, 2] }), /condition C cannot be used here/);
+  assert.throws(() => resolve({ 'Fn::ImportValue': 'x' }), /Fn::ImportValue cannot be used here/);
   assert.throws(() => resolve({ 'Fn::Join': ['-'] }), /takes a list of 2 items/);
   assert.throws(() => resolve({ Ref: 'Missing' }), /unknown Missing/);
+});
+
+const withSections: CfnResolver = {
+  ...resolver,
+  condition: (name) => name === 'IsProd',
+  findInMap: (map, top, second) => `${map}/${top}/${second}`,
+  importValue: (name) => `imported:${name}`,
+};
+const resolveAll = (value: unknown) => resolveIntrinsics(value, withSections, 'X');
+
+test('Fn::If evaluates only the chosen branch; AWS::NoValue from it drops the member', () => {
+  assert.deepEqual(
+    resolveAll({
+      a: { 'Fn::If': ['IsProd', 'big', { Ref: 'Missing' }] },
+      b: { 'Fn::If': ['IsTest', 'x', { Ref: 'AWS::NoValue' }] },
+      c: [{ 'Fn::If': ['IsTest', 1, { Ref: 'AWS::NoValue' }] }, 2],
+    }),
+    { a: 'big', c: [2] },
+  );
+});
+
+test('condition functions: Equals compares as CloudFormation does, Not/And/Or take conditions', () => {
+  assert.equal(resolveAll({ 'Fn::Equals': [{ Ref: 'Port' }, '8080'] }), true);
+  assert.equal(resolveAll({ 'Fn::Equals': [{ Ref: 'Env' }, 'test'] }), false);
+  assert.equal(resolveAll({ 'Fn::Not': [{ Condition: 'IsProd' }] }), false);
+  assert.equal(resolveAll({ 'Fn::And': [{ Condition: 'IsProd' }, { 'Fn::Equals': ['a', 'a'] }] }), true);
+  assert.equal(resolveAll({ 'Fn::Or': [{ Condition: 'IsTest' }, { Condition: 'IsProd' }] }), true);
+  assert.throws(() => resolveAll({ 'Fn::Not': ['yes'] }), /Fn::Not takes conditions/);
+  assert.throws(() => resolveAll({ 'Fn::And': [{ Condition: 'IsProd' }] }), /2 to 10 conditions/);
+});
+
+test('Fn::FindInMap and Fn::ImportValue resolve their arguments first', () => {
+  assert.equal(resolveAll({ 'Fn::FindInMap': ['Sizes', { Ref: 'Env' }, 'Port'] }), 'Sizes/prod/Port');
+  assert.equal(resolveAll({ 'Fn::ImportValue': { 'Fn::Sub': '${Env}-MeshName' } }), 'imported:prod-MeshName');
 });

@@ -1,5 +1,6 @@
-// Evaluates the CloudFormation intrinsic functions App Mesh templates use: Ref, Fn::Sub, Fn::GetAtt, Fn::Join
-// (plus Fn::Select and Fn::Split); anything else is reported, not guessed.
+// Evaluates the CloudFormation intrinsic functions templates use: Ref, Fn::Sub, Fn::GetAtt, Fn::Join, Fn::Select,
+// Fn::Split, Fn::FindInMap, Fn::ImportValue and the condition functions (Fn::If, Fn::Equals, Fn::Not, Fn::And,
+// Fn::Or, Condition); anything else is reported, not guessed.
 
 /** A template error at a path such as `Resources.Node.Properties.Spec.Listeners[0]`. */
 export class CfnError extends Error {
@@ -11,10 +12,18 @@ export class CfnError extends Error {
   }
 }
 
-/** Answers Ref and Fn::GetAtt for parameters, pseudo parameters and resources of the template. */
+/**
+ * Answers what the template's other sections and the command line know: Ref and Fn::GetAtt for parameters,
+ * pseudo parameters and resources, conditions by name, Mappings, and the exports of other stacks. The optional
+ * members are absent where a section cannot be used (the Conditions themselves take no Mappings, say); a
+ * function that needs one is then an error.
+ */
 export interface CfnResolver {
   ref(name: string, path: string): unknown;
   getAtt(logicalId: string, attribute: string, path: string): unknown;
+  condition?(name: string, path: string): boolean;
+  findInMap?(mapName: string, topKey: string, secondKey: string, path: string): unknown;
+  importValue?(exportName: string, path: string): unknown;
 }
 
 /** `Ref: AWS::NoValue` removes the property or list item that holds it. */
@@ -57,10 +66,9 @@ function substitute(
   });
 }
 
-const functions: Record<
-  string,
-  (arg: unknown, resolve: Resolve, resolver: CfnResolver, path: string) => unknown
-> = {
+type IntrinsicFunction = (arg: unknown, resolve: Resolve, resolver: CfnResolver, path: string) => unknown;
+
+const valueFunctions: Record<string, IntrinsicFunction> = {
   Ref(arg, _resolve, resolver, path) {
     if (typeof arg !== 'string') throw new CfnError(path, 'Ref takes a name');
     return arg === 'AWS::NoValue' ? noValue : resolver.ref(arg, path);
@@ -100,6 +108,83 @@ const functions: Record<
     const [delimiter, text] = expectList(arg, 2, path, 'Fn::Split');
     return scalarText(resolve(text, `${path}[1]`), path).split(scalarText(delimiter, path));
   },
+};
+
+function conditionOf(resolver: CfnResolver, name: string, path: string): boolean {
+  if (!resolver.condition) throw new CfnError(path, `condition ${name} cannot be used here`);
+  return resolver.condition(name, path);
+}
+
+function expectBoolean(value: unknown, path: string, name: string): boolean {
+  if (typeof value !== 'boolean') throw new CfnError(path, `${name} takes conditions (true or false)`);
+  return value;
+}
+
+/** CloudFormation compares the values as strings: `!Equals [!Ref Port, 8080]` holds for a Number 8080. */
+function sameValue(a: unknown, b: unknown): boolean {
+  const text = (value: unknown) =>
+    typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+      ? String(value)
+      : JSON.stringify(value);
+  return text(a) === text(b);
+}
+
+const conditionFunctions: Record<string, IntrinsicFunction> = {
+  Condition(arg, _resolve, resolver, path) {
+    if (typeof arg !== 'string') throw new CfnError(path, 'Condition takes the name of a condition');
+    return conditionOf(resolver, arg, path);
+  },
+  'Fn::If'(arg, resolve, resolver, path) {
+    const [name, whenTrue, whenFalse] = expectList(arg, 3, path, 'Fn::If');
+    if (typeof name !== 'string') throw new CfnError(path, 'Fn::If takes a condition name and two values');
+    // Only the chosen branch is evaluated: the other may name what this condition leaves out.
+    return conditionOf(resolver, name, path)
+      ? resolve(whenTrue, `${path}[1]`)
+      : resolve(whenFalse, `${path}[2]`);
+  },
+  'Fn::Equals'(arg, resolve, _resolver, path) {
+    const [a, b] = expectList(arg, 2, path, 'Fn::Equals');
+    return sameValue(resolve(a, `${path}[0]`), resolve(b, `${path}[1]`));
+  },
+  'Fn::Not'(arg, resolve, _resolver, path) {
+    const [inner] = expectList(arg, 1, path, 'Fn::Not');
+    return !expectBoolean(resolve(inner, `${path}[0]`), path, 'Fn::Not');
+  },
+  'Fn::And'(arg, resolve, _resolver, path) {
+    if (!Array.isArray(arg) || arg.length < 2 || arg.length > 10)
+      throw new CfnError(path, 'Fn::And takes a list of 2 to 10 conditions');
+    return arg
+      .map((inner, i) => expectBoolean(resolve(inner, `${path}[${i}]`), path, 'Fn::And'))
+      .every(Boolean);
+  },
+  'Fn::Or'(arg, resolve, _resolver, path) {
+    if (!Array.isArray(arg) || arg.length < 2 || arg.length > 10)
+      throw new CfnError(path, 'Fn::Or takes a list of 2 to 10 conditions');
+    return arg
+      .map((inner, i) => expectBoolean(resolve(inner, `${path}[${i}]`), path, 'Fn::Or'))
+      .some(Boolean);
+  },
+};
+
+const sectionFunctions: Record<string, IntrinsicFunction> = {
+  'Fn::FindInMap'(arg, resolve, resolver, path) {
+    const keys = expectList(arg, 3, path, 'Fn::FindInMap').map((key, i) =>
+      scalarText(resolve(key, `${path}[${i}]`), `${path}[${i}]`),
+    );
+    if (!resolver.findInMap) throw new CfnError(path, 'Fn::FindInMap cannot be used here');
+    return resolver.findInMap(keys[0]!, keys[1]!, keys[2]!, path);
+  },
+  'Fn::ImportValue'(arg, resolve, resolver, path) {
+    const name = scalarText(resolve(arg, path), path);
+    if (!resolver.importValue) throw new CfnError(path, 'Fn::ImportValue cannot be used here');
+    return resolver.importValue(name, path);
+  },
+};
+
+const functions: Readonly<Record<string, IntrinsicFunction>> = {
+  ...valueFunctions,
+  ...conditionFunctions,
+  ...sectionFunctions,
 };
 
 function intrinsicName(value: object): string | undefined {

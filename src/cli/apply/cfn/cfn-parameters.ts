@@ -53,12 +53,32 @@ export function resolveParameters(
 }
 
 /** `Key=Value` strings (as `aws cloudformation deploy --parameter-overrides` takes them) into a map. */
-export function parseParameterOverrides(pairs: readonly string[]): Map<string, string> {
-  const overrides = new Map<string, string>();
+export function parseKeyValues(flag: string, pairs: readonly string[]): Map<string, string> {
+  const values = new Map<string, string>();
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
-    if (eq <= 0) throw new Error(`--parameter expects Key=Value, got ${JSON.stringify(pair)}`);
-    overrides.set(pair.slice(0, eq), pair.slice(eq + 1));
+    if (eq <= 0) throw new Error(`${flag} expects Key=Value, got ${JSON.stringify(pair)}`);
+    values.set(pair.slice(0, eq), pair.slice(eq + 1));
   }
-  return overrides;
+  return values;
+}
+
+export function parseParameterOverrides(pairs: readonly string[]): Map<string, string> {
+  return parseKeyValues('--parameter', pairs);
+}
+
+/**
+ * `--resource-attribute LogicalId=Value` (what Ref answers) or `LogicalId.Attribute=Value` (Fn::GetAtt), for
+ * resources Switchyard does not manage.
+ */
+export function parseResourceAttributes(pairs: readonly string[]): Map<string, string> {
+  const values = parseKeyValues('--resource-attribute', pairs);
+  for (const key of values.keys()) {
+    if (!/^[A-Za-z0-9]+(\.[A-Za-z0-9.]+)?$/.test(key)) {
+      throw new Error(
+        `--resource-attribute expects LogicalId=Value or LogicalId.Attribute=Value, got the key ${JSON.stringify(key)}`,
+      );
+    }
+  }
+  return values;
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { resourcePath } from '../../../model/resource-key.ts';
 import { parseDocuments } from '../read-documents.ts';
-import { convertCfnTemplate } from './convert-cfn.ts';
+import { convertCfnTemplate, type CfnOptions } from './convert-cfn.ts';
 
 const scope = { partition: 'aws', region: 'us-east-1', accountId: '111122223333' };
 
@@ -52,10 +52,18 @@ Resources:
       Spec: {Provider: {VirtualRouter: {VirtualRouterName: !Select [3, !Split ["/", !Ref Router]]}}}
 `;
 
-function convert(text: string, parameters: Record<string, string> = {}) {
+function convert(
+  text: string,
+  parameters: Record<string, string> = {},
+  more: Omit<CfnOptions, 'parameters' | 'scope'> = {},
+) {
   const { documents, problems } = parseDocuments('t.yaml', text);
   assert.deepEqual(problems, []);
-  return convertCfnTemplate(documents[0]!, { parameters: new Map(Object.entries(parameters)), scope });
+  return convertCfnTemplate(documents[0]!, {
+    parameters: new Map(Object.entries(parameters)),
+    scope,
+    ...more,
+  });
 }
 
 test('AppMesh resources become API resources; names default to the logical id; Ref of a resource is its ARN', () => {
@@ -123,7 +131,97 @@ test('values of resources switchyard does not manage are problems, not guesses',
     result.problems.map((p) => `${p.resource} ${p.field}: ${p.message}`),
     [
       'AWS::AppMesh::VirtualNode Node Resources.Node.Properties.Spec.Listeners[0].TLS.Certificate.ACM.CertificateArn: ' +
-        'Cert is a AWS::CertificateManager::Certificate, whose values switchyard cannot know (it manages AWS::AppMesh::* only)',
+        'Cert is a AWS::CertificateManager::Certificate, which switchyard does not manage, so it cannot know Ref Cert; ' +
+        'give it with --resource-attribute Cert=VALUE',
+    ],
+  );
+});
+
+const conditional = `
+Parameters:
+  Stage: {Type: String, Default: dev}
+Mappings:
+  Ports: {dev: {App: 8080}}
+Conditions:
+  IsProd: !Equals [!Ref Stage, prod]
+  Loop: !Not [!Condition Loop]
+Resources:
+  ProdNode:
+    Type: AWS::AppMesh::VirtualNode
+    Condition: IsProd
+    Properties:
+      MeshName: shop
+      Spec: {Listeners: [{PortMapping: {Port: !FindInMap [Ports, !Ref Stage, App], Protocol: http}}]}
+  Ns:
+    Type: AWS::ServiceDiscovery::HttpNamespace
+    Properties: {Name: apps.local}
+  Svc:
+    Type: AWS::ServiceDiscovery::Service
+    Properties: {NamespaceId: !Ref Ns}
+  Node:
+    Type: AWS::AppMesh::VirtualNode
+    Properties:
+      MeshName: shop
+      Spec:
+        Listeners: [{PortMapping: {Port: !FindInMap [Ports, !Ref Stage, App], Protocol: http}}]
+        ServiceDiscovery: {AWSCloudMap: {NamespaceName: !Ref Ns, ServiceName: !GetAtt Svc.Name}}
+        Backends: !If [IsProd, [{VirtualService: {VirtualServiceName: !GetAtt ProdNode.VirtualNodeName}}], !Ref AWS::NoValue]
+      Tags: !If [IsProd, [{Key: stage, Value: prod}], !Ref AWS::NoValue]
+`;
+
+test('conditions skip resources and pick values; Cloud Map ids are names; a service without Name is its logical id', () => {
+  const result = convert(conditional);
+  assert.deepEqual(result.problems, []);
+  assert.deepEqual(result.notes, [
+    't.yaml: skipped Resources.ProdNode (AWS::AppMesh::VirtualNode): its condition IsProd is false',
+  ]);
+  assert.deepEqual(
+    result.registry.map((entry) => [entry.namespaceName, entry.serviceName, entry.label]),
+    [
+      ['apps.local', undefined, 'AWS::ServiceDiscovery::HttpNamespace Ns'],
+      ['apps.local', 'Svc', 'AWS::ServiceDiscovery::Service Svc'],
+    ],
+  );
+  assert.deepEqual(result.resources.length, 1);
+  assert.deepEqual(result.resources[0]!.spec, {
+    listeners: [{ portMapping: { port: 8080, protocol: 'http' } }],
+    serviceDiscovery: { awsCloudMap: { namespaceName: 'apps.local', serviceName: 'Svc' } },
+  });
+  assert.deepEqual(result.resources[0]!.tags, []);
+});
+
+test('what a condition leaves out cannot be referred to; bad conditions, mappings and Cloud Map names are problems', () => {
+  const result = convert(
+    conditional
+      .replace('Properties: {Name: apps.local}', 'Properties: {Name: apps local, Colour: red}')
+      .replace(
+        'Port: !FindInMap [Ports, !Ref Stage, App], Protocol: http}}]\n        Service',
+        'Port: !FindInMap [Ports, !Ref Stage, Admin], Protocol: http}}]\n        Service',
+      ),
+    { Stage: 'dev' },
+  );
+  assert.deepEqual(
+    result.problems.map((p) => `${p.field}: ${p.message}`),
+    [
+      'Resources.Ns.Properties.Colour: is not a property of AWS::ServiceDiscovery::HttpNamespace',
+      'Resources.Ns.Properties.Name: "apps local" cannot be a registry name (1–1024 printable ASCII characters, no spaces or \'/\')',
+      'Resources.Node.Properties.Spec.Listeners[0].PortMapping.Port: Fn::FindInMap: Mappings.Ports.dev has no key Admin',
+    ],
+  );
+  const looping = convert(conditional.replace('Condition: IsProd', 'Condition: Loop'));
+  assert.deepEqual(
+    looping.problems.map((p) => `${p.field}: ${p.message}`),
+    ['Conditions.Loop: condition Loop depends on itself'],
+  );
+  const referring = convert(
+    conditional
+      .replace('!If [IsProd, [{VirtualService', '!If [IsDev, [{VirtualService')
+      .replace('Loop: !Not [!Condition Loop]', 'IsDev: !Not [!Condition IsProd]'),
+  );
+  assert.deepEqual(
+    referring.problems.map((p) => `${p.field}: ${p.message}`),
+    [
+      'Resources.Node.Properties.Spec.Backends[1][0].VirtualService.VirtualServiceName: ProdNode is not created: its condition IsProd is false',
     ],
   );
 });

@@ -1,37 +1,49 @@
-// CloudFormation templates: each AWS::AppMesh::* resource becomes the App Mesh resource it would create.
+// CloudFormation templates: each AWS::AppMesh::* resource becomes the App Mesh resource it would create, and each
+// AWS::ServiceDiscovery namespace or service the registry entry it stands for. Conditions, Mappings, other
+// stacks' exports (`--import`) and values of resources Switchyard does not manage (`--resource-attribute`) are
+// evaluated as CloudFormation would.
 
-import { arnOf, type AccountScope } from '../../../model/arn.ts';
-import { kinds, type KindName } from '../../../model/resource-kinds.ts';
-import { resourceKey, type ResourceKey } from '../../../model/resource-key.ts';
+import type { AccountScope } from '../../../model/arn.ts';
+import type { KindName } from '../../../model/resource-kinds.ts';
 import type { TagRef } from '../../resource-api.ts';
 import type { ApplyProblem } from '../apply-problem.ts';
 import type { Conversion, DesiredResource } from '../desired-resource.ts';
-import type { SourceDocument } from '../source-document.ts';
-import { CfnError, resolveIntrinsics, type CfnResolver } from './cfn-intrinsics.ts';
+import type { DocumentOrigin, SourceDocument } from '../source-document.ts';
+import { CfnConditions } from './cfn-conditions.ts';
+import { CfnError } from './cfn-intrinsics.ts';
 import { resolveParameters } from './cfn-parameters.ts';
-import { camelPathToPascal, camelToPascal, convertKeys } from './pascal-case.ts';
+import {
+  appMeshTypes,
+  CfnTemplateResolver,
+  nameProperty,
+  parentNameProperty,
+  type TemplateResource,
+} from './cfn-template-resolver.ts';
+import { isCloudMapType, unknownCloudMapProperty, type CloudMapName } from './cloud-map-resources.ts';
+import { camelPathToPascal, convertKeys } from './pascal-case.ts';
 
 export interface CfnOptions {
   readonly parameters: ReadonlyMap<string, string>;
   /** Partition, region and account that Ref/Arn answers carry. */
   readonly scope: AccountScope;
+  /** Values of other stacks' exports, for Fn::ImportValue (`--import Name=Value`). */
+  readonly imports?: ReadonlyMap<string, string>;
+  /** Values of resources Switchyard does not manage: `LogicalId` (Ref) or `LogicalId.Attribute` (GetAtt). */
+  readonly resourceAttributes?: ReadonlyMap<string, string>;
+  /** AWS::StackName; `switchyard` when absent. */
+  readonly stackName?: string;
 }
 
-const appMeshTypes: Readonly<Record<string, KindName>> = Object.fromEntries(
-  Object.values(kinds).map((d) => [`AWS::AppMesh::${d.title}`, d.kind]),
-);
-
-interface TemplateResource {
-  readonly Type?: unknown;
-  readonly Properties?: Record<string, unknown>;
-  readonly Condition?: unknown;
+/** A registry namespace or service a template's Cloud Map resource asks for. */
+export interface RegistryEntry extends CloudMapName {
+  readonly origin: DocumentOrigin;
+  /** `AWS::ServiceDiscovery::Service ColorService`, for messages. */
+  readonly label: string;
 }
 
-const nameProperty = (kind: KindName): string => camelToPascal(kinds[kind].nameMember);
-const parentNameProperty = (kind: KindName): string | undefined => {
-  const parentKind = kinds[kind].parentKind;
-  return parentKind ? nameProperty(parentKind) : undefined;
-};
+export interface CfnConversion extends Conversion {
+  readonly registry: RegistryEntry[];
+}
 
 function knownProperties(kind: KindName): Set<string> {
   const names = ['MeshName', 'MeshOwner', nameProperty(kind), 'Spec', 'Tags'];
@@ -44,135 +56,84 @@ export function isCloudFormationTemplate(value: object): boolean {
   return 'Resources' in value || 'AWSTemplateFormatVersion' in value;
 }
 
-export function convertCfnTemplate(doc: SourceDocument, options: CfnOptions): Conversion {
+export function convertCfnTemplate(doc: SourceDocument, options: CfnOptions): CfnConversion {
   const origin = doc.origin;
   const problems: ApplyProblem[] = [];
   const notes: string[] = [];
   const resources: DesiredResource[] = [];
+  const registry: RegistryEntry[] = [];
   const template = doc.value as Record<string, unknown>;
   const declared = template.Resources;
   if (declared === null || typeof declared !== 'object' || Array.isArray(declared)) {
     return {
       resources,
       notes,
+      registry,
       problems: [{ origin, field: 'Resources', message: 'must be a map of resources' }],
     };
   }
+  let conditions: CfnConditions;
+  try {
+    conditions = new CfnConditions(template.Conditions);
+  } catch (error) {
+    if (!(error instanceof CfnError)) throw error;
+    return { resources, notes, registry, problems: [{ origin, field: error.path, message: error.message }] };
+  }
   const templateResources = declared as Record<string, TemplateResource>;
-  const parameters = resolveParameters(template.Parameters, options.parameters, origin, problems);
-  const declaredParameters = new Set(Object.keys((template.Parameters ?? {}) as object));
-  const keys = new Map<string, ResourceKey>();
-  const resolving = new Set<string>();
-
-  const pseudo: Record<string, string> = {
-    'AWS::Region': options.scope.region,
-    'AWS::AccountId': options.scope.accountId,
-    'AWS::Partition': options.scope.partition,
-    'AWS::StackName': 'switchyard',
-    'AWS::URLSuffix': 'amazonaws.com',
-  };
-
-  const appMeshKind = (logicalId: string, path: string): KindName => {
-    const resource = templateResources[logicalId];
-    if (!resource)
-      throw new CfnError(path, `${logicalId} is neither a parameter nor a resource of the template`);
-    const kind = appMeshTypes[String(resource.Type)];
-    if (!kind) {
-      throw new CfnError(
-        path,
-        `${logicalId} is a ${String(resource.Type)}, whose values switchyard cannot know (it manages AWS::AppMesh::* only)`,
-      );
-    }
-    return kind;
-  };
-
-  const resolver: CfnResolver = {
-    ref(name, path) {
-      if (parameters.has(name)) return parameters.get(name);
-      if (declaredParameters.has(name)) throw new CfnError(path, `parameter ${name} has no value`);
-      if (name in pseudo) return pseudo[name];
-      if (name.startsWith('AWS::')) throw new CfnError(path, `pseudo parameter ${name} is not supported`);
-      appMeshKind(name, path);
-      return arnOf(options.scope, keyOf(name));
+  const resolver = new CfnTemplateResolver(
+    {
+      resources: templateResources,
+      mappings: template.Mappings,
+      conditions,
+      parameters: resolveParameters(template.Parameters, options.parameters, origin, problems),
+      declaredParameters: new Set(Object.keys((template.Parameters ?? {}) as object)),
     },
-    getAtt(logicalId, attribute, path) {
-      const kind = appMeshKind(logicalId, path);
-      const key = keyOf(logicalId);
-      if (attribute === 'Arn') return arnOf(options.scope, key);
-      if (attribute === 'MeshName') return key.meshName;
-      if (attribute === 'MeshOwner' || attribute === 'ResourceOwner') return options.scope.accountId;
-      if (attribute === nameProperty(kind)) return key.name;
-      if (attribute === parentNameProperty(kind)) return key.parentName;
-      throw new CfnError(
-        path,
-        `Fn::GetAtt ${logicalId}.${attribute} is not supported (use Arn or a name attribute)`,
-      );
-    },
+    options,
+  );
+
+  const report = (error: unknown, label: string) => {
+    if (!(error instanceof CfnError)) throw error;
+    // A bad name or parameter is reported once, not again by every resource that refers to it.
+    if (!problems.some((p) => p.field === error.path && p.message === error.message)) {
+      problems.push({ origin, resource: label, field: error.path, message: error.message });
+    }
   };
-
-  function nameValue(
-    props: Record<string, unknown>,
-    property: string,
-    path: string,
-    fallback?: string,
-  ): string {
-    const raw = props[property];
-    if (raw === undefined) {
-      if (fallback !== undefined) return fallback;
-      throw new CfnError(`${path}.${property}`, 'is required');
-    }
-    const value = resolveIntrinsics(raw, resolver, `${path}.${property}`);
-    if (typeof value !== 'string') throw new CfnError(`${path}.${property}`, 'must be a string');
-    return value;
-  }
-
-  function keyOf(logicalId: string): ResourceKey {
-    const known = keys.get(logicalId);
-    if (known) return known;
-    const path = `Resources.${logicalId}.Properties`;
-    if (resolving.has(logicalId)) throw new CfnError(path, `the names of ${logicalId} refer to themselves`);
-    resolving.add(logicalId);
-    try {
-      const kind = appMeshKind(logicalId, `Resources.${logicalId}`);
-      const props = templateResources[logicalId]!.Properties ?? {};
-      // Names CloudFormation would generate are the logical id here, so that re-applying finds the same resource.
-      const fallback = kind === 'virtualService' ? undefined : logicalId;
-      const name = nameValue(props, nameProperty(kind), path, fallback);
-      const meshName = kind === 'mesh' ? name : nameValue(props, 'MeshName', path);
-      const parentProperty = parentNameProperty(kind);
-      const parentName = parentProperty ? nameValue(props, parentProperty, path) : '';
-      const key = resourceKey(kind, meshName, name, parentName);
-      keys.set(logicalId, key);
-      return key;
-    } finally {
-      resolving.delete(logicalId);
-    }
-  }
 
   for (const [logicalId, resource] of Object.entries(templateResources)) {
     const type = String(resource?.Type);
     const kind = appMeshTypes[type];
     const label = `${type} ${logicalId}`;
-    if (!kind) {
-      notes.push(`${origin.file}: skipped Resources.${logicalId} (${type}): not an App Mesh resource`);
-      continue;
-    }
     const path = `Resources.${logicalId}.Properties`;
-    const props = resource.Properties ?? {};
+    const props = resource?.Properties ?? {};
     try {
-      if (resource.Condition !== undefined) {
-        throw new CfnError(
-          `Resources.${logicalId}.Condition`,
-          'conditions are not supported by switchyard apply',
-        );
+      if (resource?.Condition !== undefined) {
+        const conditionPath = `Resources.${logicalId}.Condition`;
+        if (typeof resource.Condition !== 'string')
+          throw new CfnError(conditionPath, 'must be the name of a condition');
+        if (!resolver.condition(resource.Condition, conditionPath)) {
+          notes.push(
+            `${origin.file}: skipped Resources.${logicalId} (${type}): its condition ${resource.Condition} is false`,
+          );
+          continue;
+        }
+      }
+      if (isCloudMapType(type)) {
+        const unknown = unknownCloudMapProperty(type, props);
+        if (unknown) throw new CfnError(`${path}.${unknown}`, `is not a property of ${type}`);
+        registry.push({ ...resolver.cloudMapNameOf(logicalId), origin, label });
+        continue;
+      }
+      if (!kind) {
+        notes.push(`${origin.file}: skipped Resources.${logicalId} (${type}): not an App Mesh resource`);
+        continue;
       }
       const allowed = knownProperties(kind);
       const unknown = Object.keys(props).find((property) => !allowed.has(property));
       if (unknown) throw new CfnError(`${path}.${unknown}`, `is not a property of ${type}`);
       if (props.Spec === undefined && kind !== 'mesh') throw new CfnError(`${path}.Spec`, 'is required');
-      const key = keyOf(logicalId);
-      const spec = convertKeys(resolveIntrinsics(props.Spec ?? {}, resolver, `${path}.Spec`));
-      const tags = convertKeys(resolveIntrinsics(props.Tags ?? [], resolver, `${path}.Tags`));
+      const key = resolver.keyOf(logicalId);
+      const spec = convertKeys(resolver.propertyValue(props, 'Spec', path) ?? {});
+      const tags = convertKeys(resolver.propertyValue(props, 'Tags', path) ?? []);
       resources.push({
         key,
         spec: spec as Record<string, unknown>,
@@ -182,12 +143,8 @@ export function convertCfnTemplate(doc: SourceDocument, options: CfnOptions): Co
         sourcePath: (apiPath) => `${path}.${camelPathToPascal(apiPath)}`,
       });
     } catch (error) {
-      if (!(error instanceof CfnError)) throw error;
-      // A bad name or parameter is reported once, not again by every resource that refers to it.
-      if (!problems.some((p) => p.field === error.path && p.message === error.message)) {
-        problems.push({ origin, resource: label, field: error.path, message: error.message });
-      }
+      report(error, label);
     }
   }
-  return { resources, notes, problems };
+  return { resources, notes, problems, registry };
 }

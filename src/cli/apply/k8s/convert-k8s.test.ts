@@ -276,3 +276,65 @@ spec:
     ],
   });
 });
+
+const withUnknownFields = `${mesh}
+---
+apiVersion: appmesh.k8s.aws/v1beta2
+kind: VirtualNode
+metadata: {name: cart, namespace: shop}
+spec:
+  listeners: [{portMapping: {port: 8080, protocol: http, name: web}}]
+  serviceDiscovery: {dns: {hostname: cart.shop.svc.cluster.local}}
+  backendDefaults:
+    clientPolicy:
+      tls:
+        mode: STRICT
+        validation: {trust: {acm: {certificateAuthorityARNs: ["arn:ca"]}}}
+---
+apiVersion: appmesh.k8s.aws/v1beta2
+kind: VirtualRouter
+metadata: {name: cart-router, namespace: shop}
+spec:
+  listeners: [{portMapping: {port: 8080, protocol: http}}]
+  routes:
+    - name: default
+      httpRoute:
+        match: {prefix: /, caseSensitive: false}
+        action: {weightedTargets: [{virtualNodeRef: {name: cart}, weight: 1}]}
+`;
+
+test('unknown fields are dropped with one warning each, named in the CRD spelling', () => {
+  const result = convert(withUnknownFields);
+  assert.deepEqual(result.problems, []);
+  assert.deepEqual(
+    result.warnings.map((w) => `${w.origin.document} ${w.resource} ${w.field}: ${w.message}`),
+    [
+      '3 VirtualNode shop/cart spec.backendDefaults.clientPolicy.tls.mode: unknown field, dropped (--validate=strict refuses it)',
+      '3 VirtualNode shop/cart spec.listeners[0].portMapping.name: unknown field, dropped (--validate=strict refuses it)',
+      '4 VirtualRouter shop/cart-router, route default spec.routes[0].httpRoute.match.caseSensitive: unknown field, dropped (--validate=strict refuses it)',
+    ],
+  );
+  const [, node, , route] = result.resources;
+  assert.deepEqual(node!.spec.backendDefaults, {
+    clientPolicy: { tls: { validation: { trust: { acm: { certificateAuthorityArns: ['arn:ca'] } } } } },
+  });
+  assert.deepEqual(node!.spec.listeners, [{ portMapping: { port: 8080, protocol: 'http' } }]);
+  assert.deepEqual((route!.spec.httpRoute as { match: unknown }).match, { prefix: '/' });
+});
+
+test('--validate=strict keeps unknown fields for validation to refuse; ignore drops them silently', () => {
+  const strict = convert(withUnknownFields, { namespace: 'default', validation: 'strict' });
+  assert.deepEqual(strict.warnings, []);
+  assert.equal(
+    (strict.resources[1]!.spec.backendDefaults as { clientPolicy: { tls: { mode?: string } } }).clientPolicy
+      .tls.mode,
+    'STRICT',
+  );
+  const ignore = convert(withUnknownFields, { namespace: 'default', validation: 'ignore' });
+  assert.deepEqual(ignore.warnings, []);
+  assert.equal(
+    (ignore.resources[1]!.spec.backendDefaults as { clientPolicy: { tls: { mode?: string } } }).clientPolicy
+      .tls.mode,
+    undefined,
+  );
+});

@@ -14,6 +14,7 @@ import {
   type K8sManifest,
 } from './k8s-manifest.ts';
 import { isAppMeshK8sKind } from './k8s-naming.ts';
+import { pruneUnknownFields, type FieldValidation } from './prune-unknown-fields.ts';
 import {
   embeddedRoutes,
   gatewayRouteSpec,
@@ -30,6 +31,13 @@ export interface K8sOptions {
   readonly namespace: string;
   /** Mesh for namespaced resources without spec.meshRef, instead of namespace selectors. */
   readonly meshName?: string;
+  /** What to do with fields the CRDs do not have (kubectl's `--validate`); `warn` when absent. */
+  readonly validation?: FieldValidation;
+}
+
+/** A conversion plus the unknown fields that were dropped, one warning each. */
+export interface K8sConversion extends Conversion {
+  readonly warnings: ApplyProblem[];
 }
 
 /** API field paths back in the CRD's spelling (`certificateArn` → `certificateARN`). */
@@ -41,8 +49,10 @@ function groupOf(apiVersion: string): string {
   return apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
 }
 
-export function convertK8sManifests(docs: readonly SourceDocument[], options: K8sOptions): Conversion {
+export function convertK8sManifests(docs: readonly SourceDocument[], options: K8sOptions): K8sConversion {
+  const validation = options.validation ?? 'warn';
   const problems: ApplyProblem[] = [];
+  const warnings: ApplyProblem[] = [];
   const notes: string[] = [];
   const resources: DesiredResource[] = [];
   const manifests: K8sManifest[] = [];
@@ -88,7 +98,19 @@ export function convertK8sManifests(docs: readonly SourceDocument[], options: K8
       spec: Record<string, unknown>,
       sourcePath: (p: string) => string,
       name = label,
-    ) => resources.push({ key, spec, tags: undefined, origin, label: name, sourcePath });
+    ) => {
+      // With `strict`, unknown fields stay in the spec for validation to refuse, naming each.
+      const pruned = validation === 'strict' ? { spec, removed: [] } : pruneUnknownFields(key.kind, spec);
+      for (const path of validation === 'warn' ? pruned.removed : []) {
+        warnings.push({
+          origin,
+          resource: name,
+          field: sourcePath(path),
+          message: 'unknown field, dropped (--validate=strict refuses it)',
+        });
+      }
+      resources.push({ key, spec: pruned.spec, tags: undefined, origin, label: name, sourcePath });
+    };
     const awsName = index.awsNameOf(manifest);
     const pending: (() => void)[] = [];
     if (manifest.kind === 'Mesh') {
@@ -140,5 +162,5 @@ export function convertK8sManifests(docs: readonly SourceDocument[], options: K8
     if (found.length > 0) problems.push(...found);
     else for (const add of pending) add();
   }
-  return { resources, notes, problems };
+  return { resources, notes, problems, warnings };
 }
