@@ -2,6 +2,7 @@
 
 import path from 'node:path';
 import { parseQuotaOverrides, type Quotas } from '../api/quotas.ts';
+import { invalidAllowedHost } from '../util/host-check.ts';
 
 export interface HostPort {
   readonly host: string;
@@ -15,6 +16,8 @@ export interface ControlPlaneConfig {
   readonly region: string;
   readonly accountId: string;
   readonly quotas: Quotas;
+  /** Names accepted in the API's Host header besides IP literals and localhost. */
+  readonly allowedHosts: readonly string[];
 }
 
 export const controlPlaneDefaults = {
@@ -49,6 +52,8 @@ export interface RawControlPlaneOptions {
   readonly region: string;
   readonly accountId: string;
   readonly quota?: readonly string[];
+  /** --allowed-host values (repeatable, or comma-separated as in SWITCHYARD_ALLOWED_HOSTS). */
+  readonly allowedHost?: readonly string[];
 }
 
 export function parseControlPlaneConfig(raw: RawControlPlaneOptions): ControlPlaneConfig {
@@ -64,6 +69,14 @@ export function parseControlPlaneConfig(raw: RawControlPlaneOptions): ControlPla
   } catch (error) {
     throw new ConfigError((error as Error).message, { cause: error });
   }
+  const allowedHosts = (raw.allowedHost ?? [])
+    .flatMap((entry) => entry.split(','))
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  for (const name of allowedHosts) {
+    const problem = invalidAllowedHost(name);
+    if (problem) throw new ConfigError(problem);
+  }
   return Object.freeze({
     apiAddr: parseHostPort(raw.apiAddr, '--api-addr'),
     xdsAddr: parseHostPort(raw.xdsAddr, '--xds-addr'),
@@ -71,5 +84,6 @@ export function parseControlPlaneConfig(raw: RawControlPlaneOptions): ControlPla
     region: raw.region,
     accountId: raw.accountId,
     quotas,
+    allowedHosts: Object.freeze(allowedHosts),
   });
 }

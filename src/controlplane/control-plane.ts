@@ -31,11 +31,22 @@ export interface RunningControlPlane {
   close(): Promise<void>;
 }
 
-async function openStores(config: ControlPlaneConfig): Promise<{ store: Store; registry: RegistryStore }> {
+async function openStores(
+  config: ControlPlaneConfig,
+  logger: Logger,
+): Promise<{ store: Store; registry: RegistryStore }> {
   let store: Store | undefined;
   try {
-    store = await SqliteStore.open({ dataDir: config.dataDir });
-    const registry = await SqliteRegistryStore.open({ dataDir: config.dataDir });
+    store = await SqliteStore.open({
+      dataDir: config.dataDir,
+      onWarning: (message) => logger.warn({ dataDir: config.dataDir }, message),
+    });
+    const registry = await SqliteRegistryStore.open({
+      dataDir: config.dataDir,
+      // The store has just checked (and warned about) the same directory.
+      onWarning: () => undefined,
+      maxInstancesPerService: config.quotas.instancesPerService,
+    });
     return { store, registry };
   } catch (error) {
     await store?.close();
@@ -90,7 +101,7 @@ export async function startControlPlane(
   config: ControlPlaneConfig,
   logger: Logger,
 ): Promise<RunningControlPlane> {
-  const { store, registry } = await openStores(config);
+  const { store, registry } = await openStores(config, logger);
   const cleanup: (() => Promise<void> | void)[] = [() => store.close(), () => registry.close()];
   try {
     const ctx: ApiContext = {
@@ -108,7 +119,7 @@ export async function startControlPlane(
       logger: logger.child({ component: 'xds' }),
     });
     cleanup.push(() => xds.close());
-    const api = createApiServer(ctx);
+    const api = createApiServer(ctx, { allowedHosts: config.allowedHosts });
     registerRegistryRoutes(api, registry, { store, logger: logger.child({ component: 'registry' }) });
     api.get('/switchyard/v1/xds/clients', async () => ({ clients: xds.clients() }));
     const apiAddress = await listen(api, config.apiAddr, 'App Mesh API');
