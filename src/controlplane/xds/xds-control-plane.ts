@@ -4,6 +4,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { Quotas } from '../../api/quotas.ts';
+import type { HostLookup } from '../../registry/endpoint-resolver.ts';
 import type { RegistryStore } from '../../registry/registry-store.ts';
 import type { Change, Store } from '../../store/store.ts';
 import type { Node__Output } from '../../xds/protos/index.ts';
@@ -35,6 +36,10 @@ export interface XdsControlPlaneOptions {
   readonly quotas: Quotas;
   readonly logger: Logger;
   readonly dnsRefreshMs?: number;
+  /** DNS lookups for `dns` service discovery; tests inject a resolver that fails locally. */
+  readonly lookup?: HostLookup;
+  /** Monotonic milliseconds for back-offs and grace periods; tests inject one. */
+  readonly now?: () => number;
 }
 
 export interface XdsClientView extends ClientStatus {
@@ -59,6 +64,8 @@ export class XdsControlPlane {
       states,
       logger,
       dnsRefreshMs: options.dnsRefreshMs,
+      lookup: options.lookup,
+      now: options.now,
       onNodeEndpoints: (meshName, nodeName) => this.#publisher.endpointsChanged(meshName, nodeName),
     });
     this.#publisher = new SnapshotPublisher(cache, states, this.#endpoints, logger);
