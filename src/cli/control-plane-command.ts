@@ -58,6 +58,14 @@ export function controlPlaneCommand(): Command {
     )
     .addOption(
       new Option(
+        '--instance-grace-ms <ms>',
+        "how long a sidecar's registry instances outlive its last xDS stream before they are removed",
+      )
+        .env('SWITCHYARD_INSTANCE_GRACE_MS')
+        .default(controlPlaneDefaults.instanceGraceMs),
+    )
+    .addOption(
+      new Option(
         '--allowed-host <name>',
         'a name the API accepts in the Host header besides IP addresses and localhost (repeatable, or comma-separated)',
       )

@@ -18,6 +18,8 @@ export interface ControlPlaneConfig {
   readonly quotas: Quotas;
   /** Names accepted in the API's Host header besides IP literals and localhost. */
   readonly allowedHosts: readonly string[];
+  /** How long a sidecar's registry instances outlive its last xDS stream. */
+  readonly instanceGraceMs: number;
 }
 
 export const controlPlaneDefaults = {
@@ -26,6 +28,7 @@ export const controlPlaneDefaults = {
   dataDir: './.switchyard',
   region: 'us-east-1',
   accountId: '000000000000',
+  instanceGraceMs: '30000',
 };
 
 export class ConfigError extends Error {
@@ -54,6 +57,8 @@ export interface RawControlPlaneOptions {
   readonly quota?: readonly string[];
   /** --allowed-host values (repeatable, or comma-separated as in SWITCHYARD_ALLOWED_HOSTS). */
   readonly allowedHost?: readonly string[];
+  /** Milliseconds, as text from the flag or SWITCHYARD_INSTANCE_GRACE_MS; default 30000. */
+  readonly instanceGraceMs?: string;
 }
 
 export function parseControlPlaneConfig(raw: RawControlPlaneOptions): ControlPlaneConfig {
@@ -77,6 +82,13 @@ export function parseControlPlaneConfig(raw: RawControlPlaneOptions): ControlPla
     const problem = invalidAllowedHost(name);
     if (problem) throw new ConfigError(problem);
   }
+  const graceText = raw.instanceGraceMs ?? controlPlaneDefaults.instanceGraceMs;
+  const instanceGraceMs = Number(graceText);
+  if (!/^\d+$/.test(graceText) || instanceGraceMs < 1 || instanceGraceMs > 86_400_000) {
+    throw new ConfigError(
+      `--instance-grace-ms must be a whole number of milliseconds from 1 to 86400000, got ${JSON.stringify(graceText)}`,
+    );
+  }
   return Object.freeze({
     apiAddr: parseHostPort(raw.apiAddr, '--api-addr'),
     xdsAddr: parseHostPort(raw.xdsAddr, '--xds-addr'),
@@ -85,5 +97,6 @@ export function parseControlPlaneConfig(raw: RawControlPlaneOptions): ControlPla
     accountId: raw.accountId,
     quotas,
     allowedHosts: Object.freeze(allowedHosts),
+    instanceGraceMs,
   });
 }

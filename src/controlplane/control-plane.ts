@@ -116,6 +116,7 @@ export async function startControlPlane(
       store,
       registry,
       quotas: config.quotas,
+      instanceGraceMs: config.instanceGraceMs,
       logger: logger.child({ component: 'xds' }),
     });
     cleanup.push(() => xds.close());
