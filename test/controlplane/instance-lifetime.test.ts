@@ -135,6 +135,11 @@ test('SIGKILL a proxy: its instance leaves the callers’ endpoints after the gr
   const caller = ads.sotw();
   caller.send({ node: callerNode, type_url: typeUrls.cluster, resource_names: [] });
   const clusters = await caller.inbox.next(typeUrls.cluster);
+  assert.equal(
+    clusters.control_plane?.identifier,
+    `switchyard api=${endpoint}`,
+    'the registry address travels with every xDS response',
+  );
   await ack(caller, clusters, []);
   caller.send({ type_url: typeUrls.clusterLoadAssignment, resource_names: [egressCluster] });
   const first = await caller.inbox.next(typeUrls.clusterLoadAssignment);
@@ -160,4 +165,23 @@ test('SIGKILL a proxy: its instance leaves the callers’ endpoints after the gr
     `${endpoint}/switchyard/v1/registry/namespaces/life.local/services/b/instances/b-leased`,
   );
   assert.equal(gone.status, 404);
+});
+
+test('--instance-grace-ms takes whole milliseconds from 1 to a day', () => {
+  const raw = {
+    apiAddr: '127.0.0.1:0',
+    xdsAddr: '127.0.0.1:0',
+    dataDir,
+    region: 'us-east-1',
+    accountId: '111122223333',
+  };
+  assert.equal(parseControlPlaneConfig(raw).instanceGraceMs, 30_000);
+  for (const bad of ['0', '1.5', '30s', '', '86400001']) {
+    assert.throws(
+      () => parseControlPlaneConfig({ ...raw, instanceGraceMs: bad }),
+      new RegExp(
+        `--instance-grace-ms must be a whole number of milliseconds from 1 to 86400000, got "${bad}"`,
+      ),
+    );
+  }
 });

@@ -45,6 +45,8 @@ export interface XdsControlPlaneOptions {
   readonly instanceGraceMs?: number;
   /** Timers for that grace period; tests inject their own. */
   readonly setTimer?: SetLeaseTimer;
+  /** Sent as `control_plane.identifier` in every response (where the API is; see control-plane.ts). */
+  readonly controlPlaneId?: string;
 }
 
 export const defaultInstanceGraceMs = 30_000;
@@ -91,6 +93,7 @@ export class XdsControlPlane {
     this.#server = new AdsServer({
       cache,
       logger,
+      controlPlaneId: options.controlPlaneId,
       resolveNode: (node) => this.#resolve(node),
       callbacks: {
         onConnect: (client) => {
