@@ -1,9 +1,11 @@
 // The App Mesh REST API over HTTP (restJson1, /v20190125/...), on fastify.
 
 import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { createHostCheck } from '../util/host-check.ts';
 import type { ApiContext } from './api-context.ts';
-import { notFound } from './api-error.ts';
+import { ApiError, notFound } from './api-error.ts';
 import { errorBody, errorHeaders, maxBodyBytes, toApiError } from './error-answer.ts';
 import { routeOperation } from './operation-router.ts';
 import { parseJsonBody } from './request-body.ts';
@@ -38,7 +40,13 @@ function sendError(ctx: ApiContext, error: unknown, request: FastifyRequest, rep
     .send(errorBody(apiError));
 }
 
-export function createApiServer(ctx: ApiContext): FastifyInstance {
+export interface ApiServerOptions {
+  /** Host names accepted in the Host header besides IP literals and localhost (--allowed-host). */
+  readonly allowedHosts?: readonly string[];
+}
+
+export function createApiServer(ctx: ApiContext, options: ApiServerOptions = {}): FastifyInstance {
+  const checkHost = createHostCheck({ allowedHosts: options.allowedHosts });
   const app = Fastify({
     logger: false,
     bodyLimit: maxBodyBytes,
@@ -51,8 +59,18 @@ export function createApiServer(ctx: ApiContext): FastifyInstance {
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxBodyBytes }, (_request, body, done) => {
     done(null, body);
   });
+  // A root hook: it also guards the plugins registered on this instance (registry, /switchyard/v1/xds).
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-amzn-RequestId', request.id);
+    const refused = checkHost({
+      host: request.headers.host,
+      localAddress: request.socket.localAddress,
+      boundAddress: (app.server.address() as AddressInfo | null)?.address,
+    });
+    if (refused) {
+      sendError(ctx, new ApiError('ForbiddenException', refused), request, reply);
+      return reply;
+    }
   });
   app.addHook('onResponse', async (request, reply) => {
     ctx.logger.debug(

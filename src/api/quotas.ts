@@ -11,6 +11,8 @@ export const defaultQuotas = {
   backendsPerVirtualNode: 50,
   connectedProxiesPerVirtualNode: 50,
   connectedProxiesPerVirtualGateway: 50,
+  /** Registry instances per service (Cloud Map's default limit). */
+  instancesPerService: 1000,
 };
 
 export type Quotas = Readonly<typeof defaultQuotas>;

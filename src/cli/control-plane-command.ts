@@ -14,6 +14,15 @@ function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
+/** What commander hands the action: repeatable flags arrive as one string when they come from the env. */
+type ControlPlaneFlags = RawControlPlaneOptions & {
+  quota?: string[] | string;
+  allowedHost?: string[] | string;
+};
+
+const asList = (value: string[] | string | undefined): string[] | undefined =>
+  typeof value === 'string' ? [value] : value;
+
 export function controlPlaneCommand(): Command {
   return new Command('control-plane')
     .description('run the control plane: the App Mesh API and the xDS server')
@@ -47,11 +56,28 @@ export function controlPlaneCommand(): Command {
         .env('SWITCHYARD_QUOTAS')
         .argParser(collect),
     )
-    .action(async (options: RawControlPlaneOptions & { quota?: string[] | string }) => {
+    .addOption(
+      new Option(
+        '--instance-grace-ms <ms>',
+        "how long a sidecar's registry instances outlive its last xDS stream before they are removed",
+      )
+        .env('SWITCHYARD_INSTANCE_GRACE_MS')
+        .default(controlPlaneDefaults.instanceGraceMs),
+    )
+    .addOption(
+      new Option(
+        '--allowed-host <name>',
+        'a name the API accepts in the Host header besides IP addresses and localhost (repeatable, or comma-separated)',
+      )
+        .env('SWITCHYARD_ALLOWED_HOSTS')
+        .argParser(collect),
+    )
+    .action(async (options: ControlPlaneFlags) => {
       const logger = createLogger('switchyard-control-plane');
-      const quota = typeof options.quota === 'string' ? [options.quota] : options.quota;
+      const quota = asList(options.quota);
+      const allowedHost = asList(options.allowedHost);
       try {
-        const config = parseControlPlaneConfig({ ...options, quota });
+        const config = parseControlPlaneConfig({ ...options, quota, allowedHost });
         const running = await startControlPlane(config, logger);
         let stopping = false;
         const stop = (signal: string) => {

@@ -2,6 +2,7 @@
 
 import path from 'node:path';
 import { parseQuotaOverrides, type Quotas } from '../api/quotas.ts';
+import { invalidAllowedHost } from '../util/host-check.ts';
 
 export interface HostPort {
   readonly host: string;
@@ -15,6 +16,10 @@ export interface ControlPlaneConfig {
   readonly region: string;
   readonly accountId: string;
   readonly quotas: Quotas;
+  /** Names accepted in the API's Host header besides IP literals and localhost. */
+  readonly allowedHosts: readonly string[];
+  /** How long a sidecar's registry instances outlive its last xDS stream. */
+  readonly instanceGraceMs: number;
 }
 
 export const controlPlaneDefaults = {
@@ -23,6 +28,7 @@ export const controlPlaneDefaults = {
   dataDir: './.switchyard',
   region: 'us-east-1',
   accountId: '000000000000',
+  instanceGraceMs: '30000',
 };
 
 export class ConfigError extends Error {
@@ -49,6 +55,10 @@ export interface RawControlPlaneOptions {
   readonly region: string;
   readonly accountId: string;
   readonly quota?: readonly string[];
+  /** --allowed-host values (repeatable, or comma-separated as in SWITCHYARD_ALLOWED_HOSTS). */
+  readonly allowedHost?: readonly string[];
+  /** Milliseconds, as text from the flag or SWITCHYARD_INSTANCE_GRACE_MS; default 30000. */
+  readonly instanceGraceMs?: string;
 }
 
 export function parseControlPlaneConfig(raw: RawControlPlaneOptions): ControlPlaneConfig {
@@ -64,6 +74,21 @@ export function parseControlPlaneConfig(raw: RawControlPlaneOptions): ControlPla
   } catch (error) {
     throw new ConfigError((error as Error).message, { cause: error });
   }
+  const allowedHosts = (raw.allowedHost ?? [])
+    .flatMap((entry) => entry.split(','))
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  for (const name of allowedHosts) {
+    const problem = invalidAllowedHost(name);
+    if (problem) throw new ConfigError(problem);
+  }
+  const graceText = raw.instanceGraceMs ?? controlPlaneDefaults.instanceGraceMs;
+  const instanceGraceMs = Number(graceText);
+  if (!/^\d+$/.test(graceText) || instanceGraceMs < 1 || instanceGraceMs > 86_400_000) {
+    throw new ConfigError(
+      `--instance-grace-ms must be a whole number of milliseconds from 1 to 86400000, got ${JSON.stringify(graceText)}`,
+    );
+  }
   return Object.freeze({
     apiAddr: parseHostPort(raw.apiAddr, '--api-addr'),
     xdsAddr: parseHostPort(raw.xdsAddr, '--xds-addr'),
@@ -71,5 +96,7 @@ export function parseControlPlaneConfig(raw: RawControlPlaneOptions): ControlPla
     region: raw.region,
     accountId: raw.accountId,
     quotas,
+    allowedHosts: Object.freeze(allowedHosts),
+    instanceGraceMs,
   });
 }

@@ -31,11 +31,22 @@ export interface RunningControlPlane {
   close(): Promise<void>;
 }
 
-async function openStores(config: ControlPlaneConfig): Promise<{ store: Store; registry: RegistryStore }> {
+async function openStores(
+  config: ControlPlaneConfig,
+  logger: Logger,
+): Promise<{ store: Store; registry: RegistryStore }> {
   let store: Store | undefined;
   try {
-    store = await SqliteStore.open({ dataDir: config.dataDir });
-    const registry = await SqliteRegistryStore.open({ dataDir: config.dataDir });
+    store = await SqliteStore.open({
+      dataDir: config.dataDir,
+      onWarning: (message) => logger.warn({ dataDir: config.dataDir }, message),
+    });
+    const registry = await SqliteRegistryStore.open({
+      dataDir: config.dataDir,
+      // The store has just checked (and warned about) the same directory.
+      onWarning: () => undefined,
+      maxInstancesPerService: config.quotas.instancesPerService,
+    });
     return { store, registry };
   } catch (error) {
     await store?.close();
@@ -75,6 +86,16 @@ function listenError(error: unknown, addr: HostPort, what: string): StartupError
   });
 }
 
+/**
+ * Sent to every proxy as `control_plane.identifier`: `switchyard api=http://HOST:PORT`, so a sidecar can find
+ * the registry from its xDS connection alone. A wildcard HOST (0.0.0.0, [::]) means "the host you reached
+ * the xDS server on".
+ */
+export function controlPlaneIdentifier(apiAddress: HostPort): string {
+  const host = apiAddress.host.includes(':') ? `[${apiAddress.host}]` : apiAddress.host;
+  return `switchyard api=http://${host}:${apiAddress.port}`;
+}
+
 /** Runs `steps` in reverse, logging failures: shutdown must reach every resource. */
 async function closeAll(steps: readonly (() => Promise<void> | void)[], logger: Logger): Promise<void> {
   for (const step of [...steps].reverse()) {
@@ -90,7 +111,7 @@ export async function startControlPlane(
   config: ControlPlaneConfig,
   logger: Logger,
 ): Promise<RunningControlPlane> {
-  const { store, registry } = await openStores(config);
+  const { store, registry } = await openStores(config, logger);
   const cleanup: (() => Promise<void> | void)[] = [() => store.close(), () => registry.close()];
   try {
     const ctx: ApiContext = {
@@ -101,18 +122,23 @@ export async function startControlPlane(
       newUid: () => randomUUID(),
       logger: logger.child({ component: 'api' }),
     };
-    const xds = await XdsControlPlane.start({
+    const api = createApiServer(ctx, { allowedHosts: config.allowedHosts });
+    registerRegistryRoutes(api, registry, { store, logger: logger.child({ component: 'registry' }) });
+    // The API listens first, so the xDS server can tell proxies where it is; until then no proxy is connected.
+    let xds: XdsControlPlane | undefined = undefined;
+    api.get('/switchyard/v1/xds/clients', async () => ({ clients: xds?.clients() ?? [] }));
+    const apiAddress = await listen(api, config.apiAddr, 'App Mesh API');
+    cleanup.push(() => api.close());
+    xds = await XdsControlPlane.start({
       store,
       registry,
       quotas: config.quotas,
+      instanceGraceMs: config.instanceGraceMs,
+      controlPlaneId: controlPlaneIdentifier(apiAddress),
       logger: logger.child({ component: 'xds' }),
     });
-    cleanup.push(() => xds.close());
-    const api = createApiServer(ctx);
-    registerRegistryRoutes(api, registry, { store, logger: logger.child({ component: 'registry' }) });
-    api.get('/switchyard/v1/xds/clients', async () => ({ clients: xds.clients() }));
-    const apiAddress = await listen(api, config.apiAddr, 'App Mesh API');
-    cleanup.push(() => api.close());
+    const started = xds;
+    cleanup.push(() => started.close());
     let xdsPort: number;
     try {
       xdsPort = await xds.listen(config.xdsAddr);

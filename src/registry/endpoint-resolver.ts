@@ -30,35 +30,43 @@ export interface ResolveOptions {
 }
 
 export class EndpointResolutionError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
+  /** Set when the failure was a DNS lookup of this hostname. */
+  readonly hostname: string | undefined;
+  constructor(message: string, options?: ErrorOptions & { hostname?: string }) {
     super(message, options);
     this.name = 'EndpointResolutionError';
+    this.hostname = options?.hostname;
   }
 }
 
-const dnsResolver = new Resolver({ timeout: 2000, tries: 2 });
+/**
+ * A lookup through `resolver` (c-ares). IP literals and `localhost` are answered locally; /etc/hosts is not
+ * read. Tests point a resolver at a closed loopback port to get real resolver failures without the network.
+ */
+export function createResolverLookup(resolver: Resolver): HostLookup {
+  return async (hostname) => {
+    const family = isIP(hostname);
+    if (family !== 0) return [{ address: hostname, family: family === 6 ? 6 : 4 }];
+    if (hostname === 'localhost')
+      return [
+        { address: '127.0.0.1', family: 4 },
+        { address: '::1', family: 6 },
+      ];
+    const [v4, v6] = await Promise.allSettled([resolver.resolve4(hostname), resolver.resolve6(hostname)]);
+    const answers: ResolvedAddress[] = [
+      ...(v4.status === 'fulfilled' ? v4.value.map((address) => ({ address, family: 4 as const })) : []),
+      ...(v6.status === 'fulfilled' ? v6.value.map((address) => ({ address, family: 6 as const })) : []),
+    ];
+    if (answers.length === 0 && v4.status === 'rejected') throw v4.reason;
+    return answers;
+  };
+}
 
 /**
  * DNS through c-ares (never getaddrinfo: its lookups occupy libuv's four worker threads, and a few hundred
- * slow names would stall every file write of the process, logging included). IP literals and `localhost`
- * are answered locally; /etc/hosts is not read.
+ * slow names would stall every file write of the process, logging included).
  */
-export const systemLookup: HostLookup = async (hostname) => {
-  const family = isIP(hostname);
-  if (family !== 0) return [{ address: hostname, family: family === 6 ? 6 : 4 }];
-  if (hostname === 'localhost')
-    return [
-      { address: '127.0.0.1', family: 4 },
-      { address: '::1', family: 6 },
-    ];
-  const [v4, v6] = await Promise.allSettled([dnsResolver.resolve4(hostname), dnsResolver.resolve6(hostname)]);
-  const answers: ResolvedAddress[] = [
-    ...(v4.status === 'fulfilled' ? v4.value.map((address) => ({ address, family: 4 as const })) : []),
-    ...(v6.status === 'fulfilled' ? v6.value.map((address) => ({ address, family: 6 as const })) : []),
-  ];
-  if (answers.length === 0 && v4.status === 'rejected') throw v4.reason;
-  return answers;
-};
+export const systemLookup: HostLookup = createResolverLookup(new Resolver({ timeout: 2000, tries: 2 }));
 
 export interface EndpointResolverDeps {
   readonly registry: RegistryStore;
@@ -110,7 +118,7 @@ export function createEndpointResolver(deps: EndpointResolverDeps): ResolveEndpo
       answers = await hostLookup(hostname);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw new EndpointResolutionError(`cannot resolve ${hostname}: ${reason}`, { cause: error });
+      throw new EndpointResolutionError(`cannot resolve ${hostname}: ${reason}`, { cause: error, hostname });
     }
     const chosen = chooseDnsAddresses(answers, ipPreference ?? options.meshIpPreference);
     const picked = responseType === 'ENDPOINTS' ? chosen : chosen.slice(0, 1);

@@ -26,3 +26,11 @@ export class RegistryConflictError extends Error {
     this.name = 'RegistryConflictError';
   }
 }
+
+/** A write would take the registry past one of its limits (instances per service). */
+export class RegistryLimitExceededError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'RegistryLimitExceededError';
+  }
+}

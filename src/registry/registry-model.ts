@@ -13,6 +13,7 @@ import {
   type Violation,
 } from '../model/shape.ts';
 import { RegistryValidationError } from './registry-errors.ts';
+import { refusedAddressReason } from './unicast-address.ts';
 
 export const instanceHealthValues = ['HEALTHY', 'UNHEALTHY', 'UNKNOWN'] as const;
 export type InstanceHealth = (typeof instanceHealthValues)[number];
@@ -72,6 +73,9 @@ export const ipAddressShape = refine(string({ min: 1 }), (value, path, out) => {
   } else if (value.includes('%')) {
     // Envoy and gRPC take no IPv6 zone index in an endpoint address.
     out.push({ path, message: `must not carry a zone index, got "${value}"` });
+  } else {
+    const refused = refusedAddressReason(value);
+    if (refused) out.push({ path, message: `must be a unicast address, got "${value}": ${refused}` });
   }
 });
 
@@ -143,6 +147,14 @@ export function normalizeRegistration(input: InstanceRegistration): Record<strin
   if (otherAddress !== undefined && !(other === ipv4Attribute ? isIPv4 : isIPv6)(otherAddress)) {
     const kind = other === ipv4Attribute ? 'IPv4' : 'IPv6';
     out.push({ path: `attributes.${other}`, message: `must be an ${kind} address, got "${otherAddress}"` });
+  } else if (otherAddress !== undefined) {
+    const refused = refusedAddressReason(otherAddress);
+    if (refused) {
+      out.push({
+        path: `attributes.${other}`,
+        message: `must be a unicast address, got "${otherAddress}": ${refused}`,
+      });
+    }
   }
   if (attributes[portAttribute] !== undefined && attributes[portAttribute] !== String(input.port)) {
     out.push({

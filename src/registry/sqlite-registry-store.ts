@@ -1,12 +1,16 @@
 // The registry on node:sqlite: `<dataDir>/registry.db` in WAL mode, one transaction per write.
 
-import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { required, struct } from '../model/shape.ts';
+import { preparePrivateDir, preparePrivateFile } from '../store/sqlite/private-files.ts';
 import { StoreUnavailableError } from '../store/store.ts';
 import { discoveryFilter, matchesFilter } from './instance-filter.ts';
-import { RegistryConflictError, RegistryNotFoundError } from './registry-errors.ts';
+import {
+  RegistryConflictError,
+  RegistryLimitExceededError,
+  RegistryNotFoundError,
+} from './registry-errors.ts';
 import {
   assertValid,
   instanceHealthShape,
@@ -41,11 +45,18 @@ export interface SqliteRegistryStoreOptions {
   readonly dataDir: string;
   /** Clock for registeredAtMs and lastHeartbeatMs; tests inject one. */
   readonly now?: () => number;
+  /** Most instances one service may hold (quota instancesPerService); default Cloud Map's 1,000. */
+  readonly maxInstancesPerService?: number;
   /** Gets what a change listener threw; the write has committed regardless. Defaults to a process warning. */
   readonly onListenerError?: (error: unknown) => void;
+  /** Gets a warning about the data directory (readable by others). Defaults to a process warning. */
+  readonly onWarning?: (message: string) => void;
 }
 
 export const registryFileName = 'registry.db';
+
+/** Cloud Map's default limit of instances per service. */
+export const defaultMaxInstancesPerService = 1000;
 
 const namespaceKey = struct({ namespaceName: required(namespaceNameShape) });
 const serviceKey = struct({
@@ -72,6 +83,7 @@ export class SqliteRegistryStore implements RegistryStore {
   readonly #db: DatabaseSync;
   readonly #sql: RegistryStatements;
   readonly #now: () => number;
+  readonly #maxInstancesPerService: number;
   readonly #onListenerError: (error: unknown) => void;
   readonly #listeners = new Set<RegistryChangeListener>();
   #closed = false;
@@ -81,7 +93,11 @@ export class SqliteRegistryStore implements RegistryStore {
     const path = join(resolve(options.dataDir), registryFileName);
     let db: DatabaseSync | undefined;
     try {
-      await mkdir(resolve(options.dataDir), { recursive: true });
+      await preparePrivateDir(
+        resolve(options.dataDir),
+        options.onWarning ?? ((message) => process.emitWarning(message)),
+      );
+      preparePrivateFile(path);
       db = new DatabaseSync(path, { timeout: 5000 });
       const mode = db.prepare('PRAGMA journal_mode = WAL').get()?.['journal_mode'];
       if (mode !== 'wal') throw new Error(`could not switch to WAL journal mode (got ${String(mode)})`);
@@ -100,6 +116,7 @@ export class SqliteRegistryStore implements RegistryStore {
     this.#db = db;
     this.#sql = new RegistryStatements(db);
     this.#now = options.now ?? Date.now;
+    this.#maxInstancesPerService = options.maxInstancesPerService ?? defaultMaxInstancesPerService;
     this.#onListenerError =
       options.onListenerError ??
       ((error) => process.emitWarning(`registry change listener threw: ${String(error)}`));
@@ -195,6 +212,7 @@ export class SqliteRegistryStore implements RegistryStore {
       this.#requireService(namespaceName, serviceName);
       const row = this.#sql.getInstance.get(namespaceName, serviceName, instanceId);
       const previous = row && instanceFromRow(row);
+      if (!previous) this.#assertRoomFor(namespaceName, serviceName);
       const nowMs = this.#now();
       const instance: Instance = {
         namespaceName,
@@ -311,6 +329,16 @@ export class SqliteRegistryStore implements RegistryStore {
       }
       return instance;
     });
+  }
+
+  #assertRoomFor(namespaceName: string, serviceName: string): void {
+    const count = Number(this.#sql.countInstances.get(namespaceName, serviceName)?.['n'] ?? 0);
+    const max = this.#maxInstancesPerService;
+    if (count >= max) {
+      throw new RegistryLimitExceededError(
+        `service ${serviceName} in namespace ${namespaceName} already has ${count} instances (quota instancesPerService = ${max}); deregister one or raise the quota with --quota instancesPerService=N`,
+      );
+    }
   }
 
   #requireNamespace(name: string): Namespace {

@@ -1,7 +1,13 @@
 // Keeps every virtual node's endpoints resolved (instance registry or DNS) and hands them to translation.
 
 import type { Logger } from 'pino';
-import { createEndpointResolver, type HostLookup } from '../../registry/endpoint-resolver.ts';
+import { createDnsBackoff } from '../../registry/dns-backoff.ts';
+import {
+  createEndpointResolver,
+  EndpointResolutionError,
+  systemLookup,
+  type HostLookup,
+} from '../../registry/endpoint-resolver.ts';
 import { EndpointWatcher } from '../../registry/endpoint-watcher.ts';
 import type { RegistryStore } from '../../registry/registry-store.ts';
 import type { EndpointsByNode, ResolvedEndpoint } from '../../xds/translate/index.ts';
@@ -15,6 +21,11 @@ export interface EndpointBookOptions {
   readonly onNodeEndpoints: (meshName: string, nodeName: string) => void;
   readonly lookup?: HostLookup;
   readonly dnsRefreshMs?: number;
+  /** Monotonic milliseconds for the DNS back-off; tests inject one. */
+  readonly now?: () => number;
+  /** The DNS back-off's first and longest wait (defaults 5000 and 120000). */
+  readonly dnsBackoffBaseMs?: number;
+  readonly dnsBackoffMaxMs?: number;
 }
 
 const watchKey = (meshName: string, nodeName: string): string => JSON.stringify([meshName, nodeName]);
@@ -28,20 +39,37 @@ export class EndpointBook {
 
   constructor(options: EndpointBookOptions) {
     this.#states = options.states;
+    const logger = options.logger;
+    // One back-off per hostname, shared by every node that uses it: one query and one log line per step.
+    const dns = createDnsBackoff({
+      lookup: options.lookup ?? systemLookup,
+      now: options.now,
+      baseMs: options.dnsBackoffBaseMs,
+      maxMs: options.dnsBackoffMaxMs,
+      onFailure: ({ hostname, code, message, failures, retryInMs }) =>
+        logger.warn(
+          { hostname, code, reason: message, failures, retryInMs },
+          'dns lookup failed; its nodes keep their last endpoints',
+        ),
+      onRecovery: (hostname, failures) => logger.info({ hostname, failures }, 'dns lookup succeeds again'),
+    });
     this.#watcher = new EndpointWatcher({
       registry: options.registry,
-      resolve: createEndpointResolver({ registry: options.registry, lookup: options.lookup }),
+      resolve: createEndpointResolver({ registry: options.registry, lookup: dns.lookup }),
       dnsRefreshMs: options.dnsRefreshMs,
       onEndpoints: (key) => {
         const [meshName, nodeName] = JSON.parse(key) as [string, string];
         this.#byMesh.delete(meshName);
         options.onNodeEndpoints(meshName, nodeName);
       },
-      onError: (key, error) =>
-        options.logger.warn(
-          { err: error, node: key },
+      onError: (key, error) => {
+        // DNS failures were reported above, once per hostname; a per-node line would repeat them per node.
+        if (error instanceof EndpointResolutionError && error.hostname !== undefined) return;
+        logger.warn(
+          { node: key, reason: error instanceof Error ? error.message : String(error) },
           'endpoint resolution failed; keeping the last endpoints',
-        ),
+        );
+      },
     });
   }
 
@@ -113,6 +141,11 @@ export class EndpointBook {
     }
     this.#byMesh.set(meshName, result);
     return result;
+  }
+
+  /** Re-resolves every DNS-discovered node now (the refresh timer does this every dnsRefreshMs). */
+  refreshDns(): Promise<void> {
+    return this.#watcher.refreshDns();
   }
 
   close(): void {

@@ -4,12 +4,14 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { Quotas } from '../../api/quotas.ts';
+import type { HostLookup } from '../../registry/endpoint-resolver.ts';
 import type { RegistryStore } from '../../registry/registry-store.ts';
 import type { Change, Store } from '../../store/store.ts';
 import type { Node__Output } from '../../xds/protos/index.ts';
 import { AdsServer, SnapshotCache, type ClientStatus, type NodeResolution } from '../../xds/server/index.ts';
 import type { HostPort } from '../control-plane-config.ts';
 import { EndpointBook } from './endpoint-book.ts';
+import { InstanceLeases, proxyTokenOf, type SetLeaseTimer } from './instance-leases.ts';
 import { MeshStates } from './mesh-states.ts';
 import { identityOfKey, parseProxyIdentity, snapshotKeyOf, type ProxyIdentity } from './proxy-identity.ts';
 import { SnapshotPublisher } from './snapshot-publisher.ts';
@@ -35,7 +37,19 @@ export interface XdsControlPlaneOptions {
   readonly quotas: Quotas;
   readonly logger: Logger;
   readonly dnsRefreshMs?: number;
+  /** DNS lookups for `dns` service discovery; tests inject a resolver that fails locally. */
+  readonly lookup?: HostLookup;
+  /** Monotonic milliseconds for the DNS back-off; tests inject one. */
+  readonly now?: () => number;
+  /** How long a proxy's registry instances outlive its last xDS stream (default 30000). */
+  readonly instanceGraceMs?: number;
+  /** Timers for that grace period; tests inject their own. */
+  readonly setTimer?: SetLeaseTimer;
+  /** Sent as `control_plane.identifier` in every response (where the API is; see control-plane.ts). */
+  readonly controlPlaneId?: string;
 }
+
+export const defaultInstanceGraceMs = 30_000;
 
 export interface XdsClientView extends ClientStatus {
   readonly proxy: ProxyIdentity;
@@ -48,6 +62,12 @@ export class XdsControlPlane {
   readonly #server: AdsServer;
   readonly #quotas: Quotas;
   readonly #streamsPerResource = new Map<string, number>();
+  readonly #leases: InstanceLeases;
+  /** The proxy token of each open stream that presented one. */
+  readonly #streamTokens = new Map<number, string>();
+  /** Set by #resolve for the stream whose onConnect runs next: resolution is synchronous and onConnect
+   * follows it in the same call, so no other stream can come between. */
+  #pendingToken: string | undefined;
 
   private constructor(states: MeshStates, options: XdsControlPlaneOptions) {
     const logger = options.logger;
@@ -59,17 +79,37 @@ export class XdsControlPlane {
       states,
       logger,
       dnsRefreshMs: options.dnsRefreshMs,
+      lookup: options.lookup,
+      now: options.now,
       onNodeEndpoints: (meshName, nodeName) => this.#publisher.endpointsChanged(meshName, nodeName),
     });
     this.#publisher = new SnapshotPublisher(cache, states, this.#endpoints, logger);
+    this.#leases = new InstanceLeases({
+      registry: options.registry,
+      graceMs: options.instanceGraceMs ?? defaultInstanceGraceMs,
+      logger,
+      setTimer: options.setTimer,
+    });
     this.#server = new AdsServer({
       cache,
       logger,
+      controlPlaneId: options.controlPlaneId,
       resolveNode: (node) => this.#resolve(node),
       callbacks: {
+        onConnect: (client) => {
+          const token = this.#pendingToken;
+          this.#pendingToken = undefined;
+          if (token === undefined) return;
+          this.#streamTokens.set(client.streamId, token);
+          this.#leases.connected(token);
+        },
         onDisconnect: (client) => {
           this.#publisher.untrack(client.key);
           this.#countStream(identityOfKey(client.key), -1);
+          const token = this.#streamTokens.get(client.streamId);
+          if (token === undefined) return;
+          this.#streamTokens.delete(client.streamId);
+          this.#leases.disconnected(token);
         },
         onNack: (client, event) =>
           logger.warn(
@@ -98,6 +138,7 @@ export class XdsControlPlane {
   static async start(options: XdsControlPlaneOptions): Promise<XdsControlPlane> {
     const states = await MeshStates.load(options.store, options.logger);
     const xds = new XdsControlPlane(states, options);
+    await xds.#leases.adoptRegistered();
     // Resolution runs in the background: proxies get endpoints as they resolve, startup never waits on DNS.
     for (const meshName of states.meshNames()) {
       xds.#endpoints
@@ -117,15 +158,20 @@ export class XdsControlPlane {
   }
 
   async close(): Promise<void> {
+    this.#leases.close();
     await this.#server.close();
     this.#endpoints.close();
     this.#states.close();
   }
 
   #resolve(node: Node__Output): NodeResolution {
+    this.#pendingToken = undefined;
     const identity = parseProxyIdentity(node);
     if ('error' in identity)
       return { ok: false, code: grpc.status.INVALID_ARGUMENT, message: identity.error };
+    const token = proxyTokenOf(node);
+    if (typeof token === 'object')
+      return { ok: false, code: grpc.status.INVALID_ARGUMENT, message: token.error };
     const state = this.#states.state(identity.meshName);
     const exists =
       identity.kind === 'virtualNode'
@@ -150,6 +196,7 @@ export class XdsControlPlane {
       };
     }
     this.#countStream(identity, +1);
+    this.#pendingToken = token;
     const key = snapshotKeyOf(identity);
     this.#publisher.track(key);
     return { ok: true, key };

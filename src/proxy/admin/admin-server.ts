@@ -1,5 +1,7 @@
 // The admin interface: /ready, /stats, /stats/prometheus, /config_dump, /clusters.
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createHostCheck } from '../../util/host-check.ts';
 import { http } from '../../util/node-http.ts';
 import type { EnvoySnapshot } from '../config/proxy-config.ts';
 import type { StatsStore } from '../stats/stats-store.ts';
@@ -15,16 +17,29 @@ export interface AdminView {
   clusters(): Iterable<Cluster>;
 }
 
+export interface AdminServerOptions {
+  /** Host names accepted in the Host header besides IP literals and localhost. */
+  readonly allowedHosts?: readonly string[];
+}
+
 export class AdminServer {
   readonly #server: Server;
 
-  constructor(view: AdminView) {
+  constructor(view: AdminView, options: AdminServerOptions = {}) {
+    const checkHost = createHostCheck({ allowedHosts: options.allowedHosts });
     this.#server = http.createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://admin');
       const send = (status: number, type: string, body: string): void => {
         res.writeHead(status, { 'content-type': type, 'cache-control': 'no-cache, max-age=0' });
         res.end(body);
       };
+      // The admin port shows the whole config and stats: a rebound browser page must not read it.
+      const refused = checkHost({
+        host: req.headers.host,
+        localAddress: req.socket.localAddress,
+        boundAddress: (this.#server.address() as AddressInfo | null)?.address,
+      });
+      if (refused) return send(403, 'text/plain', `${refused}\n`);
       switch (url.pathname) {
         case '/ready':
           return view.ready

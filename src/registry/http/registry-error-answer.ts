@@ -1,7 +1,12 @@
 // The one place where a registry failure becomes an HTTP status and a JSON `{message}` body.
 
 import type { Violation } from '../../model/shape.ts';
-import { RegistryConflictError, RegistryNotFoundError, RegistryValidationError } from '../registry-errors.ts';
+import {
+  RegistryConflictError,
+  RegistryLimitExceededError,
+  RegistryNotFoundError,
+  RegistryValidationError,
+} from '../registry-errors.ts';
 
 export interface ErrorAnswer {
   readonly status: number;
@@ -26,7 +31,8 @@ export function toErrorAnswer(error: unknown, requestId: string): ErrorAnswer {
   }
   if (error instanceof RegistryNotFoundError)
     return { status: 404, body: { message: error.message }, unexpected: false };
-  if (error instanceof RegistryConflictError)
+  // A full service is a clash with the registry's current state: the same request succeeds once room is made.
+  if (error instanceof RegistryConflictError || error instanceof RegistryLimitExceededError)
     return { status: 409, body: { message: error.message }, unexpected: false };
   if (error instanceof RegistryHttpError) {
     return { status: error.status, body: { message: error.message }, unexpected: false };

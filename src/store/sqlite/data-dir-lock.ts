@@ -2,6 +2,7 @@
 
 import { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
+import { preparePrivateFile } from './private-files.ts';
 
 export interface DataDirLock {
   release(): void;
@@ -12,7 +13,9 @@ export interface DataDirLock {
  * Throws when another process, or another store in this process, holds it.
  */
 export function lockDataDir(dataDir: string): DataDirLock {
-  const db = new DatabaseSync(join(dataDir, 'switchyard.lock'), { timeout: 0 });
+  const path = join(dataDir, 'switchyard.lock');
+  preparePrivateFile(path);
+  const db = new DatabaseSync(path, { timeout: 0 });
   try {
     // In exclusive locking mode the lock taken by the first write transaction is kept until close.
     db.exec('PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; COMMIT;');

@@ -1,7 +1,6 @@
 // The embedded store: one SQLite file in WAL mode, one writer connection, one reader connection.
 
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { mkdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import {
@@ -14,6 +13,7 @@ import {
 } from '../store.ts';
 import { ChangeFeed } from './change-feed.ts';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
+import { preparePrivateDir, preparePrivateFile } from './private-files.ts';
 import { applySchema } from './sqlite-schema.ts';
 import { SqliteStatements } from './sqlite-statements.ts';
 import { readChangeBatches } from './sqlite-change-rows.ts';
@@ -26,6 +26,8 @@ export interface SqliteStoreOptions {
   readonly changeHistoryLimit?: number;
   /** Gets what a watch handler threw; the feed carries on. Defaults to a process warning. */
   readonly onHandlerError?: (error: unknown) => void;
+  /** Gets a warning about the data directory (readable by others). Defaults to a process warning. */
+  readonly onWarning?: (message: string) => void;
 }
 
 export const databaseFileName = 'switchyard.db';
@@ -39,11 +41,9 @@ function reasonOf(error: unknown): string {
   return code && !message.includes(code) ? `${code}: ${message}` : message;
 }
 
-async function prepareDataDir(dataDir: string): Promise<void> {
+async function prepareDataDir(dataDir: string, onWarning: (message: string) => void): Promise<void> {
   try {
-    const existing = await stat(dataDir).catch(() => undefined);
-    if (existing && !existing.isDirectory()) throw new Error('it exists and is not a directory');
-    await mkdir(dataDir, { recursive: true });
+    await preparePrivateDir(dataDir, onWarning);
   } catch (error) {
     throw new StoreUnavailableError(`cannot use data directory ${dataDir}: ${reasonOf(error)}`, {
       cause: error,
@@ -52,6 +52,7 @@ async function prepareDataDir(dataDir: string): Promise<void> {
 }
 
 function openConnection(path: string): DatabaseSync {
+  preparePrivateFile(path);
   // The writer holds the only write lock, so a short busy timeout only covers WAL checkpoints.
   const db = new DatabaseSync(path, { enableForeignKeyConstraints: false, timeout: 5000 });
   try {
@@ -89,7 +90,7 @@ export class SqliteStore implements Store {
     if (!Number.isSafeInteger(historyLimit) || historyLimit < 1) {
       throw new RangeError(`changeHistoryLimit must be a positive integer, got ${historyLimit}`);
     }
-    await prepareDataDir(dataDir);
+    await prepareDataDir(dataDir, options.onWarning ?? ((message) => process.emitWarning(message)));
     let lock: DataDirLock;
     try {
       lock = lockDataDir(dataDir);
