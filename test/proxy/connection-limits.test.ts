@@ -5,6 +5,7 @@ import http2 from 'node:http2';
 import net from 'node:net';
 import { after, before, test } from 'node:test';
 import { Proxy } from '../../src/proxy/index.ts';
+import { tcpListener } from './envoy-fixtures.ts';
 import {
   endpoints,
   cluster,
@@ -258,5 +259,91 @@ test('HTTP/2 rapid reset: a client opening and cancelling streams in a loop gets
     attacker.destroy();
     await victim.catch(() => {});
     await h.proxy.close();
+  }
+});
+
+async function startTcpProxy(upstreamPort: number, listener: Record<string, unknown> = {}) {
+  const proxy = new Proxy({});
+  await proxy.start();
+  await proxy.applyConfig(
+    snapshot({
+      listeners: [tcpListener('tcp-in', 'sink', 0, listener)],
+      clusters: [cluster('sink')],
+      clusterLoadAssignments: [endpoints('sink', [upstreamPort])],
+    }),
+  );
+  return { proxy, port: proxy.listenerPort('tcp-in') ?? 0 };
+}
+
+test('TCP: beyond max_connections new connections are closed at once and counted', async () => {
+  const held: net.Socket[] = [];
+  const server = net.createServer((s) => (held.push(s), s.on('error', () => {})));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const h = await startTcpProxy((server.address() as net.AddressInfo).port, {
+    metadata: { filter_metadata: { switchyard: { fields: { max_connections: { numberValue: 1 } } } } },
+  });
+  const first = net.connect(h.port, '127.0.0.1');
+  first.on('error', () => {});
+  try {
+    await new Promise((r) => first.once('connect', r));
+    await waitUntil('the upstream connection', () => held.length === 1);
+    const refused = await sendAndWaitForClose(h.port, 'hello', 3_000);
+    assert.equal(refused.received, '');
+    assert.equal(h.proxy.stats.counter(`listener.127.0.0.1_${h.port}.downstream_cx_overflow`).value, 1);
+    assert.equal(held.length, 1, 'no upstream connection for the refused one');
+  } finally {
+    first.destroy();
+    for (const s of held) s.destroy();
+    await h.proxy.close();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+});
+
+const mib = 1024 * 1024;
+
+/** Writes until `socket` holds `bytes` unsent, or the deadline passes; resolves with what it holds then. */
+async function fillUntilBlocked(socket: net.Socket, bytes: number, timeoutMs = 10_000): Promise<number> {
+  const chunk = Buffer.alloc(256 * 1024, 'x');
+  const deadline = performance.now() + timeoutMs;
+  while (socket.writableLength < bytes && performance.now() < deadline) {
+    if (!socket.write(chunk)) await new Promise((r) => setTimeout(r, 2));
+  }
+  return socket.writableLength;
+}
+
+test('TCP back-pressure both ways: a side that does not read stops the proxy reading the other', async () => {
+  // Kernel buffers on loopback hold a few MiB per socket; beyond them a proxy without back-pressure would buffer.
+  const blockedMiB = 48;
+  let upstreamSide: net.Socket | undefined;
+  const server = net.createServer((s) => {
+    upstreamSide = s;
+    s.on('error', () => {});
+    s.pause();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const h = await startTcpProxy((server.address() as net.AddressInfo).port);
+  const client = net.connect(h.port, '127.0.0.1');
+  client.on('error', () => {});
+  try {
+    await new Promise((r) => client.once('connect', r));
+    // Upstream: the server never reads, so what the client writes must stay with the client.
+    const held = await fillUntilBlocked(client, blockedMiB * mib);
+    assert.ok(
+      held >= blockedMiB * mib,
+      `the proxy took all but ${held} bytes from a client whose upstream never reads`,
+    );
+    // Downstream: the client never reads, so what the server writes must stay with the server.
+    client.pause();
+    await waitUntil('the upstream connection', () => upstreamSide !== undefined);
+    const back = await fillUntilBlocked(upstreamSide!, blockedMiB * mib);
+    assert.ok(
+      back >= blockedMiB * mib,
+      `the proxy took all but ${back} bytes from a server whose client never reads`,
+    );
+  } finally {
+    client.destroy();
+    upstreamSide?.destroy();
+    await h.proxy.close();
+    await new Promise<void>((r) => server.close(() => r()));
   }
 });

@@ -65,8 +65,9 @@ export function httpListener(
   });
 }
 
-export function tcpListener(name: string, cluster: string, port = 0): Listener__Output {
+export function tcpListener(name: string, cluster: string, port = 0, listener: Obj = {}): Listener__Output {
   return roundTrip(typeUrls.listener, {
+    ...listener,
     name,
     address: { socket_address: { address: '127.0.0.1', port_value: port } },
     filter_chains: [
