@@ -347,3 +347,60 @@ test('TCP back-pressure both ways: a side that does not read stops the proxy rea
     await new Promise<void>((r) => server.close(() => r()));
   }
 });
+
+test('HTTP/2 back-pressure both ways: a stream whose reader stalls stops the proxy reading its other side', async () => {
+  const blockedMiB = 48;
+  // A raw upstream: answers a download with an endless body, and never reads an upload.
+  let downloadSide: net.Socket | undefined;
+  const server = net.createServer((s) => {
+    s.on('error', () => {});
+    s.once('data', (head: Buffer) => {
+      if (head.toString('latin1').startsWith('GET')) {
+        s.write('HTTP/1.1 200 OK\r\ncontent-length: 1073741824\r\n\r\n');
+        downloadSide = s;
+      } else s.pause();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const proxy = new Proxy({});
+  await proxy.start();
+  await proxy.applyConfig(
+    snapshot({
+      listeners: [httpListener('in', {})],
+      routeConfigurations: [routeConfig('in', [vhost('svc', ['*'], [prefixRoute('/', 'raw')])])],
+      clusters: [cluster('raw')],
+      clusterLoadAssignments: [endpoints('raw', [(server.address() as net.AddressInfo).port])],
+    }),
+  );
+  const session = await h2Connect(proxy.listenerPort('in') ?? 0);
+  session.on('error', () => {});
+  try {
+    // Download: the client never reads the body, so the upstream's writes must back up at the upstream.
+    const download = session.request({ ':path': '/down', ':authority': 'svc' });
+    download.on('error', () => {});
+    download.pause();
+    await new Promise((r) => download.once('response', r));
+    await waitUntil('the upstream download connection', () => downloadSide !== undefined);
+    const back = await fillUntilBlocked(downloadSide!, blockedMiB * mib);
+    assert.ok(back >= blockedMiB * mib, `the proxy took all but ${back} bytes the client never read`);
+    // Upload: the upstream never reads, so the client's body must back up at the client (flow-control window).
+    const upload = session.request({ ':path': '/up', ':method': 'POST', ':authority': 'svc' });
+    upload.on('error', () => {});
+    const chunk = Buffer.alloc(256 * 1024, 'u');
+    const deadline = performance.now() + 10_000;
+    let written = 0;
+    while (upload.writableLength < blockedMiB * mib && performance.now() < deadline) {
+      written += chunk.length;
+      if (!upload.write(chunk)) await new Promise((r) => setTimeout(r, 2));
+    }
+    assert.ok(
+      upload.writableLength >= blockedMiB * mib,
+      `the proxy took ${written - upload.writableLength} bytes of a body its upstream never reads`,
+    );
+  } finally {
+    session.destroy();
+    downloadSide?.destroy();
+    await proxy.close();
+    server.close();
+  }
+});
