@@ -404,3 +404,38 @@ test('HTTP/2 back-pressure both ways: a stream whose reader stalls stops the pro
     server.close();
   }
 });
+
+test('a bad connection limit is refused with its field, and the running listener keeps serving', async () => {
+  const h = await startProxy({});
+  try {
+    await assert.rejects(
+      h.proxy.applyConfig(
+        snapshot({
+          listeners: [
+            httpListener('in', {
+              hcm: { http2_protocol_options: { max_concurrent_streams: { value: 0 } } },
+              listener: {
+                metadata: {
+                  filter_metadata: { switchyard: { fields: { max_connections: { numberValue: 0.5 } } } },
+                },
+              },
+            }),
+          ],
+          routeConfigurations: [routeConfig('in', [vhost('svc', ['*'], [prefixRoute('/', 'svc')])])],
+          clusters: [cluster('svc')],
+          clusterLoadAssignments: [endpoints('svc', [upstream.port])],
+        }),
+      ),
+      (error: Error) =>
+        /http2_protocol_options\.max_concurrent_streams: must be between 1 and 2147483647/.test(
+          error.message,
+        ) &&
+        /metadata\.filter_metadata\.switchyard\.max_connections: must be a positive integer/.test(
+          error.message,
+        ),
+    );
+    assert.equal((await request(h.port, '/')).status, 200);
+  } finally {
+    await h.proxy.close();
+  }
+});
