@@ -20,8 +20,11 @@ import { closeClientAgent, request, startNamedServer, type TestServer } from './
 const silentCount = Number(process.env.SILENT ?? 4_500);
 const keepAliveCount = Number(process.env.KA ?? 500);
 const timeoutMs = 2_000;
-/** Timers for thousands of sockets fire together; closing them all takes a moment on a loaded machine. */
-const slackMs = 4_000;
+/**
+ * Timers for thousands of sockets fire together, and this process runs the proxy and all its clients: on a loaded
+ * machine (the suite runs files in parallel) seeing every close takes a while.
+ */
+const slackMs = 8_000;
 
 /** This process holds both ends of every connection. */
 function openFileLimit(): number {
@@ -42,7 +45,10 @@ after(async () => {
 
 interface Idle {
   readonly socket: net.Socket;
-  /** When its timeout started: connect for a silent one, the end of its answer for a keep-alive one. */
+  /**
+   * Taken before the proxy can have started its timer (before connecting; before sending the request), so a close
+   * seen less than the timeout after it is a close before the timeout.
+   */
   idleSince: number;
   closedAfterMs: number;
 }
@@ -61,10 +67,10 @@ function keepAliveThenIdle(port: number): Promise<Idle> {
     (socket) =>
       new Promise((resolve) => {
         let text = '';
+        const idleSince = performance.now();
         socket.on('data', (d: Buffer) => {
           text += d.toString('latin1');
-          if (text.endsWith('\r\n0\r\n\r\n'))
-            resolve({ socket, idleSince: performance.now(), closedAfterMs: -1 });
+          if (text.endsWith('\r\n0\r\n\r\n')) resolve({ socket, idleSince, closedAfterMs: -1 });
         });
         socket.write('GET / HTTP/1.1\r\nhost: gateway\r\n\r\n');
       }),
@@ -104,14 +110,17 @@ test(
         const res = await request(port, '/', { host: 'gateway' });
         assert.equal(res.status, 200);
         served++;
+        // Paced like a real client, so that it does not take the event loop the proxy and the idle sockets share.
+        await new Promise((r) => setTimeout(r, 10));
       }
     })();
     try {
       // In batches, within the listen backlog.
       for (let opened = 0; opened < silentCount;) {
         const batch = Math.min(250, silentCount - opened);
+        const idleSince = performance.now();
         const sockets = await Promise.all(Array.from({ length: batch }, () => connect(port)));
-        for (const socket of sockets) watch({ socket, idleSince: performance.now(), closedAfterMs: -1 });
+        for (const socket of sockets) watch({ socket, idleSince, closedAfterMs: -1 });
         opened += batch;
       }
       for (let opened = 0; opened < keepAliveCount;) {
@@ -133,13 +142,13 @@ test(
       const latest = Math.max(...idle.map((e) => e.closedAfterMs));
       const earliest = Math.min(...idle.map((e) => e.closedAfterMs));
       assert.ok(latest < timeoutMs + slackMs, `the last idle connection closed after ${latest} ms`);
-      assert.ok(earliest >= timeoutMs / 2, `an idle connection closed after only ${earliest} ms`);
+      assert.ok(earliest >= timeoutMs, `an idle connection closed after only ${earliest} ms`);
       assert.equal(
         proxy.stats.counter(`listener.127.0.0.1_${port}.downstream_pre_cx_timeout`).value,
         silentCount,
       );
       assert.equal(proxy.stats.counter('http.gateway.downstream_cx_idle_timeout').value, keepAliveCount);
-      assert.ok(served > servedWhileOpen && served > 50, `the normal client got ${served} answers`);
+      assert.ok(served > servedWhileOpen && served > 20, `the normal client got ${served} answers`);
       console.log(
         `idle connections: ${idle.length} closed ${earliest.toFixed(0)}-${latest.toFixed(0)} ms after going idle; ` +
           `normal client served ${served}`,
