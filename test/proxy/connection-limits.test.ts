@@ -349,16 +349,15 @@ test('TCP back-pressure both ways: a side that does not read stops the proxy rea
   }
 });
 
-test('HTTP/2 back-pressure both ways: a stream whose reader stalls stops the proxy reading its other side', async () => {
-  const blockedMiB = 48;
-  // A raw upstream: answers a download with an endless body, and never reads an upload.
-  let downloadSide: net.Socket | undefined;
+/** A raw upstream that answers a GET with an endless body and never reads anything else, behind a proxy. */
+async function startRawUpstreamProxy() {
+  const raw = { downloadSide: undefined as net.Socket | undefined };
   const server = net.createServer((s) => {
     s.on('error', () => {});
     s.once('data', (head: Buffer) => {
       if (head.toString('latin1').startsWith('GET')) {
         s.write('HTTP/1.1 200 OK\r\ncontent-length: 1073741824\r\n\r\n');
-        downloadSide = s;
+        raw.downloadSide = s;
       } else s.pause();
     });
   });
@@ -373,7 +372,48 @@ test('HTTP/2 back-pressure both ways: a stream whose reader stalls stops the pro
       clusterLoadAssignments: [endpoints('raw', [(server.address() as net.AddressInfo).port])],
     }),
   );
-  const session = await h2Connect(proxy.listenerPort('in') ?? 0);
+  return {
+    raw,
+    port: proxy.listenerPort('in') ?? 0,
+    async close(): Promise<void> {
+      raw.downloadSide?.destroy();
+      await proxy.close();
+      server.close();
+    },
+  };
+}
+
+test('HTTP/1.1 back-pressure both ways: a client or upstream that does not read stops the proxy reading the other', async () => {
+  const blockedMiB = 48;
+  const h = await startRawUpstreamProxy();
+  const download = net.connect(h.port, '127.0.0.1');
+  const upload = net.connect(h.port, '127.0.0.1');
+  for (const s of [download, upload]) s.on('error', () => {});
+  try {
+    // Download: the client never reads, so the upstream's writes must back up at the upstream.
+    download.pause();
+    download.write('GET /down HTTP/1.1\r\nhost: svc\r\n\r\n');
+    await waitUntil('the upstream download connection', () => h.raw.downloadSide !== undefined);
+    const back = await fillUntilBlocked(h.raw.downloadSide!, blockedMiB * mib);
+    assert.ok(back >= blockedMiB * mib, `the proxy took all but ${back} bytes the client never read`);
+    // Upload: the upstream never reads, so the request body must back up at the client.
+    upload.write('POST /up HTTP/1.1\r\nhost: svc\r\ncontent-length: 1073741824\r\n\r\n');
+    const held = await fillUntilBlocked(upload, blockedMiB * mib);
+    assert.ok(
+      held >= blockedMiB * mib,
+      `the proxy took all but ${held} bytes of a body its upstream never reads`,
+    );
+  } finally {
+    download.destroy();
+    upload.destroy();
+    await h.close();
+  }
+});
+
+test('HTTP/2 back-pressure both ways: a stream whose reader stalls stops the proxy reading its other side', async () => {
+  const blockedMiB = 48;
+  const h = await startRawUpstreamProxy();
+  const session = await h2Connect(h.port);
   session.on('error', () => {});
   try {
     // Download: the client never reads the body, so the upstream's writes must back up at the upstream.
@@ -381,8 +421,8 @@ test('HTTP/2 back-pressure both ways: a stream whose reader stalls stops the pro
     download.on('error', () => {});
     download.pause();
     await new Promise((r) => download.once('response', r));
-    await waitUntil('the upstream download connection', () => downloadSide !== undefined);
-    const back = await fillUntilBlocked(downloadSide!, blockedMiB * mib);
+    await waitUntil('the upstream download connection', () => h.raw.downloadSide !== undefined);
+    const back = await fillUntilBlocked(h.raw.downloadSide!, blockedMiB * mib);
     assert.ok(back >= blockedMiB * mib, `the proxy took all but ${back} bytes the client never read`);
     // Upload: the upstream never reads, so the client's body must back up at the client (flow-control window).
     const upload = session.request({ ':path': '/up', ':method': 'POST', ':authority': 'svc' });
@@ -400,9 +440,7 @@ test('HTTP/2 back-pressure both ways: a stream whose reader stalls stops the pro
     );
   } finally {
     session.destroy();
-    downloadSide?.destroy();
-    await proxy.close();
-    server.close();
+    await h.close();
   }
 });
 
