@@ -31,9 +31,14 @@ export function httpListener(
     statPrefix?: string;
     accessLog?: Obj[];
     codec?: string;
+    /** More HttpConnectionManager fields (timeouts, http2_protocol_options, ...). */
+    hcm?: Obj;
+    /** More Listener fields (listener_filters_timeout, metadata, ...). */
+    listener?: Obj;
   } = {},
 ): Listener__Output {
   const hcm: Obj = {
+    ...opts.hcm,
     stat_prefix: opts.statPrefix ?? name,
     codec_type: opts.codec ?? 'AUTO',
     http_filters: [
@@ -44,6 +49,7 @@ export function httpListener(
   if (opts.inlineRoutes) hcm.route_config = opts.inlineRoutes;
   else hcm.rds = { route_config_name: opts.routeConfigName ?? name, config_source: { ads: {} } };
   return roundTrip(typeUrls.listener, {
+    ...opts.listener,
     name,
     address: { socket_address: { address: '127.0.0.1', port_value: opts.port ?? 0 } },
     filter_chains: [
@@ -59,8 +65,9 @@ export function httpListener(
   });
 }
 
-export function tcpListener(name: string, cluster: string, port = 0): Listener__Output {
+export function tcpListener(name: string, cluster: string, port = 0, listener: Obj = {}): Listener__Output {
   return roundTrip(typeUrls.listener, {
+    ...listener,
     name,
     address: { socket_address: { address: '127.0.0.1', port_value: port } },
     filter_chains: [

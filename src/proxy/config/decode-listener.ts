@@ -6,7 +6,7 @@ import type { HttpConnectionManager__Output, Listener__Output } from '../../xds/
 import { ConfigError, Violations } from './config-error.ts';
 import { decodeAccessLogs } from './decode-access-log.ts';
 import { decodeRouteConfiguration } from './decode-route-configuration.ts';
-import { deepFreeze, durationMs } from './duration.ts';
+import { deepFreeze, durationMs, uint32Value } from './duration.ts';
 import type {
   HttpConnectionManagerConfig,
   ListenerConfig,
@@ -18,6 +18,14 @@ import type { RouteTableConfig } from './route-types.ts';
 const defaultStreamIdleTimeoutMs = 300_000;
 const defaultConnectionIdleTimeoutMs = 3_600_000;
 const defaultDrainTimeoutMs = 5_000;
+/** Envoy disables the header timeout by default; a slowloris client is why we do not (node:http's default). */
+const defaultRequestHeadersTimeoutMs = 60_000;
+/** Envoy's default is 2^31-1; its edge hardening guide (and nghttp2 servers) use 100. */
+const defaultMaxConcurrentStreams = 100;
+/** Envoy's listener_filters_timeout default. */
+const defaultListenerFiltersTimeoutMs = 15_000;
+/** Envoy has no per-listener limit unless runtime sets one; ours bounds a flood well below common fd limits. */
+export const defaultMaxConnectionsPerListener = 10_000;
 
 interface TcpProxyOutput {
   stat_prefix: string;
@@ -68,11 +76,40 @@ function decodeHcm(
     streamIdleTimeoutMs: durationMs(h.stream_idle_timeout) ?? defaultStreamIdleTimeoutMs,
     requestTimeoutMs: durationMs(h.request_timeout) ?? 0,
     idleTimeoutMs: durationMs(h.common_http_protocol_options?.idle_timeout) ?? defaultConnectionIdleTimeoutMs,
+    requestHeadersTimeoutMs: durationMs(h.request_headers_timeout) ?? defaultRequestHeadersTimeoutMs,
+    maxConcurrentStreams: decodeMaxConcurrentStreams(h, path, v),
     drainTimeoutMs: durationMs(h.drain_timeout) ?? defaultDrainTimeoutMs,
     stripAnyHostPort: h.strip_any_host_port === true,
     stripMatchingHostPort: h.strip_matching_host_port === true,
     accessLogs: decodeAccessLogs(h.access_log, `${path}.access_log`, v),
   };
+}
+
+function decodeMaxConcurrentStreams(h: HttpConnectionManager__Output, path: string, v: Violations): number {
+  const n = uint32Value(h.http2_protocol_options?.max_concurrent_streams);
+  if (n === undefined) return defaultMaxConcurrentStreams;
+  if (n < 1 || n > 2_147_483_647)
+    v.add(`${path}.http2_protocol_options.max_concurrent_streams`, 'must be between 1 and 2147483647');
+  return n;
+}
+
+interface StructNumber {
+  readonly numberValue?: number;
+  readonly number_value?: number;
+}
+
+/** `metadata.filter_metadata.switchyard.max_connections`: Envoy takes this limit from runtime, which xDS lacks. */
+function decodeMaxConnections(l: Listener__Output, v: Violations): number {
+  const meta = l.metadata?.filter_metadata?.['switchyard'] as
+    { fields?: Record<string, StructNumber> } | undefined;
+  const value = meta?.fields?.['max_connections'];
+  if (value === undefined) return defaultMaxConnectionsPerListener;
+  const n = value.numberValue ?? value.number_value;
+  if (n === undefined || !Number.isInteger(n) || n < 1) {
+    v.add('metadata.filter_metadata.switchyard.max_connections', 'must be a positive integer');
+    return defaultMaxConnectionsPerListener;
+  }
+  return n;
 }
 
 function decodeTcpProxy(t: TcpProxyOutput, path: string, v: Violations): TcpProxyConfig {
@@ -134,6 +171,8 @@ export function decodeListener(l: Listener__Output): ListenerConfig {
     }
   }
   const accessLogs = decodeAccessLogs(l.access_log, 'access_log', v);
+  const listenerFiltersTimeoutMs = durationMs(l.listener_filters_timeout) ?? defaultListenerFiltersTimeoutMs;
+  const maxConnections = decodeMaxConnections(l, v);
   v.throwIfAny(`Listener "${l.name}"`);
   return deepFreeze({
     name: l.name,
@@ -141,5 +180,7 @@ export function decodeListener(l: Listener__Output): ListenerConfig {
     port: sock?.port_value ?? 0,
     filter: filter as HttpConnectionManagerConfig | TcpProxyConfig,
     accessLogs,
+    listenerFiltersTimeoutMs,
+    maxConnections,
   });
 }

@@ -24,8 +24,12 @@ export interface HttpConnectionManagerConfig {
   readonly streamIdleTimeoutMs: number;
   /** 0 disables. */
   readonly requestTimeoutMs: number;
-  /** Downstream connection idle timeout; 0 disables. */
+  /** Downstream connection idle timeout (no request or stream in progress); 0 disables. */
   readonly idleTimeoutMs: number;
+  /** A request head must be complete this long after its first byte (408 otherwise); 0 disables. */
+  readonly requestHeadersTimeoutMs: number;
+  /** HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS offered to downstream clients. */
+  readonly maxConcurrentStreams: number;
   readonly drainTimeoutMs: number;
   /** Drop any port from the Host / :authority before routing (and upstream, and in access logs). */
   readonly stripAnyHostPort: boolean;
@@ -50,4 +54,8 @@ export interface ListenerConfig {
   readonly port: number;
   readonly filter: HttpConnectionManagerConfig | TcpProxyConfig;
   readonly accessLogs: readonly AccessLogConfig[];
+  /** How long protocol sniffing (HTTP/1.1 or an HTTP/2 preface) may take before the connection closes; 0 disables. */
+  readonly listenerFiltersTimeoutMs: number;
+  /** Connections held at once; more are closed as they arrive (`downstream_cx_overflow`). */
+  readonly maxConnections: number;
 }

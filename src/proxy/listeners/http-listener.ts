@@ -7,13 +7,11 @@ import { routeRequest } from '../http/router.ts';
 import type { HttpScope } from '../http/router.ts';
 import { Http1ServerConnection } from './http1-server-connection.ts';
 import { Http2Downstream } from './http2-downstream.ts';
+import { Http2SessionGuard } from './http2-session-guard.ts';
 import type { HostPortStrip } from './parse-request-target.ts';
+import { ListenerStats, listenerStatAddress } from '../stats/listener-stats.ts';
 
 const h2Preface = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
-/** An HTTP/1.1 connection without a request in progress (idle keep-alive, or a head trickling in) closes after this. */
-const idleTimeoutMs = 60_000;
-/** node:http's default headersTimeout: a request head must be complete within this of its first byte. */
-const headersTimeoutMs = 60_000;
 
 /** A started listener, HTTP or TCP, as the listener manager drives it. */
 export interface RunningListener {
@@ -32,24 +30,38 @@ export class HttpListener implements RunningListener {
   readonly #sockets = new Set<Socket>();
   readonly #h1Connections = new Set<Http1ServerConnection>();
   #draining = false;
-  readonly #sessions = new Set<http2.Http2Session>();
+  readonly #sessions = new Map<http2.ServerHttp2Session, Http2SessionGuard>();
+  /** Set once bound: Envoy scopes these by the bound address. */
+  #listenerStats: ListenerStats | undefined;
 
   constructor(config: ListenerConfig, scope: HttpScope) {
     this.name = config.name;
     this.config = config;
     this.#scope = scope;
-    this.#h2 = http2.createServer({ settings: { enableConnectProtocol: false } });
+    this.#h2 = http2.createServer({
+      settings: { enableConnectProtocol: false, maxConcurrentStreams: scope.hcm.maxConcurrentStreams },
+    });
     this.#h2.on('stream', (stream, headers) => {
       const scope = this.#scope;
+      this.#sessions.get(stream.session as http2.ServerHttp2Session)?.track(stream);
       void routeRequest(new Http2Downstream(stream, headers, this.#hostPortStrip(scope)), scope);
     });
     this.#h2.on('session', (session) => {
-      this.#sessions.add(session);
+      const hcm = this.#scope.hcm;
+      this.#sessions.set(session, new Http2SessionGuard(session, this.#scope.stats, hcm.idleTimeoutMs));
+      // The server's SETTINGS were fixed when it was created; a later configuration applies to new sessions.
+      if (hcm.maxConcurrentStreams !== scope.hcm.maxConcurrentStreams)
+        session.settings({ maxConcurrentStreams: hcm.maxConcurrentStreams });
       session.once('close', () => this.#sessions.delete(session));
       session.on('error', () => {});
     });
     const codec = config.filter.kind === 'http' ? config.filter.codec : 'AUTO';
     this.#server = net.createServer({ noDelay: true }, (socket) => this.#accept(socket, codec));
+    // Over the limit, node:net closes a connection as soon as it is accepted; the ones held keep being served.
+    this.#server.maxConnections = config.maxConnections;
+    this.#server.on('drop', () => {
+      if (this.#listenerStats) this.#listenerStats.cxOverflow.value++;
+    });
   }
 
   /** Requests that start after this call use `scope`; requests in flight keep the one they started with. */
@@ -72,6 +84,8 @@ export class HttpListener implements RunningListener {
       this.#server.once('error', reject);
       this.#server.listen(this.config.port, this.config.host, () => {
         this.#server.off('error', reject);
+        const address = listenerStatAddress(this.config.host, this.port);
+        this.#listenerStats = new ListenerStats(this.#scope.stats.store, address);
         resolve();
       });
     });
@@ -79,23 +93,44 @@ export class HttpListener implements RunningListener {
 
   #accept(socket: Socket, codec: 'AUTO' | 'HTTP1' | 'HTTP2'): void {
     const stats = this.#scope.stats;
+    const listenerStats = this.#listenerStats!;
     stats.cxTotal.value++;
     stats.cxActive.value++;
+    listenerStats.cxTotal.value++;
+    listenerStats.cxActive.value++;
     this.#sockets.add(socket);
     socket.once('close', () => {
       stats.cxActive.value--;
+      listenerStats.cxActive.value--;
       this.#sockets.delete(socket);
     });
     if (codec === 'HTTP1') return this.#serveHttp1(socket);
     if (codec === 'HTTP2') return void this.#h2.emit('connection', socket);
-    // Sniff the first bytes: an HTTP/2 client with prior knowledge opens with the connection preface.
+    // Sniff the first bytes: an HTTP/2 client with prior knowledge opens with the connection preface. A client
+    // that sends nothing, or only part of the preface, is bounded like Envoy's listener filters.
+    listenerStats.preCxActive.value++;
+    const sniffMs = this.config.listenerFiltersTimeoutMs;
+    const sniffTimer =
+      sniffMs > 0
+        ? this.#scope.clock.setTimer(() => {
+            listenerStats.preCxTimeout.value++;
+            socket.destroy();
+          }, sniffMs)
+        : undefined;
+    const sniffed = (): void => {
+      sniffTimer?.cancel();
+      listenerStats.preCxActive.value--;
+      socket.off('data', onData);
+      socket.off('close', sniffed);
+    };
+    socket.once('close', sniffed);
     let seen: Buffer = Buffer.alloc(0);
     const onData = (chunk: Buffer): void => {
       seen = seen.length === 0 ? chunk : Buffer.concat([seen, chunk]);
       const n = Math.min(seen.length, h2Preface.length);
       const isH2Prefix = seen.subarray(0, n).equals(h2Preface.subarray(0, n));
       if (isH2Prefix && seen.length < h2Preface.length) return;
-      socket.off('data', onData);
+      sniffed();
       socket.pause();
       socket.unshift(seen);
       // The HTTP/2 session picks up the unshifted bytes itself on the next tick; resuming here would lose them.
@@ -110,12 +145,21 @@ export class HttpListener implements RunningListener {
   }
 
   #serveHttp1(socket: Socket): void {
+    const hcm = this.#scope.hcm;
     const connection = new Http1ServerConnection(socket, {
       onRequest: (ds) => void routeRequest(ds, this.#scope),
       onProtocolError: () => this.#scope.stats.cxProtocolError.value++,
+      onIdleTimeout: () => this.#scope.stats.cxIdleTimeout.value++,
+      onHeadersTimeout: () => this.#scope.stats.rqHeaderTimeout.value++,
+      onReadingPaused: (paused) => {
+        const stats = this.#scope.stats;
+        if (paused) stats.flowControlPausedReading.value++;
+        else stats.flowControlResumedReading.value++;
+      },
       strip: () => this.#hostPortStrip(this.#scope),
-      idleTimeoutMs,
-      headersTimeoutMs,
+      idleTimeoutMs: hcm.idleTimeoutMs,
+      headersTimeoutMs: hcm.requestHeadersTimeoutMs,
+      clock: this.#scope.clock,
     });
     this.#h1Connections.add(connection);
     if (this.#draining) connection.closeAfterCurrent();
@@ -128,7 +172,7 @@ export class HttpListener implements RunningListener {
     this.#draining = true;
     for (const connection of this.#h1Connections) connection.closeWhenIdle();
     // HTTP/2: GOAWAY, streams in flight complete.
-    for (const session of this.#sessions) session.close();
+    for (const session of this.#sessions.keys()) session.close();
     const timer = setTimeout(() => {
       for (const s of this.#sockets) s.destroy();
     }, drainMs);

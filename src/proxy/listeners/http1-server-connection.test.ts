@@ -4,11 +4,16 @@ import net from 'node:net';
 import { after, before, test } from 'node:test';
 import type { Http1Downstream } from './http1-downstream.ts';
 import { Http1ServerConnection } from './http1-server-connection.ts';
+import { systemClock } from '../clock.ts';
 
 let server: net.Server;
 const headSeen = Promise.withResolvers<void>();
 let port = 0;
 let protocolErrors = 0;
+let headerTimeouts = 0;
+let readingPauses = 0;
+let readingResumes = 0;
+let bigServed = 0;
 const connections = new Set<Http1ServerConnection>();
 
 function readAll(ds: Http1Downstream): Promise<string> {
@@ -30,6 +35,7 @@ async function handle(ds: Http1Downstream): Promise<void> {
     return;
   }
   if (path === '/big') {
+    bigServed++;
     // Larger than the size up to which the first chunk is copied behind the head.
     const big = Buffer.alloc(40_000, 'b');
     ds.respond(200, { 'content-length': big.length }, false, false).write(big);
@@ -67,9 +73,13 @@ before(async () => {
     const connection = new Http1ServerConnection(socket, {
       onRequest: (ds) => void handle(ds),
       onProtocolError: () => protocolErrors++,
+      onIdleTimeout: () => {},
+      onHeadersTimeout: () => headerTimeouts++,
+      onReadingPaused: (paused) => (paused ? readingPauses++ : readingResumes++),
       strip: () => undefined,
       idleTimeoutMs: 10_000,
       headersTimeoutMs: 300,
+      clock: systemClock,
     });
     connections.add(connection);
     socket.once('close', () => connections.delete(connection));
@@ -235,7 +245,64 @@ test('a head trickled in for longer than the headers timeout gets 408 and the co
       resolve(received);
     });
   });
-  assert.equal(answer, 'HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+  assert.equal(answer, requestHeaderTimeoutAnswer);
+});
+
+/** Envoy's local reply for request_headers_timeout (without its date and server headers). */
+const requestHeaderTimeoutAnswer =
+  'HTTP/1.1 408 Request Timeout\r\ncontent-length: 22\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\n' +
+  'request header timeout';
+
+test('a partial head followed by silence gets 408 at the headers timeout, not at the idle timeout', async () => {
+  const before = headerTimeouts;
+  const started = performance.now();
+  const answer = await exchange('GET / HTTP/1.1\r\nhost: a\r\n');
+  const elapsedMs = performance.now() - started;
+  assert.equal(answer, requestHeaderTimeoutAnswer);
+  assert.ok(elapsedMs >= 290 && elapsedMs < 3_000, `answered after ${elapsedMs} ms`);
+  assert.equal(headerTimeouts - before, 1);
+});
+
+test('a client that pipelines requests and never reads stops being read; its answers do not pile up', async () => {
+  const count = 500;
+  const socket = net.connect(port, '127.0.0.1');
+  socket.on('error', () => {});
+  await new Promise((r) => socket.once('connect', r));
+  const served = bigServed;
+  const pauses = readingPauses;
+  socket.pause();
+  socket.write('GET /big HTTP/1.1\r\nhost: a\r\n\r\n'.repeat(count));
+  const server = (): Http1ServerConnection | undefined =>
+    [...connections].find((c) => c.socket.remotePort === socket.localPort);
+  let deadline = performance.now() + 10_000;
+  while (readingPauses === pauses) {
+    if (performance.now() > deadline)
+      throw new Error(
+        `reading never paused; served ${bigServed - served}, buffered ${server()?.socket.writableLength}`,
+      );
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  // Paused: at most the answer in hand past the high-water mark, however many requests wait behind it.
+  const buffered = server()?.socket.writableLength ?? 0;
+  assert.ok(buffered < 100_000, `${buffered} bytes of answers buffered`);
+  assert.ok(bigServed - served < count, 'not every request was taken up');
+  // Once the client reads again every answer arrives.
+  let responses = 0;
+  let tail = '';
+  socket.on('data', (d: Buffer) => {
+    const text = tail + d.toString('latin1');
+    responses += text.split('HTTP/1.1 200 OK').length - 1;
+    // Shorter than the status line, so no status line is counted twice.
+    tail = text.slice(-14);
+  });
+  socket.resume();
+  deadline = performance.now() + 20_000;
+  while (responses < count) {
+    if (performance.now() > deadline) throw new Error(`only ${responses} answers arrived`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  assert.ok(readingResumes > 0);
+  socket.destroy();
 });
 
 test('answers given at once keep the connection, and pipelined requests behind them are served', async () => {

@@ -3,6 +3,7 @@
 // Cheaper per request than node:http's IncomingMessage/ServerResponse pair, which is most of a proxy's own work.
 import type { Socket } from 'node:net';
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Clock, TimerHandle } from '../clock.ts';
 import { Http1TooLargeError } from '../http1/http1-fields.ts';
 import { Http1RequestParser, type RequestHead } from '../http1/http1-request-parser.ts';
 import { Http1Downstream, type DownstreamConnection } from './http1-downstream.ts';
@@ -13,12 +14,19 @@ export interface Http1ServerSettings {
   readonly onRequest: (ds: Http1Downstream) => void;
   /** A request that could not be parsed (answered 400 and closed). */
   readonly onProtocolError: () => void;
+  /** The connection closed after `idleTimeoutMs` without a request in progress. */
+  readonly onIdleTimeout: () => void;
+  /** A request head was not complete in time (answered 408 and closed). */
+  readonly onHeadersTimeout: () => void;
+  /** Reading stopped (`true`) because the client does not read its answers, or resumed (`false`). */
+  readonly onReadingPaused: (paused: boolean) => void;
   /** How the authority's port is stripped, read per request from the listener's current config. */
   readonly strip: () => HostPortStrip;
-  /** A connection with no request in progress (idle keep-alive, or a head arriving) closes after this long. */
+  /** A connection with no request in progress (idle keep-alive, or a head arriving) closes after this long; 0: never. */
   readonly idleTimeoutMs: number;
-  /** A request head must be complete this long after its first byte (a client trickling it in gets 408). */
+  /** A request head must be complete this long after its first byte (a client trickling it in gets 408); 0: no limit. */
   readonly headersTimeoutMs: number;
+  readonly clock: Clock;
 }
 
 const continueLine = 'HTTP/1.1 100 Continue\r\n\r\n';
@@ -34,8 +42,12 @@ export class Http1ServerConnection implements DownstreamConnection {
   #paused = false;
   /** The current request has no body bytes to read (none declared, or a length of 0). */
   #bodyRead = false;
-  /** When the first byte of the head being read arrived (performance.now()), 0 between requests. */
-  #headStartedAt = 0;
+  /** When the first byte of the head being read arrived (clock time), -1 between requests. */
+  #headStartedAt = -1;
+  /** Armed only while a head arrives in several reads: most heads come whole in one. */
+  #headTimer: TimerHandle | undefined;
+  /** The next request waits until the client has read the answers already written (pipelining back-pressure). */
+  #awaitingDrain = false;
 
   constructor(socket: Socket, settings: Http1ServerSettings) {
     this.socket = socket;
@@ -46,13 +58,17 @@ export class Http1ServerConnection implements DownstreamConnection {
       onEnd: (trailers) => this.#onEnd(trailers),
     });
     this.#parser.expectRequest();
-    socket.setTimeout(settings.idleTimeoutMs, () => {
-      if (this.#current === undefined) socket.destroy();
-    });
+    if (settings.idleTimeoutMs > 0)
+      socket.setTimeout(settings.idleTimeoutMs, () => {
+        if (this.#current !== undefined) return;
+        settings.onIdleTimeout();
+        socket.destroy();
+      });
     socket.on('data', this.#onData);
     socket.on('error', () => {});
     socket.once('close', () => {
       this.#closing = true;
+      this.#headTimer?.cancel();
       this.#current?.abort();
     });
   }
@@ -103,8 +119,23 @@ export class Http1ServerConnection implements DownstreamConnection {
   }
 
   readonly #nextRequest = (): void => {
-    if (this.socket.destroyed || this.#current !== undefined) return;
-    this.socket.setTimeout(this.#settings.idleTimeoutMs);
+    const socket = this.socket;
+    if (socket.destroyed || this.#current !== undefined) return;
+    socket.setTimeout(this.#settings.idleTimeoutMs);
+    if (socket.writableNeedDrain) {
+      // The client is not reading its answers: take up no further request (pipelined or not) until it does,
+      // so answers cannot pile up in memory. The idle timeout still runs while nothing moves.
+      if (!this.#awaitingDrain) {
+        this.#awaitingDrain = true;
+        this.#settings.onReadingPaused(true);
+        if (!this.#paused) {
+          this.#paused = true;
+          socket.pause();
+        }
+        socket.once('drain', this.#drained);
+      }
+      return;
+    }
     this.#parser.expectRequest();
     const held = this.#held;
     this.#held = undefined;
@@ -113,20 +144,20 @@ export class Http1ServerConnection implements DownstreamConnection {
     if (this.#held === undefined) this.resumeReading();
   };
 
+  readonly #drained = (): void => {
+    this.#awaitingDrain = false;
+    this.#settings.onReadingPaused(false);
+    this.#nextRequest();
+  };
+
   readonly #onData = (data: Buffer): void => {
-    if (this.#current !== undefined && this.#parser.done) {
+    if ((this.#current !== undefined && this.#parser.done) || this.#awaitingDrain) {
       // A pipelined request while the current one is still being answered: keep it for later.
       this.#hold(data);
       return;
     }
-    if (this.#current === undefined) {
-      const now = performance.now();
-      if (this.#headStartedAt === 0) this.#headStartedAt = now;
-      else if (now - this.#headStartedAt > this.#settings.headersTimeoutMs) {
-        this.#reject('408 Request Timeout');
-        return;
-      }
-    }
+    const readingHead = this.#current === undefined;
+    if (readingHead && this.#headStartedAt < 0) this.#headStartedAt = this.#settings.clock.now();
     let consumed: number;
     try {
       consumed = this.#parser.execute(data);
@@ -135,6 +166,29 @@ export class Http1ServerConnection implements DownstreamConnection {
       return;
     }
     if (consumed < data.length) this.#hold(data.subarray(consumed));
+    // Still inside the head after this read: from now on a timer bounds it, however the rest trickles in.
+    if (readingHead && this.#current === undefined && this.#headStartedAt >= 0) this.#armHeadTimer();
+  };
+
+  #armHeadTimer(): void {
+    const limitMs = this.#settings.headersTimeoutMs;
+    if (this.#headTimer !== undefined || limitMs <= 0 || this.#closing) return;
+    const elapsedMs = this.#settings.clock.now() - this.#headStartedAt;
+    this.#headTimer = this.#settings.clock.setTimer(this.#headTimedOut, limitMs - elapsedMs);
+  }
+
+  readonly #headTimedOut = (): void => {
+    this.#headTimer = undefined;
+    if (this.#current !== undefined || this.socket.destroyed) return;
+    this.#settings.onHeadersTimeout();
+    // Envoy's local reply for request_headers_timeout.
+    this.#closing = true;
+    this.#parser.stop();
+    this.socket.write(
+      'HTTP/1.1 408 Request Timeout\r\ncontent-length: 22\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\nrequest header timeout',
+      'latin1',
+    );
+    this.socket.destroySoon();
   };
 
   #hold(data: Buffer): void {
@@ -146,7 +200,11 @@ export class Http1ServerConnection implements DownstreamConnection {
   }
 
   #onHead(head: RequestHead): void {
-    this.#headStartedAt = 0;
+    this.#headStartedAt = -1;
+    if (this.#headTimer !== undefined) {
+      this.#headTimer.cancel();
+      this.#headTimer = undefined;
+    }
     if (head.method === 'CONNECT') {
       // No tunnelling: what follows would be another protocol's bytes, not requests.
       this.#reject('405 Method Not Allowed');

@@ -5,6 +5,7 @@ import type { Clock } from '../clock.ts';
 import type { ListenerConfig, TcpProxyConfig } from '../config/listener-types.ts';
 import { pickWeighted } from '../http/weighted-pick.ts';
 import type { TcpStats } from '../stats/http-stats.ts';
+import { ListenerStats, listenerStatAddress } from '../stats/listener-stats.ts';
 import type { ClusterManager } from '../upstream/cluster-manager.ts';
 import type { RunningListener } from './http-listener.ts';
 
@@ -22,6 +23,8 @@ export class TcpListener implements RunningListener {
   #scope: TcpScope;
   readonly #server: net.Server;
   readonly #sockets = new Set<Socket>();
+  /** Set once bound: Envoy scopes these by the bound address. */
+  #listenerStats: ListenerStats | undefined;
 
   constructor(config: ListenerConfig, scope: TcpScope) {
     this.name = config.name;
@@ -30,6 +33,11 @@ export class TcpListener implements RunningListener {
     this.#server = net.createServer({ noDelay: true, pauseOnConnect: true, allowHalfOpen: true }, (s) =>
       this.#accept(s),
     );
+    // Over the limit, node:net closes a connection as soon as it is accepted; the ones held keep being served.
+    this.#server.maxConnections = config.maxConnections;
+    this.#server.on('drop', () => {
+      if (this.#listenerStats) this.#listenerStats.cxOverflow.value++;
+    });
   }
 
   setScope(scope: TcpScope): void {
@@ -46,6 +54,8 @@ export class TcpListener implements RunningListener {
       this.#server.once('error', reject);
       this.#server.listen(this.config.port, this.config.host, () => {
         this.#server.off('error', reject);
+        const address = listenerStatAddress(this.config.host, this.port);
+        this.#listenerStats = new ListenerStats(this.#scope.stats.store, address);
         resolve();
       });
     });
@@ -54,12 +64,16 @@ export class TcpListener implements RunningListener {
   #accept(down: Socket): void {
     const scope = this.#scope;
     const stats = scope.stats;
+    const listenerStats = this.#listenerStats!;
     stats.cxTotal.value++;
     stats.cxActive.value++;
+    listenerStats.cxTotal.value++;
+    listenerStats.cxActive.value++;
     this.#sockets.add(down);
     down.on('error', () => {});
     down.once('close', () => {
       stats.cxActive.value--;
+      listenerStats.cxActive.value--;
       stats.rxBytes.value += down.bytesRead;
       stats.txBytes.value += down.bytesWritten;
       this.#sockets.delete(down);
@@ -87,6 +101,7 @@ export class TcpListener implements RunningListener {
     up.once('connect', () => {
       connected = true;
       connectTimer.cancel();
+      // pipe() is the back-pressure both ways: a side whose peer does not read stops being read.
       down.pipe(up);
       up.pipe(down);
       down.resume();

@@ -2,7 +2,8 @@
 import type { Counter, Gauge, Histogram, StatsStore } from './stats-store.ts';
 
 export class HttpStats {
-  readonly #store: StatsStore;
+  /** The proxy's store, for the listener-scoped stats of the listeners that serve this connection manager. */
+  readonly store: StatsStore;
   readonly #prefix: string;
   readonly #byClass: Counter[] = [];
   readonly rqTotal: Counter;
@@ -18,12 +19,21 @@ export class HttpStats {
   readonly cxTotal: Counter;
   readonly cxActive: Gauge;
   readonly cxProtocolError: Counter;
+  /** Connections closed after `idle_timeout` without a request in progress (HTTP/1.1 or HTTP/2). */
+  readonly cxIdleTimeout: Counter;
+  /** Requests whose head was not complete within `request_headers_timeout` (answered 408). */
+  readonly rqHeaderTimeout: Counter;
+  /** HTTP/2 connections closed because the client reset too many of its streams early (rapid reset). */
+  readonly rqTooManyPrematureResets: Counter;
+  /** Times a connection stopped reading because the client was not reading its answers (and resumed). */
+  readonly flowControlPausedReading: Counter;
+  readonly flowControlResumedReading: Counter;
   readonly noRoute: Counter;
   readonly noCluster: Counter;
   readonly rqDirectResponse: Counter;
 
   constructor(store: StatsStore, statPrefix: string) {
-    this.#store = store;
+    this.store = store;
     const p = (this.#prefix = `http.${statPrefix}.`);
     this.rqTotal = store.counter(`${p}downstream_rq_total`);
     this.rqHttp1Total = store.counter(`${p}downstream_rq_http1_total`);
@@ -38,6 +48,11 @@ export class HttpStats {
     this.cxTotal = store.counter(`${p}downstream_cx_total`);
     this.cxActive = store.gauge(`${p}downstream_cx_active`);
     this.cxProtocolError = store.counter(`${p}downstream_cx_protocol_error`);
+    this.cxIdleTimeout = store.counter(`${p}downstream_cx_idle_timeout`);
+    this.rqHeaderTimeout = store.counter(`${p}downstream_rq_header_timeout`);
+    this.rqTooManyPrematureResets = store.counter(`${p}downstream_rq_too_many_premature_resets`);
+    this.flowControlPausedReading = store.counter(`${p}downstream_flow_control_paused_reading_total`);
+    this.flowControlResumedReading = store.counter(`${p}downstream_flow_control_resumed_reading_total`);
     this.noRoute = store.counter(`${p}no_route`);
     this.noCluster = store.counter(`${p}no_cluster`);
     this.rqDirectResponse = store.counter(`${p}rq_direct_response`);
@@ -47,13 +62,15 @@ export class HttpStats {
     this.rqCompleted.value++;
     const cls = Math.floor(status / 100);
     let c = this.#byClass[cls];
-    if (!c) this.#byClass[cls] = c = this.#store.counter(`${this.#prefix}downstream_rq_${cls}xx`);
+    if (!c) this.#byClass[cls] = c = this.store.counter(`${this.#prefix}downstream_rq_${cls}xx`);
     c.value++;
     this.rqTime.record(elapsedMs);
   }
 }
 
 export class TcpStats {
+  /** The proxy's store, for the listener-scoped stats of the listeners that serve this TCP proxy. */
+  readonly store: StatsStore;
   readonly cxTotal: Counter;
   readonly cxActive: Gauge;
   readonly rxBytes: Counter;
@@ -62,6 +79,7 @@ export class TcpStats {
   readonly idleTimeout: Counter;
 
   constructor(store: StatsStore, statPrefix: string) {
+    this.store = store;
     const p = `tcp.${statPrefix}.`;
     this.cxTotal = store.counter(`${p}downstream_cx_total`);
     this.cxActive = store.gauge(`${p}downstream_cx_active`);

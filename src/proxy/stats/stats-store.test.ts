@@ -23,6 +23,14 @@ test('Envoy tag extraction for cluster, response code and class, http prefix', (
     metric: 'envoy_cluster_outlier_detection_ejections_active',
     labels: 'envoy_cluster_name="foo"',
   });
+  assert.deepEqual(prometheusName('listener.127.0.0.1_15000.downstream_cx_overflow'), {
+    metric: 'envoy_listener_downstream_cx_overflow',
+    labels: 'envoy_listener_address="127.0.0.1_15000"',
+  });
+  assert.deepEqual(prometheusName('listener.[::1]_15000.downstream_pre_cx_timeout'), {
+    metric: 'envoy_listener_downstream_pre_cx_timeout',
+    labels: 'envoy_listener_address="[::1]_15000"',
+  });
   assert.deepEqual(prometheusName('cluster_manager.active_clusters'), {
     metric: 'envoy_cluster_manager_active_clusters',
     labels: '',

@@ -63,7 +63,8 @@ interface Tagged {
 const scopeTags: readonly (readonly [RegExp, string])[] = [
   [/^cluster\.([^.]+)\./, 'envoy_cluster_name'],
   [/^http\.([^.]+)\./, 'envoy_http_conn_manager_prefix'],
-  [/^listener\.([^.]+)\./, 'envoy_listener_address'],
+  // A listener's scope is its address, dots included (`listener.127.0.0.1_15000.`), as Envoy's extractor allows.
+  [/^listener\.([\d._]+|\[[\da-fA-F:.]+\]_\d+)\./, 'envoy_listener_address'],
   [/^tcp\.([^.]+)\./, 'envoy_tcp_prefix'],
 ];
 
