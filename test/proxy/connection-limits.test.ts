@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import http2 from 'node:http2';
 import net from 'node:net';
 import { after, before, test } from 'node:test';
-import { Proxy } from '../../src/proxy/index.ts';
+import { MeshProxy } from '../../src/proxy/index.ts';
 import { tcpListener } from './envoy-fixtures.ts';
 import {
   endpoints,
@@ -38,7 +38,7 @@ after(async () => {
 });
 
 async function startProxy(opts: { hcm?: Record<string, unknown>; listener?: Record<string, unknown> }) {
-  const proxy = new Proxy({});
+  const proxy = new MeshProxy({});
   await proxy.start();
   await proxy.applyConfig(
     snapshot({
@@ -264,7 +264,7 @@ test('HTTP/2 rapid reset: a client opening and cancelling streams in a loop gets
 });
 
 async function startTcpProxy(upstreamPort: number, listener: Record<string, unknown> = {}) {
-  const proxy = new Proxy({});
+  const proxy = new MeshProxy({});
   await proxy.start();
   await proxy.applyConfig(
     snapshot({
@@ -362,7 +362,7 @@ async function startRawUpstreamProxy() {
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const proxy = new Proxy({});
+  const proxy = new MeshProxy({});
   await proxy.start();
   await proxy.applyConfig(
     snapshot({

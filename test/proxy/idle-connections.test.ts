@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { after, before, test } from 'node:test';
-import { Proxy } from '../../src/proxy/index.ts';
+import { MeshProxy } from '../../src/proxy/index.ts';
 import {
   cluster,
   endpoints,
@@ -81,7 +81,7 @@ test(
   `${silentCount + keepAliveCount} idle connections are all closed within their timeout; others keep being served`,
   { skip: openFileLimit() < 12_000 ? `needs ulimit -n >= 12000 (have ${openFileLimit()})` : false },
   async () => {
-    const proxy = new Proxy({});
+    const proxy = new MeshProxy({});
     await proxy.start();
     await proxy.applyConfig(
       snapshot({
