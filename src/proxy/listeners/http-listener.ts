@@ -3,6 +3,7 @@ import http2 from 'node:http2';
 import net from 'node:net';
 import type { Socket } from 'node:net';
 import type { ListenerConfig } from '../config/listener-types.ts';
+import { InvalidPathError } from '../http/normalize-path.ts';
 import { routeRequest } from '../http/router.ts';
 import type { HttpScope } from '../http/router.ts';
 import { Http1ServerConnection } from './http1-server-connection.ts';
@@ -41,7 +42,16 @@ export class HttpListener implements RunningListener {
     this.#h2 = http2.createServer({ settings: { enableConnectProtocol: false } });
     this.#h2.on('stream', (stream, headers) => {
       const scope = this.#scope;
-      void routeRequest(new Http2Downstream(stream, headers, this.#hostPortStrip(scope)), scope);
+      let ds: Http2Downstream;
+      try {
+        ds = new Http2Downstream(stream, headers, this.#hostPortStrip(scope), scope.hcm);
+      } catch (error) {
+        if (!(error instanceof InvalidPathError)) throw error;
+        // Envoy's path_normalization_failed: 400 before routing.
+        stream.respond({ ':status': 400 }, { endStream: true });
+        return;
+      }
+      void routeRequest(ds, scope);
     });
     this.#h2.on('session', (session) => {
       this.#sessions.add(session);
@@ -114,6 +124,8 @@ export class HttpListener implements RunningListener {
       onRequest: (ds) => void routeRequest(ds, this.#scope),
       onProtocolError: () => this.#scope.stats.cxProtocolError.value++,
       strip: () => this.#hostPortStrip(this.#scope),
+      pathNormalization: () => this.#scope.hcm,
+      maxHeadersCount: this.#scope.hcm.maxHeadersCount,
       idleTimeoutMs,
       headersTimeoutMs,
     });

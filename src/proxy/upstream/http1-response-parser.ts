@@ -1,7 +1,16 @@
 // Incremental HTTP/1.1 response parser for the upstream client: status line and headers, then a body framed by
 // Content-Length, chunked coding or the connection's close, with chunked trailers.
 import type { IncomingHttpHeaders } from 'node:http';
-import { hasToken, Http1ParseError, parseFields, type Framing } from '../http1/http1-fields.ts';
+import {
+  defaultMaxHeadersCount,
+  hasToken,
+  Http1ParseError,
+  newHeaders,
+  parseFields,
+  trimOws,
+  type FieldRules,
+  type Framing,
+} from '../http1/http1-fields.ts';
 import { Http1MessageParser, phase, type BodyEvents } from '../http1/http1-message-parser.ts';
 
 export { Http1ParseError as ResponseParseError } from '../http1/http1-fields.ts';
@@ -17,13 +26,16 @@ export interface ResponseEvents extends BodyEvents {
   onHead(head: ResponseHead): void;
 }
 
+const responseRules: FieldRules = { dropHopByHop: true, maxCount: defaultMaxHeadersCount, request: false };
+const trailerRules: FieldRules = { dropHopByHop: false, maxCount: defaultMaxHeadersCount, request: false };
+
 export class Http1ResponseParser extends Http1MessageParser {
   readonly #events: ResponseEvents;
   #headRequest = false;
   #keepAlive = true;
 
   constructor(events: ResponseEvents) {
-    super(events);
+    super(events, trailerRules, false);
     this.#events = events;
   }
 
@@ -62,9 +74,9 @@ export class Http1ResponseParser extends Http1MessageParser {
     if (minor < 0 || minor > 1 || !(status >= 100 && status <= 999) || text.charCodeAt(9) === 48)
       throw new Http1ParseError(`malformed status line ${JSON.stringify(text.slice(0, 40))}`);
     const eol = text.indexOf('\r\n');
-    const headers: IncomingHttpHeaders = {};
+    const headers = newHeaders();
     const framing: Framing = { connection: undefined, transferEncoding: undefined };
-    if (eol >= 0) parseFields(text, eol + 2, headers, framing);
+    if (eol >= 0) parseFields(text, eol + 2, headers, responseRules, framing);
     if (status < 200) {
       if (status === 101) throw new Http1ParseError('protocol upgrades are not supported upstream');
       // 100 Continue and other interim answers: the final response follows.
@@ -74,6 +86,9 @@ export class Http1ResponseParser extends Http1MessageParser {
     this.#keepAlive = minor === 1 ? !hasToken(connection, 'close') : hasToken(connection, 'keep-alive');
     const te = framing.transferEncoding;
     const cl = headers['content-length'];
+    // RFC 9112 §6.3: Transfer-Encoding overrides Content-Length, and a proxy removes the stale length before
+    // forwarding (the listener would otherwise frame the re-encoded body by it).
+    if (te !== undefined && cl !== undefined) delete headers['content-length'];
     this.#events.onHead({ status, headers });
     if (this.state !== phase.head) return; // the listener gave up on the response
     if (this.#headRequest || status === 204 || status === 304) {
@@ -81,7 +96,7 @@ export class Http1ResponseParser extends Http1MessageParser {
     } else if (te !== undefined) {
       // The final coding decides; with Content-Length as well the message is suspect, so no reuse.
       const codings = te.toLowerCase().split(',');
-      if ((codings[codings.length - 1] ?? '').trim() === 'chunked') this.chunkedBody();
+      if (trimOws(codings[codings.length - 1] ?? '') === 'chunked') this.chunkedBody();
       else {
         this.bodyUntilClose();
         this.#keepAlive = false;
