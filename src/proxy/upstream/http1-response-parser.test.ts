@@ -163,3 +163,47 @@ test('malformed responses are refused', () => {
   const { p } = parser();
   assert.throws(() => feed(p, `HTTP/1.1 200 OK\r\nx: ${'a'.repeat(70_000)}`, 4096), ResponseParseError);
 });
+
+test('Content-Length beside chunked coding is dropped, not forwarded stale (RFC 9112 §6.3)', () => {
+  for (const size of sizes) {
+    const { p, out } = parser();
+    feed(
+      p,
+      'HTTP/1.1 200 OK\r\nContent-Length: 50\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n0\r\n\r\n',
+      size,
+    );
+    assert.equal(out.heads[0]?.headers['content-length'], undefined, `pieces of ${size}`);
+    assert.equal(out.body, 'ab');
+    assert.ok(out.ended && !p.keepAlive, 'a message framed both ways is not trusted for reuse');
+  }
+});
+
+test('only SP and HTAB are whitespace around a coding: `chunked\\xa0` is not chunked, as llhttp reads it', () => {
+  const { p, out } = parser();
+  feed(p, 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\xa0\r\n\r\n2\r\nab\r\n0\r\n\r\n', 1000);
+  p.finish();
+  assert.equal(out.body, '2\r\nab\r\n0\r\n\r\n');
+  assert.ok(!p.keepAlive);
+});
+
+test('what llhttp refuses in a response is refused: equal duplicate lengths, bare LFs, control bytes', () => {
+  const bad = [
+    'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nab',
+    'HTTP/1.1 200 OK\nContent-Length: 2\n\nab',
+    'HTTP/1.1 200 OK\r\nContent-Length: 2\n\r\nab',
+    'HTTP/1.1 200 OK\r\nx: a\x0bb\r\nContent-Length: 0\r\n\r\n',
+    'HTTP/1.1 200 OK\r\nx: a\x7f\r\nContent-Length: 0\r\n\r\n',
+    'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2 \r\nab\r\n0\r\n\r\n',
+  ];
+  for (const wire of bad)
+    for (const size of [1, 1000]) {
+      const { p } = parser();
+      assert.throws(() => feed(p, wire, size), ResponseParseError, JSON.stringify(wire));
+    }
+});
+
+test('response fields are held without a prototype', () => {
+  const { p, out } = parser();
+  feed(p, 'HTTP/1.1 200 OK\r\nconstructor: x\r\nContent-Length: 0\r\n\r\n', 1000);
+  assert.equal(out.heads[0]?.headers.constructor, 'x');
+});
