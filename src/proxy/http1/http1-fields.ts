@@ -20,8 +20,8 @@ export function newHeaders(): IncomingHttpHeaders {
   return Object.create(null) as IncomingHttpHeaders;
 }
 
-// Node's rules for repeated headers: these keep their first value, set-cookie becomes a list,
-// everything else is joined with ", ".
+// Node's rules for repeated headers: these keep their first value, set-cookie becomes a list, cookie is
+// joined with "; " and everything else with ", ".
 const firstWins: ReadonlySet<string> = new Set([
   'age',
   'authorization',
@@ -69,6 +69,8 @@ function addHeader(headers: IncomingHttpHeaders, name: string, value: string): v
     return;
   }
   if (name === 'set-cookie') (existing as string[]).push(value);
+  // RFC 9113 §8.2.3 and node:http: cookie crumbs are joined with "; ", not ", ".
+  else if (name === 'cookie') headers.cookie = `${existing as string}; ${value}`;
   else if (!firstWins.has(name)) headers[name] = `${existing as string}, ${value}`;
 }
 
@@ -100,8 +102,25 @@ export interface FieldRules {
   readonly dropHopByHop: boolean;
   /** More fields than this is refused (Http1TooLargeError). */
   readonly maxCount: number;
-  /** A request head: a second Host is refused (RFC 9112 §3.2). */
+  /** A request's: a second Host in its head is refused (RFC 9112 §3.2). */
   readonly request: boolean;
+  /** A trailer section: framing fields are refused there, as llhttp refuses them. */
+  readonly trailer: boolean;
+}
+
+/**
+ * A Content-Length value: digits only (no sign, no list, no whitespace inside), as llhttp takes it. Throws when
+ * malformed, or beyond 2^53 where the arithmetic stops being exact (llhttp's limit is 2^64).
+ */
+export function parseContentLength(value: string): number {
+  if (value.length === 0) throw new Http1ParseError('empty content-length');
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) throw new Http1ParseError(`invalid content-length ${JSON.stringify(value)}`);
+  }
+  const length = Number(value);
+  if (length > Number.MAX_SAFE_INTEGER) throw new Http1ParseError('content-length too large');
+  return length;
 }
 
 /** Trims optional whitespace (SP and HTAB only, RFC 9110 §5.6.3: not VT, FF or NBSP as String.trim does). */
@@ -142,17 +161,26 @@ export function parseFields(
     const value = text.slice(vs, ve);
     const name = rawName.toLowerCase();
     pos = eol + 2;
+    // An empty one beside another would vanish into the join (`, chunked`); llhttp refuses it, trailers too.
+    if (name === 'transfer-encoding' && value === '') throw new Http1ParseError('empty transfer-encoding');
     if (framing !== undefined) {
       if (name === 'connection') framing.connection = joinField(framing.connection, value);
-      else if (name === 'transfer-encoding')
-        framing.transferEncoding = joinField(framing.transferEncoding, value);
+      else if (name === 'transfer-encoding') {
+        // llhttp reads `chunked` followed by an HTAB as some other coding (a request: refused; a response: read
+        // to the close). The HTAB is kept so that we read it the same way.
+        const tab = text.lastIndexOf('\t', eol - 1) >= ve;
+        framing.transferEncoding = joinField(framing.transferEncoding, tab ? `${value}\t` : value);
+      }
     }
+    // llhttp refuses framing fields in trailers (Transfer-Encoding only in a request's).
+    if (rules.trailer && (name === 'content-length' || (name === 'transfer-encoding' && rules.request)))
+      throw new Http1ParseError(`${name} in trailers`);
     if (rules.dropHopByHop && framing !== undefined && connectionFields.has(name)) continue;
     // Repeats of these are how requests get smuggled past a proxy that keeps the first and a server that keeps
     // the last: refused even when equal, as llhttp does (and RFC 9112 §3.2 for Host).
     if (name === 'content-length' && headers['content-length'] !== undefined)
       throw new Http1ParseError('duplicate content-length');
-    if (name === 'host' && rules.request && headers.host !== undefined)
+    if (name === 'host' && rules.request && !rules.trailer && headers.host !== undefined)
       throw new Http1ParseError('duplicate host');
     addHeader(headers, name, value);
   }

@@ -19,12 +19,20 @@ export interface BodyEvents {
 
 const crlfcrlf = Buffer.from('\r\n\r\n');
 
-/** Every LF of `buf` in [from, to) must follow a CR that is at or after `start` (RFC 9112 §2.2, llhttp strict). */
+/**
+ * Every LF of `buf` in [from, to) must follow a CR that is at or after `start`, and every CR be followed by an LF
+ * (RFC 9112 §2.2, llhttp strict). A CR that ends `buf` is judged once its next byte arrives.
+ */
 function refuseBareLf(buf: Buffer, start: number, from: number, to: number): void {
   let lf = buf.indexOf(10, from);
   while (lf >= 0 && lf < to) {
     if (lf === start || buf[lf - 1] !== 13) throw new Http1ParseError('bare LF in message head');
     lf = buf.indexOf(10, lf + 1);
+  }
+  let cr = buf.indexOf(13, from > start ? from - 1 : from);
+  while (cr >= 0 && cr < to && cr + 1 < buf.length) {
+    if (buf[cr + 1] !== 10) throw new Http1ParseError('bare CR in message head');
+    cr = buf.indexOf(13, cr + 1);
   }
 }
 
@@ -128,7 +136,7 @@ export type Phase = (typeof phase)[keyof typeof phase];
 export abstract class Http1MessageParser {
   readonly #body: BodyEvents;
   readonly #trailerRules: FieldRules;
-  /** Requests only: empty lines before a request line are skipped (RFC 9112 §2.2), as llhttp does. */
+  /** Empty lines before a start line are skipped (RFC 9112 §2.2), as llhttp does. */
   readonly #skipEmptyLines: boolean;
   protected state: Phase = phase.idle;
   readonly #pending = new PendingBytes();
@@ -171,6 +179,11 @@ export abstract class Http1MessageParser {
 
   get done(): boolean {
     return this.state === phase.done;
+  }
+
+  /** Some bytes of the next head have arrived (empty lines before a request line do not count). */
+  get headStarted(): boolean {
+    return this.state === phase.head && this.#pending.length > 0;
   }
 
   /**

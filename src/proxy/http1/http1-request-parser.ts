@@ -5,6 +5,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import {
   defaultMaxHeadersCount,
   hasToken,
+  parseContentLength,
   Http1ParseError,
   isToken,
   newHeaders,
@@ -48,17 +49,35 @@ export interface RequestParserOptions {
   readonly maxHeadersCount?: number;
 }
 
+/**
+ * llhttp's request-target forms: origin (`/p`), asterisk (`*`) and absolute with a letters-only scheme and an
+ * authority of URI characters (`http://svc:8080/p`); `a:b`, `x` or `http:z//` are refused.
+ */
+const absoluteForm = /^[A-Za-z]+:\/\/[A-Za-z0-9\-._~%!$&'()*+,;=:@[\]]*(?:[/?]|$)/;
+
+/** CONNECT's authority-form (`host:port`); the listener answers it 405, but as a request it is well-formed. */
+const authorityForm = /^[A-Za-z0-9\-._~%!$&'()*+,;=:@[\]]+$/;
+
+function isTargetForm(method: string, target: string): boolean {
+  const c = target.charCodeAt(0);
+  if (c === 47 /* / */ || c === 42 /* * */ || absoluteForm.test(target)) return true;
+  return method === 'CONNECT' && authorityForm.test(target);
+}
+
 export class Http1RequestParser extends Http1MessageParser {
   readonly #events: RequestEvents;
   readonly #rules: FieldRules;
+  /** The length of the body being read, once the head has been checked. */
+  #length = 0;
 
   constructor(events: RequestEvents, options: RequestParserOptions = {}) {
     const rules: FieldRules = {
       dropHopByHop: false,
       maxCount: options.maxHeadersCount ?? defaultMaxHeadersCount,
       request: true,
+      trailer: false,
     };
-    super(events, rules, true);
+    super(events, { ...rules, trailer: true }, true);
     this.#events = events;
     this.#rules = rules;
   }
@@ -80,7 +99,8 @@ export class Http1RequestParser extends Http1MessageParser {
     const target = text.slice(sp1 + 1, sp2);
     const version = text.slice(sp2 + 1, eol);
     if (!isToken(method)) throw new Http1ParseError(`invalid method ${JSON.stringify(method)}`);
-    if (hasInvalidTargetChar(target)) throw new Http1ParseError('invalid character in request target');
+    if (hasInvalidTargetChar(target) || !isTargetForm(method, target))
+      throw new Http1ParseError('invalid request target');
     if (version !== 'HTTP/1.1' && version !== 'HTTP/1.0')
       throw new Http1ParseError(`unsupported protocol version ${JSON.stringify(version)}`);
     const minor = version === 'HTTP/1.1' ? 1 : 0;
@@ -98,8 +118,7 @@ export class Http1RequestParser extends Http1MessageParser {
       if (minor === 0) throw new Http1ParseError('transfer-encoding in an HTTP/1.0 request');
       if (te.toLowerCase() !== 'chunked')
         throw new Http1ParseError(`unsupported transfer-encoding ${JSON.stringify(te)}`);
-    } else if (cl !== undefined && !/^\d{1,15}$/.test(cl))
-      throw new Http1ParseError(`invalid content-length ${JSON.stringify(cl)}`);
+    } else if (cl !== undefined) this.#length = parseContentLength(cl);
     const connection = framing.connection;
     const keepAlive = minor === 1 ? !hasToken(connection, 'close') : hasToken(connection, 'keep-alive');
     const bodyless = te === undefined && cl === undefined;
@@ -108,7 +127,7 @@ export class Http1RequestParser extends Http1MessageParser {
     this.#events.onHead({ method, target, minor, headers, keepAlive, expectContinue, bodyless });
     if (this.state !== phase.head) return;
     if (te !== undefined) this.chunkedBody();
-    else if (cl !== undefined) this.bodyOfLength(Number(cl));
+    else if (cl !== undefined) this.bodyOfLength(this.#length);
     else this.finishMessage(undefined);
   }
 }

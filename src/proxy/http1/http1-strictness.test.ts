@@ -71,6 +71,22 @@ const refused: [string, string][] = [
   ['non-ASCII request target', 'GET /caf\xe9 HTTP/1.1\r\nHost: a\r\n\r\n'],
   ['DEL in the request target', 'GET /\x7f HTTP/1.1\r\nHost: a\r\n\r\n'],
   ['a control byte in a trailer', `${chunkedHead}0\r\nx: \x01\r\n\r\n`],
+  // Found by the differential test (test/fuzz/http1-differential.test.ts):
+  ['Content-Length in trailers', `${chunkedHead}0\r\nContent-Length: 3\r\n\r\n`],
+  ['Transfer-Encoding in trailers', `${chunkedHead}0\r\nTransfer-Encoding: chunked\r\n\r\n`],
+  ['a target in no request-target form', 'POST =a/b?c=d HTTP/1.1\r\nHost: a\r\n\r\n'],
+  ['an absolute target with a bad scheme', 'HEAD http:z//svc/p HTTP/1.1\r\nHost: a\r\n\r\n'],
+  ['a bare target', 'GET x HTTP/1.1\r\nHost: a\r\n\r\n'],
+  [
+    'an empty Transfer-Encoding beside chunked',
+    'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding:\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
+  ],
+  [
+    'chunked followed by HTAB (llhttp: another coding)',
+    'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\t\r\n\r\n0\r\n\r\n',
+  ],
+  ['a bare CR inside a header line', 'GET / HTTP/1.1\r\nHost: a\r\nX: a\r\r\n\r\n'],
+  ['a bare CR ending the request line', 'GET / HTTP/1.1\r\r\nHost: a\r\n\r\n'],
 ];
 
 test('bytes llhttp refuses are refused, whatever the read sizes', () => {
@@ -106,6 +122,23 @@ test('what llhttp accepts beside them is still accepted, the same way', () => {
   const tabs = parse('GET / HTTP/1.1\r\nHost: a\r\nX:\t a\xa0b \t\r\n\r\n');
   assert.equal(tabs.heads[0]!.headers.x, 'a\xa0b');
   assert.equal(parse('GET / HTTP/1.0\r\n\r\n').heads.length, 1, 'HTTP/1.0 needs no Host');
+  const zeros = parse('POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 0000000000000000000003\r\n\r\nabc');
+  assert.equal(zeros.body, 'abc', 'a length with many leading zeros is still 3');
+  const forms = [
+    'GET http://[::1]:1/b',
+    'GET HTTP://a',
+    'GET *',
+    'OPTIONS *',
+    'CONNECT svc:443',
+    'GET ftp://a/b',
+  ];
+  for (const line of forms) assert.equal(parse(`${line} HTTP/1.1\r\nHost: a\r\n\r\n`).heads.length, 1, line);
+  const cookies = parse('GET / HTTP/1.1\r\nHost: a\r\ncookie: a=1\r\nCookie: b=2\r\n\r\n');
+  assert.equal(
+    cookies.heads[0]!.headers.cookie,
+    'a=1; b=2',
+    'cookie crumbs join with "; " as node:http does',
+  );
 });
 
 test('empty lines before a request line are ignored (RFC 9112 §2.2), across reads and after a body', () => {

@@ -207,3 +207,42 @@ test('response fields are held without a prototype', () => {
   feed(p, 'HTTP/1.1 200 OK\r\nconstructor: x\r\nContent-Length: 0\r\n\r\n', 1000);
   assert.equal(out.heads[0]?.headers.constructor, 'x');
 });
+
+test('differential findings: a bad length beside chunked, framing in trailers, bare CRs, empty codings', () => {
+  const bad = [
+    'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3,3\r\n\r\n0\r\n\r\n',
+    'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nContent-Length: 3\r\n\r\n',
+    'HTTP/1.1 200 O\rK\r\nContent-Length: 0\r\n\r\n',
+    'HTTP/1.1 200 OK\rContent-Length: 0\r\n\r\n',
+    'HTTP/1.1 204 No Content\r\nTransfer-Encoding: \r\n\r\n',
+    'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nTransfer-Encoding: \r\n\r\n',
+  ];
+  for (const wire of bad) {
+    const { p } = parser();
+    assert.throws(() => feed(p, wire, 1000), ResponseParseError, JSON.stringify(wire));
+  }
+});
+
+test('differential findings: what llhttp reads in a response, we read the same way', () => {
+  const tab = parser();
+  feed(tab.p, 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\t\r\n\r\n2\r\nab\r\n0\r\n\r\n', 1000);
+  tab.p.finish();
+  assert.equal(
+    tab.out.body,
+    '2\r\nab\r\n0\r\n\r\n',
+    '`chunked` then HTAB is another coding: read to the close',
+  );
+  const lead = parser();
+  feed(lead.p, '\r\n\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok', 1);
+  assert.equal(lead.out.body, 'ok', 'empty lines before a status line are skipped');
+  const trailerTe = parser();
+  feed(
+    trailerTe.p,
+    'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nTransfer-Encoding: x\r\n\r\n',
+    1000,
+  );
+  assert.ok(trailerTe.out.ended, 'a response trailer may say Transfer-Encoding (llhttp takes it)');
+  const zeros = parser();
+  feed(zeros.p, 'HTTP/1.1 200 OK\r\nContent-Length: 00000000000000000002\r\n\r\nok', 1000);
+  assert.equal(zeros.out.body, 'ok');
+});

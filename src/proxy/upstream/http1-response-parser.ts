@@ -6,8 +6,8 @@ import {
   hasToken,
   Http1ParseError,
   newHeaders,
+  parseContentLength,
   parseFields,
-  trimOws,
   type FieldRules,
   type Framing,
 } from '../http1/http1-fields.ts';
@@ -26,8 +26,22 @@ export interface ResponseEvents extends BodyEvents {
   onHead(head: ResponseHead): void;
 }
 
-const responseRules: FieldRules = { dropHopByHop: true, maxCount: defaultMaxHeadersCount, request: false };
-const trailerRules: FieldRules = { dropHopByHop: false, maxCount: defaultMaxHeadersCount, request: false };
+const responseRules: FieldRules = {
+  dropHopByHop: true,
+  maxCount: defaultMaxHeadersCount,
+  request: false,
+  trailer: false,
+};
+const trailerRules: FieldRules = { ...responseRules, dropHopByHop: false, trailer: true };
+
+/** Leading whitespace and trailing SP do not count; a trailing HTAB does (llhttp's reading, see parseFields). */
+function isChunked(coding: string): boolean {
+  let s = 0;
+  let e = coding.length;
+  while (s < e && (coding.charCodeAt(s) === 32 || coding.charCodeAt(s) === 9)) s++;
+  while (e > s && coding.charCodeAt(e - 1) === 32) e--;
+  return e - s === 7 && coding.slice(s, e) === 'chunked';
+}
 
 export class Http1ResponseParser extends Http1MessageParser {
   readonly #events: ResponseEvents;
@@ -35,7 +49,8 @@ export class Http1ResponseParser extends Http1MessageParser {
   #keepAlive = true;
 
   constructor(events: ResponseEvents) {
-    super(events, trailerRules, false);
+    // llhttp skips empty lines before a status line too.
+    super(events, trailerRules, true);
     this.#events = events;
   }
 
@@ -86,6 +101,8 @@ export class Http1ResponseParser extends Http1MessageParser {
     this.#keepAlive = minor === 1 ? !hasToken(connection, 'close') : hasToken(connection, 'keep-alive');
     const te = framing.transferEncoding;
     const cl = headers['content-length'];
+    // Checked even when Transfer-Encoding frames the body, as llhttp does: a malformed length is a broken sender.
+    const length = cl === undefined ? 0 : parseContentLength(cl);
     // RFC 9112 §6.3: Transfer-Encoding overrides Content-Length, and a proxy removes the stale length before
     // forwarding (the listener would otherwise frame the re-encoded body by it).
     if (te !== undefined && cl !== undefined) delete headers['content-length'];
@@ -96,15 +113,14 @@ export class Http1ResponseParser extends Http1MessageParser {
     } else if (te !== undefined) {
       // The final coding decides; with Content-Length as well the message is suspect, so no reuse.
       const codings = te.toLowerCase().split(',');
-      if (trimOws(codings[codings.length - 1] ?? '') === 'chunked') this.chunkedBody();
+      if (isChunked(codings[codings.length - 1] ?? '')) this.chunkedBody();
       else {
         this.bodyUntilClose();
         this.#keepAlive = false;
       }
       if (cl !== undefined) this.#keepAlive = false;
     } else if (cl !== undefined) {
-      if (!/^\d{1,15}$/.test(cl)) throw new Http1ParseError(`invalid content-length ${JSON.stringify(cl)}`);
-      this.bodyOfLength(Number(cl));
+      this.bodyOfLength(length);
     } else {
       this.bodyUntilClose();
       this.#keepAlive = false;
