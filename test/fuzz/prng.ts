@@ -31,14 +31,26 @@ export class Prng {
   }
 }
 
-/** The seed for a run: FUZZ_SEED when set (to replay a failure), else a fixed one so `npm test` is repeatable. */
-export function fuzzSeed(fallback: number): number {
-  const fromEnv = process.env.FUZZ_SEED;
-  return fromEnv === undefined || fromEnv === '' ? fallback : Number(fromEnv);
+/** `npm run fuzz` sets FUZZ_SCALE: every fuzz test runs that many times its bounded `npm test` budget. */
+function fuzzScale(): number {
+  const scale = Number(process.env.FUZZ_SCALE ?? '');
+  return Number.isFinite(scale) && scale > 0 ? scale : 1;
 }
 
-/** How many cases to run: FUZZ_CASES when set (`npm run fuzz`), else the bounded `npm test` budget. */
-export function fuzzCases(fallback: number): number {
-  const fromEnv = Number(process.env.FUZZ_CASES ?? '');
-  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : fallback;
+/**
+ * The seed for a run: FUZZ_SEED when set (to replay a failure); a fixed one under `npm test` so that it is
+ * repeatable; a fresh one, printed, under `npm run fuzz` so that long runs explore.
+ */
+export function fuzzSeed(fixed: number): number {
+  const fromEnv = process.env.FUZZ_SEED;
+  if (fromEnv !== undefined && fromEnv !== '') return Number(fromEnv);
+  if (fuzzScale() === 1) return fixed;
+  const seed = Date.now() % 2 ** 31;
+  console.log(`fuzz seed ${seed} (replay with FUZZ_SEED=${seed})`);
+  return seed;
+}
+
+/** How many cases to run: `budget` under `npm test`, FUZZ_SCALE times more under `npm run fuzz`. */
+export function fuzzCases(budget: number): number {
+  return Math.round(budget * fuzzScale());
 }
