@@ -57,9 +57,9 @@ export function parseChunkSizeLine(buf: Buffer, from: number, to: number): numbe
     while (i < to && isTokenByte(buf[i]!)) i++;
     if (i < to && buf[i] === 61 /* = */) {
       i++;
-      if (i < to && buf[i] === 34 /* " */) {
-        i = quotedStringEnd(buf, i + 1, to);
-      } else while (i < to && isTokenByte(buf[i]!)) i++;
+      // llhttp takes a token, a quoted-string, or a token run straight into a quoted-string (`a"b c"`).
+      while (i < to && isTokenByte(buf[i]!)) i++;
+      if (i < to && buf[i] === 34 /* " */) i = quotedStringEnd(buf, i + 1, to);
     }
   }
   return size;

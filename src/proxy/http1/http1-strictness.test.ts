@@ -57,6 +57,8 @@ const refused: [string, string][] = [
   ['chunk extension value with a space', `${chunkedHead}2;a=b c\r\nab\r\n0\r\n\r\n`],
   ['empty chunk extension', `${chunkedHead}2;\r\nab\r\n0\r\n\r\n`],
   ['control byte in a quoted chunk extension', `${chunkedHead}2;a="\x01"\r\nab\r\n0\r\n\r\n`],
+  ['bytes after a quoted chunk extension', `${chunkedHead}2;a="b"c\r\nab\r\n0\r\n\r\n`],
+  ['an unterminated quoted chunk extension', `${chunkedHead}2;a=b"\r\nab\r\n0\r\n\r\n`],
   ['SOH in a header value', 'GET / HTTP/1.1\r\nHost: a\r\nX: a\x01b\r\n\r\n'],
   ['VT in a header value', 'GET / HTTP/1.1\r\nHost: a\r\nX: a\x0bb\r\n\r\n'],
   ['US in a header value', 'GET / HTTP/1.1\r\nHost: a\r\nX: a\x1fb\r\n\r\n'],
@@ -116,9 +118,9 @@ test('bare-LF line ends are refused as they arrive instead of waiting for a CRLF
 
 test('what llhttp accepts beside them is still accepted, the same way', () => {
   const ok = parse(
-    `${chunkedHead}2;a\r\nab\r\n2;a=b;c="q \\" \t\xe9"\r\ncd\r\n00000000000000000002;=x\r\nef\r\n0\r\n\r\n`,
+    `${chunkedHead}2;a\r\nab\r\n2;a=b;c="q \\" \t\xe9"\r\ncd\r\n00000000000000000002;=x\r\nef\r\n2;a=a"b c"\r\ngh\r\n0\r\n\r\n`,
   );
-  assert.equal(ok.body, 'abcdef');
+  assert.equal(ok.body, 'abcdefgh');
   const tabs = parse('GET / HTTP/1.1\r\nHost: a\r\nX:\t a\xa0b \t\r\n\r\n');
   assert.equal(tabs.heads[0]!.headers.x, 'a\xa0b');
   assert.equal(parse('GET / HTTP/1.0\r\n\r\n').heads.length, 1, 'HTTP/1.0 needs no Host');

@@ -47,8 +47,10 @@ export class HttpListener implements RunningListener {
         ds = new Http2Downstream(stream, headers, this.#hostPortStrip(scope), scope.hcm);
       } catch (error) {
         if (!(error instanceof InvalidPathError)) throw error;
-        // Envoy's path_normalization_failed: 400 before routing.
-        stream.respond({ ':status': 400 }, { endStream: true });
+        // Envoy's path_normalization_failed: 400 before routing. The stream may already be reset by the client,
+        // and its errors have no other listener: either would otherwise be an uncaught exception.
+        stream.on('error', () => {});
+        if (!stream.destroyed) stream.respond({ ':status': 400 }, { endStream: true });
         return;
       }
       void routeRequest(ds, scope);
