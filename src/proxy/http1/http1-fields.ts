@@ -15,9 +15,17 @@ export const maxHeadBytes = 60 * 1024;
 /** Envoy's default max_headers_count (per head, and per trailer section). */
 export const defaultMaxHeadersCount = 100;
 
-/** A new, prototype-free header object: a `constructor` or `__proto__` field is just a field. */
+/**
+ * Header objects inherit nothing: their prototype is an empty object whose own prototype is null, so that a
+ * `constructor`, `__proto__` or `toString` field is just a field. Built with `new` rather than
+ * Object.create(null), which V8 keeps in slow dictionary mode (a third of a head's parse time).
+ */
+const FieldMap = function FieldMap(this: object) {} as unknown as new () => IncomingHttpHeaders;
+FieldMap.prototype = Object.create(null) as object;
+
+/** A new, prototype-free header object (see FieldMap). */
 export function newHeaders(): IncomingHttpHeaders {
-  return Object.create(null) as IncomingHttpHeaders;
+  return new FieldMap();
 }
 
 // Node's rules for repeated headers: these keep their first value, set-cookie becomes a list, cookie is

@@ -36,6 +36,20 @@ function refuseBareLf(buf: Buffer, start: number, from: number, to: number): voi
   }
 }
 
+/** A head's text (without its final CRLFCRLF): every LF follows a CR and every CR precedes an LF. */
+function refuseBareLineEnds(text: string): void {
+  let i = text.indexOf('\n');
+  while (i >= 0) {
+    if (text.charCodeAt(i - 1) !== 13) throw new Http1ParseError('bare LF in message head');
+    i = text.indexOf('\n', i + 1);
+  }
+  i = text.indexOf('\r');
+  while (i >= 0) {
+    if (text.charCodeAt(i + 1) !== 10) throw new Http1ParseError('bare CR in message head');
+    i = text.indexOf('\r', i + 1);
+  }
+}
+
 /**
  * A chunk-size line without its CRLF: hex digits, then extensions exactly as llhttp takes them (`;name`,
  * `;name=token` or `;name="quoted"`, no whitespace anywhere). Returns the size; throws when malformed.
@@ -289,10 +303,14 @@ export abstract class Http1MessageParser {
       if (pos === data.length) return pos;
     }
     const { buf, end, from } = this.#accumulateHead(data, pos);
-    // Checked as bytes arrive, so that a head with bare LFs is refused rather than waited for until its timeout.
-    refuseBareLf(buf, from, prevLength === 0 ? from : prevLength, end < 0 ? buf.length : end + 4);
-    if (end < 0) return data.length;
+    if (end < 0) {
+      // Checked as bytes arrive, so that a head with bare LFs is refused rather than waited for until its timeout.
+      refuseBareLf(buf, from, prevLength === 0 ? from : prevLength, buf.length);
+      return data.length;
+    }
     const text = buf.toString('latin1', from, end);
+    // On the string: a whole head is most often one read, and String#indexOf costs less than Buffer#indexOf calls.
+    refuseBareLineEnds(text);
     this.#pending.clear();
     if (text.indexOf('\0') >= 0) throw new Http1ParseError('NUL in message head');
     this.onHeadText(text);
