@@ -68,6 +68,13 @@ function decodeHcm(
   );
   // Only the router is implemented; refusing other filters beats silently skipping what they would enforce.
   unknownFilters.forEach((f) => v.add(`${path}.http_filters`, `unsupported HTTP filter "${f.name}"`));
+  const escapedSlashes = h.path_with_escaped_slashes_action ?? 'IMPLEMENTATION_SPECIFIC_DEFAULT';
+  // Envoy's default keeps %2F and %5C as they are; the rejecting, unescaping and redirecting actions are not built.
+  if (escapedSlashes !== 'IMPLEMENTATION_SPECIFIC_DEFAULT' && escapedSlashes !== 'KEEP_UNCHANGED')
+    v.add(`${path}.path_with_escaped_slashes_action`, `unsupported action ${escapedSlashes}`);
+  const maxHeadersCount = h.common_http_protocol_options?.max_headers_count?.value ?? 100;
+  if (maxHeadersCount < 1)
+    v.add(`${path}.common_http_protocol_options.max_headers_count`, 'must be at least 1');
   return {
     kind: 'http',
     statPrefix: h.stat_prefix,
@@ -81,6 +88,9 @@ function decodeHcm(
     drainTimeoutMs: durationMs(h.drain_timeout) ?? defaultDrainTimeoutMs,
     stripAnyHostPort: h.strip_any_host_port === true,
     stripMatchingHostPort: h.strip_matching_host_port === true,
+    normalizePath: h.normalize_path?.value === true,
+    mergeSlashes: h.merge_slashes === true,
+    maxHeadersCount,
     accessLogs: decodeAccessLogs(h.access_log, `${path}.access_log`, v),
   };
 }

@@ -35,6 +35,12 @@ export interface HttpConnectionManagerConfig {
   readonly stripAnyHostPort: boolean;
   /** Drop the port only when it is the listener's own. */
   readonly stripMatchingHostPort: boolean;
+  /** RFC 3986 path normalization before routing (normalize_path); `%2F` is kept (KEEP_UNCHANGED). */
+  readonly normalizePath: boolean;
+  /** `//` → `/` in the path before routing (merge_slashes). */
+  readonly mergeSlashes: boolean;
+  /** Fields per request head (common_http_protocol_options.max_headers_count, default 100); more → 431. */
+  readonly maxHeadersCount: number;
   readonly accessLogs: readonly AccessLogConfig[];
 }
 

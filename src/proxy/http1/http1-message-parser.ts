@@ -2,7 +2,14 @@
 // the head is collected and handed to the subclass, then the body is framed by Content-Length, chunked coding
 // (with trailers) or, for responses, the connection's close.
 import type { IncomingHttpHeaders } from 'node:http';
-import { Http1ParseError, Http1TooLargeError, maxHeadBytes, parseFields } from './http1-fields.ts';
+import {
+  Http1ParseError,
+  Http1TooLargeError,
+  maxHeadBytes,
+  newHeaders,
+  parseFields,
+  type FieldRules,
+} from './http1-fields.ts';
 
 /** What a parser reports after the head: body chunks, then the end (with trailers, if any). */
 export interface BodyEvents {
@@ -11,6 +18,89 @@ export interface BodyEvents {
 }
 
 const crlfcrlf = Buffer.from('\r\n\r\n');
+
+/**
+ * Every LF of `buf` in [from, to) must follow a CR that is at or after `start`, and every CR be followed by an LF
+ * (RFC 9112 §2.2, llhttp strict). A CR that ends `buf` is judged once its next byte arrives.
+ */
+function refuseBareLf(buf: Buffer, start: number, from: number, to: number): void {
+  let lf = buf.indexOf(10, from);
+  while (lf >= 0 && lf < to) {
+    if (lf === start || buf[lf - 1] !== 13) throw new Http1ParseError('bare LF in message head');
+    lf = buf.indexOf(10, lf + 1);
+  }
+  let cr = buf.indexOf(13, from > start ? from - 1 : from);
+  while (cr >= 0 && cr < to && cr + 1 < buf.length) {
+    if (buf[cr + 1] !== 10) throw new Http1ParseError('bare CR in message head');
+    cr = buf.indexOf(13, cr + 1);
+  }
+}
+
+/** A head's text (without its final CRLFCRLF): every LF follows a CR and every CR precedes an LF. */
+function refuseBareLineEnds(text: string): void {
+  let i = text.indexOf('\n');
+  while (i >= 0) {
+    if (text.charCodeAt(i - 1) !== 13) throw new Http1ParseError('bare LF in message head');
+    i = text.indexOf('\n', i + 1);
+  }
+  i = text.indexOf('\r');
+  while (i >= 0) {
+    if (text.charCodeAt(i + 1) !== 10) throw new Http1ParseError('bare CR in message head');
+    i = text.indexOf('\r', i + 1);
+  }
+}
+
+/**
+ * A chunk-size line without its CRLF: hex digits, then extensions exactly as llhttp takes them (`;name`,
+ * `;name=token` or `;name="quoted"`, no whitespace anywhere). Returns the size; throws when malformed.
+ */
+export function parseChunkSizeLine(buf: Buffer, from: number, to: number): number {
+  let i = from;
+  let size = 0;
+  for (; i < to; i++) {
+    const c = buf[i]!;
+    const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+    if (d < 0) break;
+    size = size * 16 + d;
+    // Beyond 2^53 the arithmetic is no longer exact; no real chunk is that large.
+    if (size > Number.MAX_SAFE_INTEGER) throw new Http1ParseError('chunk size too large');
+  }
+  if (i === from) throw new Http1ParseError('malformed chunk size');
+  while (i < to) {
+    if (buf[i] !== 59 /* ; */ || ++i === to) throw new Http1ParseError('malformed chunk extension');
+    while (i < to && isTokenByte(buf[i]!)) i++;
+    if (i < to && buf[i] === 61 /* = */) {
+      i++;
+      // llhttp takes a token, a quoted-string, or a token run straight into a quoted-string (`a"b c"`).
+      while (i < to && isTokenByte(buf[i]!)) i++;
+      if (i < to && buf[i] === 34 /* " */) i = quotedStringEnd(buf, i + 1, to);
+    }
+  }
+  return size;
+}
+
+const tokenBytes = new Uint8Array(256);
+for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+  tokenBytes[c.charCodeAt(0)] = 1;
+
+function isTokenByte(c: number): boolean {
+  return tokenBytes[c] === 1;
+}
+
+/** Index after the closing quote of a quoted-string whose content starts at `i` (RFC 9110 §5.6.4). */
+function quotedStringEnd(buf: Buffer, i: number, to: number): number {
+  for (; i < to; i++) {
+    const c = buf[i]!;
+    if (c === 34) return i + 1;
+    if (c === 92 /* \ */) {
+      i++;
+      if (i === to) break;
+      const e = buf[i]!;
+      if ((e < 32 && e !== 9) || e === 127) break;
+    } else if ((c < 32 && c !== 9) || c === 127) break;
+  }
+  throw new Http1ParseError('malformed chunk extension');
+}
 
 /**
  * Bytes of an unfinished head, chunk-size line or trailer section, kept in a buffer that doubles when full: a
@@ -59,13 +149,18 @@ export type Phase = (typeof phase)[keyof typeof phase];
 
 export abstract class Http1MessageParser {
   readonly #body: BodyEvents;
+  readonly #trailerRules: FieldRules;
+  /** Empty lines before a start line are skipped (RFC 9112 §2.2), as llhttp does. */
+  readonly #skipEmptyLines: boolean;
   protected state: Phase = phase.idle;
   readonly #pending = new PendingBytes();
   #remaining = 0;
   #chunkEndSeen = 0;
 
-  constructor(body: BodyEvents) {
+  constructor(body: BodyEvents, trailerRules: FieldRules, skipEmptyLines: boolean) {
     this.#body = body;
+    this.#trailerRules = trailerRules;
+    this.#skipEmptyLines = skipEmptyLines;
   }
 
   /**
@@ -98,6 +193,11 @@ export abstract class Http1MessageParser {
 
   get done(): boolean {
     return this.state === phase.done;
+  }
+
+  /** Some bytes of the next head have arrived (empty lines before a request line do not count). */
+  get headStarted(): boolean {
+    return this.state === phase.head && this.#pending.length > 0;
   }
 
   /**
@@ -198,9 +298,19 @@ export abstract class Http1MessageParser {
 
   #head(data: Buffer, pos: number): number {
     const prevLength = this.#pending.length;
+    if (prevLength === 0 && this.#skipEmptyLines) {
+      while (pos < data.length && (data[pos] === 13 || data[pos] === 10)) pos++;
+      if (pos === data.length) return pos;
+    }
     const { buf, end, from } = this.#accumulateHead(data, pos);
-    if (end < 0) return data.length;
+    if (end < 0) {
+      // Checked as bytes arrive, so that a head with bare LFs is refused rather than waited for until its timeout.
+      refuseBareLf(buf, from, prevLength === 0 ? from : prevLength, buf.length);
+      return data.length;
+    }
     const text = buf.toString('latin1', from, end);
+    // On the string: a whole head is most often one read, and String#indexOf costs less than Buffer#indexOf calls.
+    refuseBareLineEnds(text);
     this.#pending.clear();
     if (text.indexOf('\0') >= 0) throw new Http1ParseError('NUL in message head');
     this.onHeadText(text);
@@ -219,12 +329,8 @@ export abstract class Http1MessageParser {
       return data.length;
     }
     if (buf[lf - 1] !== 13 || lf - 1 <= from) throw new Http1ParseError('malformed chunk size line');
-    const line = buf.toString('latin1', from, lf - 1);
+    const size = parseChunkSizeLine(buf, from, lf - 1);
     this.#pending.clear();
-    const semi = line.indexOf(';');
-    const hex = (semi < 0 ? line : line.slice(0, semi)).trimEnd();
-    if (!/^[0-9a-fA-F]{1,12}$/.test(hex)) throw new Http1ParseError('malformed chunk size');
-    const size = parseInt(hex, 16);
     const consumed = prevLength === 0 ? lf + 1 : lf + 1 - prevLength + pos;
     if (size === 0) this.state = phase.trailers;
     else {
@@ -249,9 +355,12 @@ export abstract class Http1MessageParser {
     }
     const end = view.indexOf(crlfcrlf, Math.max(0, prevLength - 3));
     if ((end < 0 ? view.length : end) > maxHeadBytes) throw new Http1TooLargeError('trailers too large');
+    refuseBareLf(view, 0, prevLength, end < 0 ? view.length : end + 4);
     if (end < 0) return data.length;
-    const trailers: IncomingHttpHeaders = {};
-    parseFields(view.toString('latin1', 0, end), 0, trailers);
+    const text = view.toString('latin1', 0, end);
+    if (text.indexOf('\0') >= 0) throw new Http1ParseError('NUL in trailers');
+    const trailers = newHeaders();
+    parseFields(text, 0, trailers, this.#trailerRules);
     this.finishMessage(trailers);
     return end + 4 - prevLength + pos;
   }

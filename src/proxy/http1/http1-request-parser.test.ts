@@ -45,16 +45,16 @@ const sizes = [1, 2, 3, 7, 1000];
 
 test('a request without a body parses the same whatever the read sizes, and stops before the next one', () => {
   const wire =
-    'GET /a?b=1 HTTP/1.1\r\nHost: svc:8080\r\nX-Multi: 1\r\nx-multi: 2\r\n\r\nGET /next HTTP/1.1\r\n\r\n';
+    'GET /a?b=1 HTTP/1.1\r\nHost: svc:8080\r\nX-Multi: 1\r\nx-multi: 2\r\n\r\nGET /next HTTP/1.1\r\nHost: a\r\n\r\n';
   for (const size of sizes) {
     const { p, out } = parser();
-    assert.equal(feed(p, wire, size), 'GET /next HTTP/1.1\r\n\r\n', `size ${size}`);
+    assert.equal(feed(p, wire, size), 'GET /next HTTP/1.1\r\nHost: a\r\n\r\n', `size ${size}`);
     assert.equal(out.heads.length, 1);
     const head = out.heads[0]!;
     assert.equal(head.method, 'GET');
     assert.equal(head.target, '/a?b=1');
     assert.equal(head.minor, 1);
-    assert.deepEqual(head.headers, { host: 'svc:8080', 'x-multi': '1, 2' });
+    assert.deepEqual({ ...head.headers }, { host: 'svc:8080', 'x-multi': '1, 2' });
     assert.ok(head.keepAlive && head.bodyless && !head.expectContinue);
     assert.equal(out.ends, 1);
     assert.ok(p.done);
@@ -64,7 +64,11 @@ test('a request without a body parses the same whatever the read sizes, and stop
 test('Content-Length and chunked bodies arrive whole, with trailers', () => {
   for (const size of sizes) {
     const { p, out } = parser();
-    feed(p, 'POST / HTTP/1.1\r\ncontent-length: 11\r\nexpect: 100-continue\r\n\r\nhello world', size);
+    feed(
+      p,
+      'POST / HTTP/1.1\r\nHost: a\r\ncontent-length: 11\r\nexpect: 100-continue\r\n\r\nhello world',
+      size,
+    );
     assert.equal(out.body, 'hello world');
     assert.ok(out.heads[0]!.expectContinue && !out.heads[0]!.bodyless);
     assert.equal(out.ends, 1);
@@ -72,12 +76,12 @@ test('Content-Length and chunked bodies arrive whole, with trailers', () => {
     const chunked = parser();
     const rest = feed(
       chunked.p,
-      'PUT /u HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nx-sum: 42\r\n\r\nNEXT',
+      'PUT /u HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nx-sum: 42\r\n\r\nNEXT',
       size,
     );
     assert.equal(rest, 'NEXT');
     assert.equal(chunked.out.body, 'hello world');
-    assert.deepEqual(chunked.out.trailers, { 'x-sum': '42' });
+    assert.deepEqual({ ...chunked.out.trailers }, { 'x-sum': '42' });
     assert.equal(chunked.out.heads[0]!.headers['transfer-encoding'], 'chunked', 'kept, as node:http does');
   }
 });
@@ -86,8 +90,8 @@ test('HTTP/1.0 keeps the connection only when asked; Connection: close ends HTTP
   const cases: [string, boolean][] = [
     ['GET / HTTP/1.0\r\n\r\n', false],
     ['GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n', true],
-    ['GET / HTTP/1.1\r\nConnection: close\r\n\r\n', false],
-    ['GET / HTTP/1.1\r\nConnection: upgrade, close\r\n\r\n', false],
+    ['GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n', false],
+    ['GET / HTTP/1.1\r\nHost: a\r\nConnection: upgrade, close\r\n\r\n', false],
   ];
   for (const [wire, keepAlive] of cases) {
     const { p, out } = parser();

@@ -3,6 +3,7 @@ import http2 from 'node:http2';
 import net from 'node:net';
 import type { Socket } from 'node:net';
 import type { ListenerConfig } from '../config/listener-types.ts';
+import { InvalidPathError } from '../http/normalize-path.ts';
 import { routeRequest } from '../http/router.ts';
 import type { HttpScope } from '../http/router.ts';
 import { Http1ServerConnection } from './http1-server-connection.ts';
@@ -44,7 +45,18 @@ export class HttpListener implements RunningListener {
     this.#h2.on('stream', (stream, headers) => {
       const scope = this.#scope;
       this.#sessions.get(stream.session as http2.ServerHttp2Session)?.track(stream);
-      void routeRequest(new Http2Downstream(stream, headers, this.#hostPortStrip(scope)), scope);
+      let ds: Http2Downstream;
+      try {
+        ds = new Http2Downstream(stream, headers, this.#hostPortStrip(scope), scope.hcm);
+      } catch (error) {
+        if (!(error instanceof InvalidPathError)) throw error;
+        // Envoy's path_normalization_failed: 400 before routing. The stream may already be reset by the client,
+        // and its errors have no other listener: either would otherwise be an uncaught exception.
+        stream.on('error', () => {});
+        if (!stream.destroyed) stream.respond({ ':status': 400 }, { endStream: true });
+        return;
+      }
+      void routeRequest(ds, scope);
     });
     this.#h2.on('session', (session) => {
       const hcm = this.#scope.hcm;
@@ -157,6 +169,8 @@ export class HttpListener implements RunningListener {
         else stats.flowControlResumedReading.value++;
       },
       strip: () => this.#hostPortStrip(this.#scope),
+      pathNormalization: () => this.#scope.hcm,
+      maxHeadersCount: hcm.maxHeadersCount,
       idleTimeoutMs: hcm.idleTimeoutMs,
       headersTimeoutMs: hcm.requestHeadersTimeoutMs,
       clock: this.#scope.clock,

@@ -7,6 +7,7 @@ import type { MatchRequest } from '../config/match-request.ts';
 import type { BodySink, Downstream } from '../http/downstream.ts';
 import type { RequestHead } from '../http1/http1-request-parser.ts';
 import { declaredLength, hasLineBreak, responseHead } from './http1-response-head.ts';
+import type { PathNormalization } from '../http/normalize-path.ts';
 import { parseRequestTarget, type HostPortStrip } from './parse-request-target.ts';
 
 /** What a downstream needs from its connection. */
@@ -64,7 +65,13 @@ export class Http1Downstream implements Downstream, BodySink {
   #heldHead = '';
   #onAbort: (() => void) | undefined;
 
-  constructor(connection: DownstreamConnection, head: RequestHead, strip: HostPortStrip) {
+  /** Throws InvalidPathError when the path cannot be normalized. */
+  constructor(
+    connection: DownstreamConnection,
+    head: RequestHead,
+    strip: HostPortStrip,
+    normalization?: PathNormalization,
+  ) {
     this.#connection = connection;
     this.#socket = connection.socket;
     this.#head = head;
@@ -78,6 +85,7 @@ export class Http1Downstream implements Downstream, BodySink {
       'http',
       head.headers,
       strip,
+      normalization,
     );
   }
 

@@ -4,6 +4,7 @@
 import type { Socket } from 'node:net';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Clock, TimerHandle } from '../clock.ts';
+import { InvalidPathError, type PathNormalization } from '../http/normalize-path.ts';
 import { Http1TooLargeError } from '../http1/http1-fields.ts';
 import { Http1RequestParser, type RequestHead } from '../http1/http1-request-parser.ts';
 import { Http1Downstream, type DownstreamConnection } from './http1-downstream.ts';
@@ -22,6 +23,10 @@ export interface Http1ServerSettings {
   readonly onReadingPaused: (paused: boolean) => void;
   /** How the authority's port is stripped, read per request from the listener's current config. */
   readonly strip: () => HostPortStrip;
+  /** How the path is normalized before routing, read per request (none when absent). */
+  readonly pathNormalization?: () => PathNormalization;
+  /** Fields per request head or trailer section; more is answered 431 (default 100, Envoy's). */
+  readonly maxHeadersCount?: number;
   /** A connection with no request in progress (idle keep-alive, or a head arriving) closes after this long; 0: never. */
   readonly idleTimeoutMs: number;
   /** A request head must be complete this long after its first byte (a client trickling it in gets 408); 0: no limit. */
@@ -52,11 +57,14 @@ export class Http1ServerConnection implements DownstreamConnection {
   constructor(socket: Socket, settings: Http1ServerSettings) {
     this.socket = socket;
     this.#settings = settings;
-    this.#parser = new Http1RequestParser({
-      onHead: (head) => this.#onHead(head),
-      onBody: (chunk) => this.#onBody(chunk),
-      onEnd: (trailers) => this.#onEnd(trailers),
-    });
+    this.#parser = new Http1RequestParser(
+      {
+        onHead: (head) => this.#onHead(head),
+        onBody: (chunk) => this.#onBody(chunk),
+        onEnd: (trailers) => this.#onEnd(trailers),
+      },
+      { maxHeadersCount: settings.maxHeadersCount },
+    );
     this.#parser.expectRequest();
     if (settings.idleTimeoutMs > 0)
       socket.setTimeout(settings.idleTimeoutMs, () => {
@@ -213,7 +221,15 @@ export class Http1ServerConnection implements DownstreamConnection {
     this.socket.setTimeout(0);
     this.#bodyRead = head.bodyless || head.headers['content-length'] === '0';
     if (!head.keepAlive) this.#closing = true;
-    const ds = new Http1Downstream(this, head, this.#settings.strip());
+    let ds: Http1Downstream;
+    try {
+      ds = new Http1Downstream(this, head, this.#settings.strip(), this.#settings.pathNormalization?.());
+    } catch (error) {
+      if (!(error instanceof InvalidPathError)) throw error;
+      // Envoy's path_normalization_failed: 400 before routing.
+      this.#reject('400 Bad Request');
+      return;
+    }
     this.#current = ds;
     if (head.expectContinue) this.socket.write(continueLine, 'latin1');
     this.#settings.onRequest(ds);

@@ -3,6 +3,7 @@ import http2 from 'node:http2';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerHttp2Stream } from 'node:http2';
 import type { MatchRequest } from '../config/match-request.ts';
 import type { BodySink, Downstream } from '../http/downstream.ts';
+import type { PathNormalization } from '../http/normalize-path.ts';
 import { parseRequestTarget, type HostPortStrip } from './parse-request-target.ts';
 
 export class Http2Downstream implements Downstream {
@@ -24,7 +25,13 @@ export class Http2Downstream implements Downstream {
     },
   };
 
-  constructor(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, strip: HostPortStrip = undefined) {
+  /** Throws InvalidPathError when the path cannot be normalized. */
+  constructor(
+    stream: ServerHttp2Stream,
+    headers: IncomingHttpHeaders,
+    strip: HostPortStrip = undefined,
+    normalization?: PathNormalization,
+  ) {
     this.body = stream;
     this.request = parseRequestTarget(
       String(headers[':method'] ?? 'GET'),
@@ -33,6 +40,7 @@ export class Http2Downstream implements Downstream {
       String(headers[':scheme'] ?? 'http'),
       headers,
       strip,
+      normalization,
     );
     stream.once('close', () => {
       if (this.#finished) return;

@@ -1,6 +1,8 @@
-// Splits a request target into path, query and authority, accepting HTTP proxy absolute-form (`http://svc:8080/p`).
+// Splits a request target into path, query and authority, accepting HTTP proxy absolute-form (`http://svc:8080/p`),
+// and normalizes the path as the listener's HTTP connection manager asks (what routes match and upstreams get).
 import type { IncomingHttpHeaders } from 'node:http';
 import type { MatchRequest } from '../config/match-request.ts';
+import { normalizePath, noPathNormalization, type PathNormalization } from '../http/normalize-path.ts';
 import { stripPort } from '../http/virtual-host-index.ts';
 
 /** Which port to drop from the authority: any, only this one (the listener's), or none. */
@@ -21,6 +23,7 @@ export function parseRequestTarget(
   scheme: string,
   headers: IncomingHttpHeaders,
   strip: HostPortStrip = undefined,
+  normalization: PathNormalization = noPathNormalization,
 ): MatchRequest {
   let path = target;
   let authority = authorityHeader ?? '';
@@ -42,10 +45,17 @@ export function parseRequestTarget(
           : target.slice(end);
   }
   const q = path.indexOf('?');
+  let pathOnly = q < 0 ? path : path.slice(0, q);
+  // Throws InvalidPathError, which the listener answers 400.
+  const normalized = normalizePath(pathOnly, normalization);
+  if (normalized !== pathOnly) {
+    pathOnly = normalized;
+    path = q < 0 ? normalized : normalized + path.slice(q);
+  }
   return {
     method,
     path,
-    pathOnly: q < 0 ? path : path.slice(0, q),
+    pathOnly,
     query: q < 0 ? '' : path.slice(q + 1),
     // Stripped here, before routing, so matchers, the upstream Host and access logs all see the same value.
     authority: stripHostPort(authority, strip),

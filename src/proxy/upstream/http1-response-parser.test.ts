@@ -47,12 +47,15 @@ test('a Content-Length response parses the same whatever the read sizes', () => 
     assert.equal(feed(p, wire, size), 0);
     assert.equal(out.heads.length, 1);
     assert.equal(out.heads[0]?.status, 200);
-    assert.deepEqual(out.heads[0]?.headers, {
-      'content-type': 'text/plain',
-      'content-length': '11',
-      'set-cookie': ['a=1', 'b=2'],
-      'x-multi': '1, 2',
-    });
+    assert.deepEqual(
+      { ...out.heads[0]?.headers },
+      {
+        'content-type': 'text/plain',
+        'content-length': '11',
+        'set-cookie': ['a=1', 'b=2'],
+        'x-multi': '1, 2',
+      },
+    );
     assert.equal(out.body, 'hello world');
     assert.ok(out.ended && p.done && p.keepAlive);
   }
@@ -66,7 +69,7 @@ test('chunked bodies with extensions and trailers parse across any split', () =>
     const { p, out } = parser();
     assert.equal(feed(p, wire, size), 0);
     assert.equal(out.body, 'hello world');
-    assert.deepEqual(out.trailers, { 'grpc-status': '0', 'x-t': 'y' });
+    assert.deepEqual({ ...out.trailers }, { 'grpc-status': '0', 'x-t': 'y' });
     assert.ok(p.done && p.keepAlive);
   }
   const { p, out } = parser();
@@ -84,7 +87,7 @@ test('hop-by-hop fields frame the message but are not part of the forwarded head
       'Transfer-Encoding: chunked\r\nX-Kept: yes\r\n\r\n2\r\nhi\r\n0\r\n\r\n',
     5,
   );
-  assert.deepEqual(out.heads[0]?.headers, { 'x-kept': 'yes' });
+  assert.deepEqual({ ...out.heads[0]?.headers }, { 'x-kept': 'yes' });
   assert.equal(out.body, 'hi');
   assert.ok(p.done && !p.keepAlive);
 });
@@ -159,4 +162,87 @@ test('malformed responses are refused', () => {
   }
   const { p } = parser();
   assert.throws(() => feed(p, `HTTP/1.1 200 OK\r\nx: ${'a'.repeat(70_000)}`, 4096), ResponseParseError);
+});
+
+test('Content-Length beside chunked coding is dropped, not forwarded stale (RFC 9112 §6.3)', () => {
+  for (const size of sizes) {
+    const { p, out } = parser();
+    feed(
+      p,
+      'HTTP/1.1 200 OK\r\nContent-Length: 50\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n0\r\n\r\n',
+      size,
+    );
+    assert.equal(out.heads[0]?.headers['content-length'], undefined, `pieces of ${size}`);
+    assert.equal(out.body, 'ab');
+    assert.ok(out.ended && !p.keepAlive, 'a message framed both ways is not trusted for reuse');
+  }
+});
+
+test('only SP and HTAB are whitespace around a coding: `chunked\\xa0` is not chunked, as llhttp reads it', () => {
+  const { p, out } = parser();
+  feed(p, 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\xa0\r\n\r\n2\r\nab\r\n0\r\n\r\n', 1000);
+  p.finish();
+  assert.equal(out.body, '2\r\nab\r\n0\r\n\r\n');
+  assert.ok(!p.keepAlive);
+});
+
+test('what llhttp refuses in a response is refused: equal duplicate lengths, bare LFs, control bytes', () => {
+  const bad = [
+    'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nab',
+    'HTTP/1.1 200 OK\nContent-Length: 2\n\nab',
+    'HTTP/1.1 200 OK\r\nContent-Length: 2\n\r\nab',
+    'HTTP/1.1 200 OK\r\nx: a\x0bb\r\nContent-Length: 0\r\n\r\n',
+    'HTTP/1.1 200 OK\r\nx: a\x7f\r\nContent-Length: 0\r\n\r\n',
+    'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2 \r\nab\r\n0\r\n\r\n',
+  ];
+  for (const wire of bad)
+    for (const size of [1, 1000]) {
+      const { p } = parser();
+      assert.throws(() => feed(p, wire, size), ResponseParseError, JSON.stringify(wire));
+    }
+});
+
+test('response fields are held without a prototype', () => {
+  const { p, out } = parser();
+  feed(p, 'HTTP/1.1 200 OK\r\nconstructor: x\r\nContent-Length: 0\r\n\r\n', 1000);
+  assert.equal(out.heads[0]?.headers.constructor, 'x');
+});
+
+test('differential findings: a bad length beside chunked, framing in trailers, bare CRs, empty codings', () => {
+  const bad = [
+    'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3,3\r\n\r\n0\r\n\r\n',
+    'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nContent-Length: 3\r\n\r\n',
+    'HTTP/1.1 200 O\rK\r\nContent-Length: 0\r\n\r\n',
+    'HTTP/1.1 200 OK\rContent-Length: 0\r\n\r\n',
+    'HTTP/1.1 204 No Content\r\nTransfer-Encoding: \r\n\r\n',
+    'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nTransfer-Encoding: \r\n\r\n',
+  ];
+  for (const wire of bad) {
+    const { p } = parser();
+    assert.throws(() => feed(p, wire, 1000), ResponseParseError, JSON.stringify(wire));
+  }
+});
+
+test('differential findings: what llhttp reads in a response, we read the same way', () => {
+  const tab = parser();
+  feed(tab.p, 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\t\r\n\r\n2\r\nab\r\n0\r\n\r\n', 1000);
+  tab.p.finish();
+  assert.equal(
+    tab.out.body,
+    '2\r\nab\r\n0\r\n\r\n',
+    '`chunked` then HTAB is another coding: read to the close',
+  );
+  const lead = parser();
+  feed(lead.p, '\r\n\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok', 1);
+  assert.equal(lead.out.body, 'ok', 'empty lines before a status line are skipped');
+  const trailerTe = parser();
+  feed(
+    trailerTe.p,
+    'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nTransfer-Encoding: x\r\n\r\n',
+    1000,
+  );
+  assert.ok(trailerTe.out.ended, 'a response trailer may say Transfer-Encoding (llhttp takes it)');
+  const zeros = parser();
+  feed(zeros.p, 'HTTP/1.1 200 OK\r\nContent-Length: 00000000000000000002\r\n\r\nok', 1000);
+  assert.equal(zeros.out.body, 'ok');
 });

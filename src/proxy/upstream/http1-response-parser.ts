@@ -1,7 +1,16 @@
 // Incremental HTTP/1.1 response parser for the upstream client: status line and headers, then a body framed by
 // Content-Length, chunked coding or the connection's close, with chunked trailers.
 import type { IncomingHttpHeaders } from 'node:http';
-import { hasToken, Http1ParseError, parseFields, type Framing } from '../http1/http1-fields.ts';
+import {
+  defaultMaxHeadersCount,
+  hasToken,
+  Http1ParseError,
+  newHeaders,
+  parseContentLength,
+  parseFields,
+  type FieldRules,
+  type Framing,
+} from '../http1/http1-fields.ts';
 import { Http1MessageParser, phase, type BodyEvents } from '../http1/http1-message-parser.ts';
 
 export { Http1ParseError as ResponseParseError } from '../http1/http1-fields.ts';
@@ -17,13 +26,31 @@ export interface ResponseEvents extends BodyEvents {
   onHead(head: ResponseHead): void;
 }
 
+const responseRules: FieldRules = {
+  dropHopByHop: true,
+  maxCount: defaultMaxHeadersCount,
+  request: false,
+  trailer: false,
+};
+const trailerRules: FieldRules = { ...responseRules, dropHopByHop: false, trailer: true };
+
+/** Leading whitespace and trailing SP do not count; a trailing HTAB does (llhttp's reading, see parseFields). */
+function isChunked(coding: string): boolean {
+  let s = 0;
+  let e = coding.length;
+  while (s < e && (coding.charCodeAt(s) === 32 || coding.charCodeAt(s) === 9)) s++;
+  while (e > s && coding.charCodeAt(e - 1) === 32) e--;
+  return e - s === 7 && coding.slice(s, e) === 'chunked';
+}
+
 export class Http1ResponseParser extends Http1MessageParser {
   readonly #events: ResponseEvents;
   #headRequest = false;
   #keepAlive = true;
 
   constructor(events: ResponseEvents) {
-    super(events);
+    // llhttp skips empty lines before a status line too.
+    super(events, trailerRules, true);
     this.#events = events;
   }
 
@@ -62,9 +89,9 @@ export class Http1ResponseParser extends Http1MessageParser {
     if (minor < 0 || minor > 1 || !(status >= 100 && status <= 999) || text.charCodeAt(9) === 48)
       throw new Http1ParseError(`malformed status line ${JSON.stringify(text.slice(0, 40))}`);
     const eol = text.indexOf('\r\n');
-    const headers: IncomingHttpHeaders = {};
+    const headers = newHeaders();
     const framing: Framing = { connection: undefined, transferEncoding: undefined };
-    if (eol >= 0) parseFields(text, eol + 2, headers, framing);
+    if (eol >= 0) parseFields(text, eol + 2, headers, responseRules, framing);
     if (status < 200) {
       if (status === 101) throw new Http1ParseError('protocol upgrades are not supported upstream');
       // 100 Continue and other interim answers: the final response follows.
@@ -74,6 +101,11 @@ export class Http1ResponseParser extends Http1MessageParser {
     this.#keepAlive = minor === 1 ? !hasToken(connection, 'close') : hasToken(connection, 'keep-alive');
     const te = framing.transferEncoding;
     const cl = headers['content-length'];
+    // Checked even when Transfer-Encoding frames the body, as llhttp does: a malformed length is a broken sender.
+    const length = cl === undefined ? 0 : parseContentLength(cl);
+    // RFC 9112 §6.3: Transfer-Encoding overrides Content-Length, and a proxy removes the stale length before
+    // forwarding (the listener would otherwise frame the re-encoded body by it).
+    if (te !== undefined && cl !== undefined) delete headers['content-length'];
     this.#events.onHead({ status, headers });
     if (this.state !== phase.head) return; // the listener gave up on the response
     if (this.#headRequest || status === 204 || status === 304) {
@@ -81,15 +113,14 @@ export class Http1ResponseParser extends Http1MessageParser {
     } else if (te !== undefined) {
       // The final coding decides; with Content-Length as well the message is suspect, so no reuse.
       const codings = te.toLowerCase().split(',');
-      if ((codings[codings.length - 1] ?? '').trim() === 'chunked') this.chunkedBody();
+      if (isChunked(codings[codings.length - 1] ?? '')) this.chunkedBody();
       else {
         this.bodyUntilClose();
         this.#keepAlive = false;
       }
       if (cl !== undefined) this.#keepAlive = false;
     } else if (cl !== undefined) {
-      if (!/^\d{1,15}$/.test(cl)) throw new Http1ParseError(`invalid content-length ${JSON.stringify(cl)}`);
-      this.bodyOfLength(Number(cl));
+      this.bodyOfLength(length);
     } else {
       this.bodyUntilClose();
       this.#keepAlive = false;
