@@ -7,7 +7,7 @@ import { execFile, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
-import { makeTempDir, removeDir, switchyardBin, waitForExit } from '../support/control-plane-process.ts';
+import { makeTempDir, removeDir, switchyardBin, waitForExit } from '../support/control-plane-launcher.ts';
 
 const run = promisify(execFile);
 

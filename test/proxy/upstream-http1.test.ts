@@ -4,8 +4,8 @@ import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import { after, test } from 'node:test';
-import { counter, startSingleRouteProxy } from './harness.ts';
-import { closeClientAgent, request, startHttpServer } from './upstream-servers.ts';
+import { startHttpServer } from '../support/echo-apps.ts';
+import { closeClientAgent, counter, request, startSingleRouteProxy } from './harness.ts';
 
 after(() => closeClientAgent());
 

@@ -18,17 +18,17 @@ import {
   serviceName,
   updateMainRoute,
 } from './support/ads-mesh.ts';
-import { clientNode, MeshApi, type XdsClientReport } from './support/mesh-api.ts';
+import { clientNode, MeshApiClient, type XdsClientReport } from '../support/mesh-api-client.ts';
 import { pollUntil } from './support/xds-grpc-client.ts';
 
 const mesh = 'p';
 let cp: TestControlPlane;
-let api: MeshApi;
+let api: MeshApiClient;
 let ads: AdsTestClient;
 
 before(async () => {
   cp = await startTestControlPlane();
-  api = new MeshApi(cp.endpoint);
+  api = new MeshApiClient(cp.endpoint);
   await buildMesh(api, mesh, { lister: ['a'], client: ['a', 'b', 'c'] });
   ads = new AdsTestClient(cp.running.xdsAddress.port);
 });

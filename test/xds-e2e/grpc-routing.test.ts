@@ -8,9 +8,9 @@ import {
   removeDir,
   startControlPlaneProcess,
   type ControlPlaneProcess,
-} from '../support/control-plane-process.ts';
-import { echoServiceName, startBackend, type Backend } from './support/grpc-backends.ts';
-import { clientNode, MeshApi, registryNode } from './support/mesh-api.ts';
+} from '../support/control-plane-launcher.ts';
+import { rawEchoServiceName, startNamedBackend, type NamedBackend } from '../support/grpc-echo-apps.ts';
+import { clientNode, MeshApiClient, registryNode } from '../support/mesh-api-client.ts';
 import { MeshGrpcClient, pollUntil, trafficDuring, type Observed } from './support/xds-grpc-client.ts';
 
 const mesh = 'e2e';
@@ -18,15 +18,15 @@ const router = 'echo-router';
 const service = 'echo.e2e.local';
 
 let cp: ControlPlaneProcess;
-let api: MeshApi;
+let api: MeshApiClient;
 let client: MeshGrpcClient;
-const backends = new Map<string, Backend>();
+const backends = new Map<string, NamedBackend>();
 
 function weighted(weights: Readonly<Record<string, number>>): RouteSpec {
   return {
     priority: 100,
     grpcRoute: {
-      match: { serviceName: echoServiceName },
+      match: { serviceName: rawEchoServiceName },
       action: {
         weightedTargets: Object.entries(weights).map(([virtualNode, weight]) => ({ virtualNode, weight })),
       },
@@ -41,12 +41,11 @@ const share = (counts: Map<string, number>, name: string): number => {
 
 before(async () => {
   cp = await startControlPlaneProcess();
-  const ready = cp.logs.find((l) => l.msg === 'control plane ready')!;
-  const xdsPort = Number(String(ready.xdsAddr).split(':').at(-1));
-  api = new MeshApi(cp.endpoint);
+  const xdsPort = cp.xdsPort;
+  api = new MeshApiClient(cp.endpoint);
   await api.createMesh(mesh);
   for (const name of ['blue', 'green', 'amber']) {
-    const backend = await startBackend(name);
+    const backend = await startNamedBackend(name);
     backends.set(name, backend);
     if (name === 'amber') {
       // Found by DNS instead: an IP literal, resolved on the control plane and served as EDS.
@@ -64,7 +63,7 @@ before(async () => {
   await api.createRoute(mesh, router, 'by-header', {
     priority: 10,
     grpcRoute: {
-      match: { serviceName: echoServiceName, metadata: [{ name: 'x-color', match: { exact: 'amber' } }] },
+      match: { serviceName: rawEchoServiceName, metadata: [{ name: 'x-color', match: { exact: 'amber' } }] },
       action: { weightedTargets: [{ virtualNode: 'amber', weight: 1 }] },
     },
   });
