@@ -3,6 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 
 export interface WaitOptions {
   readonly timeoutMs?: number;
+  /** Between probes (default 25 ms); 0 probes again on the next turn of the event loop. */
   readonly intervalMs?: number;
   /** A probe error for which this is true ends the wait at once (the awaited thing can no longer happen). */
   readonly bail?: (error: unknown) => boolean;
@@ -31,7 +32,9 @@ export async function waitFor<T>(
       const detail = last instanceof Error ? `: ${last.message}` : '';
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${detail}`);
     }
-    await delay(intervalMs);
+    // Interval 0 still lets sockets and timers run between probes that settle without I/O.
+    if (intervalMs > 0) await delay(intervalMs);
+    else await new Promise((resolve) => setImmediate(resolve));
   }
 }
 

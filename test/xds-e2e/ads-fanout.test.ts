@@ -12,7 +12,7 @@ import {
 import { AdsTestClient, type DeltaStream, type SotwStream } from '../xds/ads-test-client.ts';
 import { buildMesh, grpcNode, grpcRouteConfig, updateMainRoute } from './support/ads-mesh.ts';
 import { MeshApiClient } from '../support/mesh-api-client.ts';
-import { pollUntil } from './support/xds-grpc-client.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const mesh = 'p';
 const nodeCount = 10;
@@ -114,7 +114,7 @@ test('500 concurrent streams all receive the update one API write makes', async 
   assert.equal(refused.code, grpc.status.RESOURCE_EXHAUSTED);
   assert.match(refused.details, /c0 in mesh p already has 50 connected proxies/);
   sotw[0]!.call.cancel();
-  await pollUntil('the closed stream to leave the list', async () =>
+  await waitFor('the closed stream to leave the list', async () =>
     (await listed()) < nodeCount * streamsPerNode ? true : undefined,
   );
   const admitted = connections[0]!.sotw();

@@ -9,7 +9,8 @@ import {
 } from '../support/control-plane-launcher.ts';
 import { rawEchoServiceName, startNamedBackend, type NamedBackend } from '../support/grpc-echo-apps.ts';
 import { clientNode, MeshApiClient, registryNode } from '../support/mesh-api-client.ts';
-import { MeshGrpcClient, pollUntil } from './support/xds-grpc-client.ts';
+import { waitFor } from '../support/wait-for.ts';
+import { MeshGrpcClient } from './support/xds-grpc-client.ts';
 
 const mesh = 'join';
 const service = 'echo.join.local';
@@ -50,11 +51,10 @@ test('a client whose node does not exist yet is served once the node is created'
   const xdsPort = cp.xdsPort;
   client = new MeshGrpcClient(xdsPort, `mesh/${mesh}/virtualNode/late`, service);
   const pending = client.call({ deadlineMs: 15_000 });
-  const { value: refusal } = await pollUntil(
+  const refusal = await waitFor(
     'the control plane to refuse the unknown node',
     () => cp.logs.find((l) => l.msg === 'xds stream failed'),
-    10_000,
-    10,
+    { timeoutMs: 10_000, intervalMs: 10 },
   );
   assert.equal(refusal.code, 5, 'NOT_FOUND');
   assert.equal(

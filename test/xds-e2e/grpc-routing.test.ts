@@ -11,7 +11,8 @@ import {
 } from '../support/control-plane-launcher.ts';
 import { rawEchoServiceName, startNamedBackend, type NamedBackend } from '../support/grpc-echo-apps.ts';
 import { clientNode, MeshApiClient, registryNode } from '../support/mesh-api-client.ts';
-import { MeshGrpcClient, pollUntil, trafficDuring, type Observed } from './support/xds-grpc-client.ts';
+import { waitFor } from '../support/wait-for.ts';
+import { MeshGrpcClient, trafficDuring, type Observed } from './support/xds-grpc-client.ts';
 
 const mesh = 'e2e';
 const router = 'echo-router';
@@ -139,7 +140,7 @@ test('changing the weights through the API shifts live traffic without a client 
   assert.ok(shift.lastMs < 1000, `the shift took ${shift.lastMs} ms`);
 
   await api.updateRoute(mesh, router, 'weighted', weighted({ blue: 20, green: 80 }));
-  await pollUntil('blue to take traffic again', async () =>
+  await waitFor('blue to take traffic again', async () =>
     (await client.tally(20, {}, 20)).has('blue') ? true : undefined,
   );
   const counts = await client.tally(1000);
@@ -168,7 +169,7 @@ test('a deleted route stops matching; a deleted client node loses its configurat
 
   const deletedAt = performance.now();
   await api.deleteNode(mesh, 'app');
-  const { value } = await pollUntil('RPCs to stop once the client node is gone', async () => {
+  const value = await waitFor('RPCs to stop once the client node is gone', async () => {
     const result = await client.call({ deadlineMs: 1000 });
     return result.ok ? undefined : result;
   });

@@ -7,9 +7,9 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { after, test } from 'node:test';
 import { Proxy } from '../../src/proxy/index.ts';
-import { cluster, endpoints, snapshot, tcpListener } from './envoy-fixtures.ts';
+import { cluster, endpoints, snapshot, tcpListener } from '../proxy/envoy-fixtures.ts';
 import { startHttpServer, startTcpApp } from '../support/echo-apps.ts';
-import { closeClientAgent, startSingleRouteProxy } from './harness.ts';
+import { closeClientAgent, startSingleRouteProxy } from '../proxy/harness.ts';
 
 after(() => closeClientAgent());
 
