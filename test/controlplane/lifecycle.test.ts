@@ -6,13 +6,8 @@ import { spawn } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  makeTempDir,
-  removeDir,
-  startControlPlaneProcess,
-  switchyardBin,
-  waitForExit,
-} from '../support/control-plane-launcher.ts';
+import { makeTempDir, removeDir, startControlPlaneProcess } from '../support/control-plane-launcher.ts';
+import { switchyardBin, waitForExit } from '../support/switchyard-process.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 async function runToExit(args: string[], env: Record<string, string> = {}) {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { after, before, test } from 'node:test';
-import { switchyardBin } from '../support/control-plane-launcher.ts';
+import { switchyardBin } from '../support/switchyard-process.ts';
 import { freePorts } from '../support/free-ports.ts';
 import { servingNode } from '../support/mesh-api-client.ts';
 import { startMesh, type MeshHarness } from '../support/mesh-harness.ts';
