@@ -20,7 +20,7 @@ let goneSidecar: SidecarProcess;
 const downstream = (cls: number): Promise<number> =>
   gw.proxy.stat('envoy_http_downstream_rq_xx', `envoy_response_code_class="${cls}"`);
 
-/** The access log entry of the httpRequest with `requestId`, once written. */
+/** The access log entry of the request with `requestId`, once written. */
 function logged(requestId: string): Promise<Record<string, unknown>> {
   return waitFor(`access log entry ${requestId}`, async () =>
     (await gw.accessLog()).find((e) => e.request_id === requestId),
@@ -81,7 +81,7 @@ after(async () => {
 
 test('no matching gateway route: 404, counted as a direct response and a 4xx, logged with its route', async () => {
   const [direct, fourxx] = [await gw.proxy.stat('envoy_http_rq_direct_response'), await downstream(4)];
-  const r = await httpRequest(port, '/nowhere', { headers: { 'x-httpRequest-id': 'req-404' } });
+  const r = await httpRequest(port, '/nowhere', { headers: { 'x-request-id': 'req-404' } });
   assert.equal(r.status, 404);
   assert.equal(r.body, '');
   assert.equal(await gw.proxy.stat('envoy_http_rq_direct_response'), direct + 1);
@@ -100,10 +100,10 @@ test('upstream timeout: 504 after the route timeout, counted on the cluster, log
     await downstream(5),
   ];
   const started = performance.now();
-  const r = await httpRequest(port, '/slow/hang', { headers: { 'x-httpRequest-id': 'req-504' } });
+  const r = await httpRequest(port, '/slow/hang', { headers: { 'x-request-id': 'req-504' } });
   const ms = performance.now() - started;
   assert.equal(r.status, 504);
-  assert.equal(r.body, 'upstream httpRequest timeout');
+  assert.equal(r.body, 'upstream request timeout');
   assert.ok(ms >= 380 && ms < 5000, `answered after ${Math.round(ms)} ms (timeout 400 ms)`);
   assert.equal(await gw.proxy.stat('envoy_cluster_upstream_rq_timeout', 'slow-v1'), timeouts + 1);
   assert.equal(await downstream(5), fivexx + 1);
@@ -124,7 +124,7 @@ test('no healthy upstream: once the only instance deregisters, 503 UH, counted o
     await gw.proxy.stat('envoy_cluster_upstream_cx_none_healthy', 'gone-v1'),
     await downstream(5),
   ];
-  const r = await httpRequest(port, '/gone/x', { headers: { 'x-httpRequest-id': 'req-503' } });
+  const r = await httpRequest(port, '/gone/x', { headers: { 'x-request-id': 'req-503' } });
   assert.equal(r.status, 503);
   assert.equal(r.body, 'no healthy upstream');
   assert.equal(await gw.proxy.stat('envoy_cluster_upstream_cx_none_healthy', 'gone-v1'), noneHealthy + 1);

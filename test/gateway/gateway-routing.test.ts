@@ -264,7 +264,7 @@ test("the router's retry policy applies behind the gateway (a 503 is retried, co
   assert.equal(await gw.proxy.stat('envoy_cluster_upstream_rq_retry', 'alpha-v1'), before + 1);
 });
 
-test('a httpRequest no gateway route takes gets 404', async () => {
+test('a request no gateway route takes gets 404', async () => {
   const r = await httpRequest(port, '/nowhere');
   assert.equal(r.status, 404);
   assert.equal(r.headers['x-app'], undefined);
