@@ -6,7 +6,7 @@ import { after, test } from 'node:test';
 import { ManualClock } from '../../src/proxy/index.ts';
 import type { Proxy } from '../../src/proxy/index.ts';
 import { startHttpServer } from '../support/echo-apps.ts';
-import { waitFor } from '../support/wait-for.ts';
+import { settle, waitFor } from '../support/wait-for.ts';
 import { ms } from './envoy-fixtures.ts';
 import { closeClientAgent, counter, request, startSingleRouteProxy, type SimpleResponse } from './harness.ts';
 
@@ -77,6 +77,39 @@ test('503s are retried under retry_on 5xx with no client-visible error', async (
     assert.equal(counter(h.proxy, 'cluster.svc.upstream_rq_retry_success'), 20);
     assert.equal(counter(h.proxy, 'cluster.svc.retry.upstream_rq_503'), 20);
     assert.equal(counter(h.proxy, 'cluster.svc.upstream_rq_200'), 20);
+  } finally {
+    await h.close();
+    await up.close();
+  }
+});
+
+test('a retry waits its jittered back-off on the clock before the next try', async () => {
+  const up = await flakyServer('status503');
+  const clock = new ManualClock();
+  const h = await startSingleRouteProxy(
+    [up.port],
+    {
+      retry_policy: {
+        retry_on: '5xx',
+        num_retries: { value: 1 },
+        retry_back_off: { base_interval: ms(100) },
+      },
+    },
+    {},
+    { clock, random: () => 0.5 },
+  );
+  try {
+    const answer = request(h.port, '/');
+    await waitFor('the retry', () => counter(h.proxy, 'cluster.svc.upstream_rq_retry') === 1, {
+      intervalMs: 1,
+    });
+    // Before retry 1: 0.5 of (2^1 − 1) · 100 ms = 50 ms.
+    clock.advance(49);
+    await settle();
+    assert.equal(up.hits, 1, 'no second try during the back-off');
+    clock.advance(1);
+    assert.equal((await answer).body, 'ok');
+    assert.equal(up.hits, 2);
   } finally {
     await h.close();
     await up.close();
