@@ -9,7 +9,7 @@ import { runAlternating, type Subject } from './alternating-runs.ts';
 import { serviceAuthority } from './bench-mesh.ts';
 import { planCpus, type CpuPlan } from './cpu-pinning.ts';
 import { dataPlanePlan, type DataPlanePlan } from './data-plane-plan.ts';
-import { freePorts } from './free-ports.ts';
+import { freePorts } from '../../test/support/free-ports.ts';
 import { startHaproxy } from './haproxy-process.ts';
 import { MeshRig } from './mesh-rig.ts';
 import { ScriptChild } from './script-child.ts';

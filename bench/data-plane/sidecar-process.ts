@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { repoRoot } from '../harness/bench-options.ts';
 import { reapOnExit, stopChild } from '../harness/child-reaper.ts';
 import { pinned } from './cpu-pinning.ts';
-import { freePorts } from './free-ports.ts';
+import { freePorts } from '../../test/support/free-ports.ts';
 
 /** The V8 settings `bin/switchyard` gives the sidecar (a reference run with them is comparable with it). */
 export const sidecarNodeFlags: readonly string[] = ['--max-semi-space-size=2', '--no-memory-reducer'];

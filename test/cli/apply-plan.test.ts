@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { makeTempDir, removeDir } from '../support/control-plane-process.ts';
+import { makeTempDir, removeDir } from '../support/control-plane-launcher.ts';
 import { call, startTestControlPlane } from '../support/in-process-control-plane.ts';
 import { examplesDir, inventory, runCli, storeMesh } from './cli-harness.ts';
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { makeTempDir, removeDir } from '../support/control-plane-process.ts';
+import { makeTempDir, removeDir } from '../support/control-plane-launcher.ts';
 import { startTestControlPlane, type TestControlPlane } from '../support/in-process-control-plane.ts';
 import { inventory, runCli } from './cli-harness.ts';
 

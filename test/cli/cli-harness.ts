@@ -2,7 +2,7 @@
 
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { repoRoot, switchyardBin } from '../support/control-plane-process.ts';
+import { repoRoot, switchyardBin } from '../support/switchyard-process.ts';
 import { call } from '../support/in-process-control-plane.ts';
 
 export const examplesDir = path.join(repoRoot, 'examples/apply');

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { AdsTestClient, testNode } from '../xds/ads-test-client.ts';
-import { switchyardBin } from '../support/control-plane-process.ts';
+import { switchyardBin } from '../support/switchyard-process.ts';
 import { call, startTestControlPlane, type TestControlPlane } from '../support/in-process-control-plane.ts';
 
 const run = promisify(execFile);

@@ -7,7 +7,7 @@ import {
   removeDir,
   startControlPlaneProcess,
   type ControlPlaneProcess,
-} from '../support/control-plane-process.ts';
+} from '../support/control-plane-launcher.ts';
 import { call } from '../support/in-process-control-plane.ts';
 import { awsCli, cliV2SkipReason, type AwsCli } from './aws-cli-runner.ts';
 

@@ -16,7 +16,7 @@ import {
   removeDir,
   startControlPlaneProcess,
   type ControlPlaneProcess,
-} from '../support/control-plane-process.ts';
+} from '../support/control-plane-launcher.ts';
 import { startTestControlPlane, type TestControlPlane } from '../support/in-process-control-plane.ts';
 import { awsCli, cliV2SkipReason, type AwsCli } from './aws-cli-runner.ts';
 import { accountId, sdkClient } from './sdk-client.ts';

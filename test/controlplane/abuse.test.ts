@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
-import { startControlPlaneProcess } from '../support/control-plane-process.ts';
+import { startControlPlaneProcess } from '../support/control-plane-launcher.ts';
 import { startTestControlPlane, type TestControlPlane } from '../support/in-process-control-plane.ts';
 
 interface RawAnswer {

@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { removeDir, startControlPlaneProcess } from '../support/control-plane-process.ts';
+import { removeDir, startControlPlaneProcess } from '../support/control-plane-launcher.ts';
 
 const writers = 4;
 const quotaArgs = ['--quota', 'virtualNodesPerMesh=100000'];

@@ -13,9 +13,9 @@ import { startControlPlane, type RunningControlPlane } from '../../src/controlpl
 import { unpackAny } from '../../src/xds/protos/any.ts';
 import type { DiscoveryResponse__Output, Node } from '../../src/xds/protos/message-types.ts';
 import { typeUrls } from '../../src/xds/protos/type-urls.ts';
-import { makeTempDir, removeDir } from '../support/control-plane-process.ts';
+import { makeTempDir, removeDir } from '../support/control-plane-launcher.ts';
 import { AdsTestClient, testNode, type SotwStream } from '../xds/ads-test-client.ts';
-import { MeshApi } from '../xds-e2e/support/mesh-api.ts';
+import { MeshApiClient } from '../support/mesh-api-client.ts';
 
 const graceMs = 500;
 const mesh = 'life';
@@ -27,7 +27,7 @@ const leasedProxy = path.join(import.meta.dirname, 'support/leased-proxy.ts');
 let running: RunningControlPlane;
 let dataDir: string;
 let endpoint: string;
-let api: MeshApi;
+let api: MeshApiClient;
 let ads: AdsTestClient;
 const children: ChildProcess[] = [];
 
@@ -43,7 +43,7 @@ before(async () => {
   });
   running = await startControlPlane(config, pino({ level: 'silent' }));
   endpoint = `http://127.0.0.1:${running.apiAddress.port}`;
-  api = new MeshApi(endpoint);
+  api = new MeshApiClient(endpoint);
   await api.createMesh(mesh);
   const httpNode = (name: string) => ({
     listeners: [{ portMapping: { port: 8080, protocol: 'http' as const } }],

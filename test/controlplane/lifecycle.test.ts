@@ -6,13 +6,9 @@ import { spawn } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  makeTempDir,
-  removeDir,
-  startControlPlaneProcess,
-  switchyardBin,
-  waitForExit,
-} from '../support/control-plane-process.ts';
+import { makeTempDir, removeDir, startControlPlaneProcess } from '../support/control-plane-launcher.ts';
+import { switchyardBin, waitForExit } from '../support/switchyard-process.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 async function runToExit(args: string[], env: Record<string, string> = {}) {
   const child = spawn(switchyardBin, args, {
@@ -30,9 +26,12 @@ async function runToExit(args: string[], env: Record<string, string> = {}) {
 test('logs one ready line and stops cleanly on SIGTERM and SIGINT', async () => {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     const cp = await startControlPlaneProcess();
+    // Ready means both ports answer; the ready line may still be on its way through the pipe.
+    await waitFor('the ready line', () => cp.logs.some((l) => l.msg === 'control plane ready'));
     const ready = cp.logs.filter((l) => l.msg === 'control plane ready');
     assert.equal(ready.length, 1);
-    assert.match(String(ready[0]!.apiAddr), /^127\.0\.0\.1:\d+$/);
+    assert.equal(ready[0]!.apiAddr, `127.0.0.1:${cp.apiPort}`);
+    assert.equal(ready[0]!.xdsAddr, `127.0.0.1:${cp.xdsPort}`);
     const res = await fetch(`${cp.endpoint}/v20190125/meshes`);
     assert.equal(res.status, 200);
     assert.equal(await cp.stop(signal), 0);

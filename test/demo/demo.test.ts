@@ -7,7 +7,8 @@ import { execFile, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
-import { makeTempDir, removeDir, switchyardBin, waitForExit } from '../support/control-plane-process.ts';
+import { makeTempDir, removeDir } from '../support/control-plane-launcher.ts';
+import { switchyardBin, waitForExit } from '../support/switchyard-process.ts';
 
 const run = promisify(execFile);
 

@@ -10,13 +10,13 @@ import {
   removeDir,
   startControlPlaneProcess,
   type ControlPlaneProcess,
-} from '../support/control-plane-process.ts';
-import { freePorts } from './support/free-port.ts';
-import { startHttpApp, type HttpApp } from './support/http-app.ts';
-import { clientNode, MeshApi, servingNode } from './support/mesh-api.ts';
-import { ProxyClient } from './support/proxy-client.ts';
-import { startSidecar, type SidecarProcess } from './support/sidecar-process.ts';
-import { waitFor } from './support/wait-for.ts';
+} from '../support/control-plane-launcher.ts';
+import { freePorts } from '../support/free-ports.ts';
+import { startHttpApp, type HttpApp } from '../support/echo-apps.ts';
+import { clientNode, MeshApiClient, servingNode } from '../support/mesh-api-client.ts';
+import { ProxyClient } from '../support/http-client.ts';
+import { startSidecar, type SidecarProcess } from '../support/sidecar-launcher.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const mesh = 'r';
 const service = 'server.e2e.local';
@@ -27,7 +27,7 @@ let dataDir: string;
 let apiPort: number;
 let xdsPort: number;
 let cp: ControlPlaneProcess;
-let api: MeshApi;
+let api: MeshApiClient;
 let v1: HttpApp;
 let v2: HttpApp;
 const sidecars: SidecarProcess[] = [];
@@ -37,7 +37,9 @@ let client: ProxyClient;
 function startCp(): Promise<ControlPlaneProcess> {
   return startControlPlaneProcess({
     dataDir,
-    args: ['--api-addr', `127.0.0.1:${apiPort}`, '--xds-addr', `127.0.0.1:${xdsPort}`],
+    // The same addresses after the restart: the sidecars reconnect to where they were.
+    apiPort,
+    xdsPort,
   });
 }
 
@@ -59,7 +61,7 @@ before(async () => {
   dataDir = await makeTempDir('outage');
   [apiPort, xdsPort] = (await freePorts(2)) as [number, number];
   cp = await startCp();
-  api = new MeshApi(cp.endpoint);
+  api = new MeshApiClient(cp.endpoint);
   [v1, v2] = await Promise.all([startHttpApp('v1'), startHttpApp('v2')]);
   await api.createMesh(mesh);
   await api.createNode(mesh, 'server-v1', servingNode('server-v1', v1.port));

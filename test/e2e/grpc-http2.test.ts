@@ -5,11 +5,11 @@ import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
-import { EchoClientCtor, startGrpcApp, type EchoClient, type Msg } from './support/grpc-app.ts';
-import { clientNode, servingNode } from './support/mesh-api.ts';
-import { startMesh, type MeshHarness } from './support/mesh-harness.ts';
-import type { SidecarProcess } from './support/sidecar-process.ts';
-import { waitFor } from './support/wait-for.ts';
+import { EchoClientCtor, startGrpcApp, type EchoClient, type Msg } from '../support/grpc-echo-apps.ts';
+import { clientNode, servingNode } from '../support/mesh-api-client.ts';
+import { startMesh, type MeshHarness } from '../support/mesh-harness.ts';
+import type { SidecarProcess } from '../support/sidecar-launcher.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const mesh = 'g';
 let h: MeshHarness;

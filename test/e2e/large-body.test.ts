@@ -6,10 +6,10 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { after, before, test } from 'node:test';
-import { clientNode, servingNode } from './support/mesh-api.ts';
-import { startMesh, type MeshHarness } from './support/mesh-harness.ts';
-import type { SidecarProcess } from './support/sidecar-process.ts';
-import { waitFor } from './support/wait-for.ts';
+import { clientNode, servingNode } from '../support/mesh-api-client.ts';
+import { startMesh, type MeshHarness } from '../support/mesh-harness.ts';
+import type { SidecarProcess } from '../support/sidecar-launcher.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const gib = 1024 * 1024 * 1024;
 const chunk = Buffer.alloc(1024 * 1024, 'x');

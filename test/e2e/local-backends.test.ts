@@ -4,12 +4,12 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
-import { freePorts } from './support/free-port.ts';
-import { EchoClientCtor, startGrpcApp, type EchoClient, type Msg } from './support/grpc-app.ts';
-import { startHttpApp, type HttpApp } from './support/http-app.ts';
-import { clientNode, servingNode } from './support/mesh-api.ts';
-import { startMesh, type MeshHarness } from './support/mesh-harness.ts';
-import { waitFor } from './support/wait-for.ts';
+import { freePorts } from '../support/free-ports.ts';
+import { EchoClientCtor, startGrpcApp, type EchoClient, type Msg } from '../support/grpc-echo-apps.ts';
+import { startHttpApp, type HttpApp } from '../support/echo-apps.ts';
+import { clientNode, servingNode } from '../support/mesh-api-client.ts';
+import { startMesh, type MeshHarness } from '../support/mesh-harness.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const mesh = 'local';
 let h: MeshHarness;

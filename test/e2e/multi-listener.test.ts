@@ -2,12 +2,12 @@
 // each on its own inbound port (inbound port + index) and registers one instance per listener.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { freePorts } from './support/free-port.ts';
-import { startHttpApp, type HttpApp } from './support/http-app.ts';
-import { clientNode } from './support/mesh-api.ts';
-import { startMesh, type MeshHarness } from './support/mesh-harness.ts';
-import { ProxyClient } from './support/proxy-client.ts';
-import { waitFor } from './support/wait-for.ts';
+import { freePorts } from '../support/free-ports.ts';
+import { startHttpApp, type HttpApp } from '../support/echo-apps.ts';
+import { clientNode } from '../support/mesh-api-client.ts';
+import { startMesh, type MeshHarness } from '../support/mesh-harness.ts';
+import { ProxyClient } from '../support/http-client.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const mesh = 'multi';
 let h: MeshHarness;

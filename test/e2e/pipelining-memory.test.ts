@@ -5,10 +5,10 @@ import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { servingNode } from './support/mesh-api.ts';
-import { startMesh, type MeshHarness } from './support/mesh-harness.ts';
-import type { SidecarProcess } from './support/sidecar-process.ts';
-import { waitFor } from './support/wait-for.ts';
+import { servingNode } from '../support/mesh-api-client.ts';
+import { startMesh, type MeshHarness } from '../support/mesh-harness.ts';
+import type { SidecarProcess } from '../support/sidecar-launcher.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const floodMs = 20_000;
 const maxGrowthMiB = 20;

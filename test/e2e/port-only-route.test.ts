@@ -2,12 +2,12 @@
 // every path on that port matches. The routes cross the ports over, so a pass-through could not fake it.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { freePorts } from './support/free-port.ts';
-import { startHttpApp, type HttpApp } from './support/http-app.ts';
-import { clientNode } from './support/mesh-api.ts';
-import { startMesh, type MeshHarness } from './support/mesh-harness.ts';
-import { ProxyClient } from './support/proxy-client.ts';
-import { waitFor } from './support/wait-for.ts';
+import { freePorts } from '../support/free-ports.ts';
+import { startHttpApp, type HttpApp } from '../support/echo-apps.ts';
+import { clientNode } from '../support/mesh-api-client.ts';
+import { startMesh, type MeshHarness } from '../support/mesh-harness.ts';
+import { ProxyClient } from '../support/http-client.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const mesh = 'portonly';
 let h: MeshHarness;

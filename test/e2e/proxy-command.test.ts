@@ -4,12 +4,12 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { after, before, test } from 'node:test';
-import { switchyardBin } from '../support/control-plane-process.ts';
-import { freePorts } from './support/free-port.ts';
-import { servingNode } from './support/mesh-api.ts';
-import { startMesh, type MeshHarness } from './support/mesh-harness.ts';
-import { startSidecar } from './support/sidecar-process.ts';
-import { waitFor } from './support/wait-for.ts';
+import { switchyardBin } from '../support/switchyard-process.ts';
+import { freePorts } from '../support/free-ports.ts';
+import { servingNode } from '../support/mesh-api-client.ts';
+import { startMesh, type MeshHarness } from '../support/mesh-harness.ts';
+import { startSidecar } from '../support/sidecar-launcher.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const mesh = 'c';
 let h: MeshHarness;
@@ -37,7 +37,8 @@ function run(args: string[]): Promise<{ code: number | null; stderr: string }> {
 
 test('ready line, registration on connect, deregistration and exit 0 on SIGTERM', async () => {
   const sidecar = await h.sidecar(`mesh/${mesh}/virtualNode/web`);
-  const ready = sidecar.logs.find((e) => e.msg === 'proxy ready')!;
+  // The ready line is what a user sees; readiness itself came from the admin /ready.
+  const ready = await sidecar.waitForLog('its ready line', (e) => e.msg === 'proxy ready');
   assert.equal(ready.node, `mesh/${mesh}/virtualNode/web`);
   assert.equal(ready.adminAddr, `127.0.0.1:${sidecar.adminPort}`);
   assert.deepEqual(
@@ -57,7 +58,7 @@ test('ready line, registration on connect, deregistration and exit 0 on SIGTERM'
 
 test('gateway mode starts (and registers nothing)', async () => {
   const gw = await h.sidecar(`mesh/${mesh}/virtualGateway/gw`);
-  assert.ok(gw.logs.some((e) => e.msg === 'proxy ready'));
+  await gw.waitForLog('its ready line', (e) => e.msg === 'proxy ready');
   assert.ok(!gw.logs.some((e) => e.msg === 'instance registered'));
   assert.equal(await gw.stop('SIGINT'), 0);
 });

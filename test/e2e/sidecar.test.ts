@@ -10,20 +10,20 @@ import { pino } from 'pino';
 import { SidecarStartError, startSidecar } from '../../src/proxy/sidecar/index.ts';
 import type { SidecarSettings } from '../../src/proxy/sidecar/index.ts';
 import { startTestControlPlane, type TestControlPlane } from '../support/in-process-control-plane.ts';
-import { freePorts } from './support/free-port.ts';
-import { startHttpApp, type HttpApp } from './support/http-app.ts';
-import { MeshApi, servingNode } from './support/mesh-api.ts';
-import { waitFor } from './support/wait-for.ts';
+import { freePorts } from '../support/free-ports.ts';
+import { startHttpApp, type HttpApp } from '../support/echo-apps.ts';
+import { MeshApiClient, servingNode } from '../support/mesh-api-client.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const mesh = 'inproc';
 const logger = pino({ level: 'silent' });
 let cp: TestControlPlane;
-let api: MeshApi;
+let api: MeshApiClient;
 let app: HttpApp;
 
 before(async () => {
   cp = await startTestControlPlane();
-  api = new MeshApi(cp.endpoint);
+  api = new MeshApiClient(cp.endpoint);
   app = await startHttpApp('web');
   await api.createMesh(mesh);
   await api.createNode(mesh, 'web', servingNode('web', app.port));

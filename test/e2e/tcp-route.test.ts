@@ -3,14 +3,15 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, test } from 'node:test';
-import { freePorts } from './support/free-port.ts';
-import { clientNode, servingNode } from './support/mesh-api.ts';
-import { startMesh, type MeshHarness } from './support/mesh-harness.ts';
-import { waitFor } from './support/wait-for.ts';
+import { startTcpApp, type TcpApp } from '../support/echo-apps.ts';
+import { freePorts } from '../support/free-ports.ts';
+import { clientNode, servingNode } from '../support/mesh-api-client.ts';
+import { startMesh, type MeshHarness } from '../support/mesh-harness.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const mesh = 't';
 let h: MeshHarness;
-let app: net.Server;
+let app: TcpApp;
 let localPort: number;
 
 /** Writes `text`, half-closes, and returns everything the far side sent back before closing. */
@@ -27,15 +28,9 @@ function exchange(port: number, text: string): Promise<string> {
 
 before(async () => {
   h = await startMesh();
-  // A TCP app that answers once the client has finished sending (so half-close must travel both hops).
-  app = net.createServer((s) => {
-    let got = '';
-    s.setEncoding('utf8');
-    s.on('data', (c: string) => (got += c));
-    s.on('end', () => s.end(`tcp-app got ${got.length} bytes: ${got.slice(0, 20)}`));
-  });
-  await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
-  const appPort = (app.address() as net.AddressInfo).port;
+  // Answers once the client has finished sending, so half-close must travel both hops.
+  app = await startTcpApp('answer-at-end');
+  const appPort = app.port;
   [localPort] = (await freePorts(1)) as [number];
   const api = h.api;
   await api.createMesh(mesh);
@@ -55,7 +50,7 @@ before(async () => {
 
 after(async () => {
   await h?.close();
-  await new Promise((resolve) => app?.close(resolve));
+  await app?.close();
 });
 
 test('bytes and half-close cross both sidecars over the TCP route', async () => {

@@ -3,12 +3,12 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { RouteSpec } from '@aws-sdk/client-app-mesh';
-import { startHttpApp, type HttpApp } from './support/http-app.ts';
-import { clientNode, servingNode } from './support/mesh-api.ts';
-import { startMesh, type MeshHarness } from './support/mesh-harness.ts';
-import { ProxyClient } from './support/proxy-client.ts';
-import type { SidecarProcess } from './support/sidecar-process.ts';
-import { waitFor } from './support/wait-for.ts';
+import { startHttpApp, type HttpApp } from '../support/echo-apps.ts';
+import { clientNode, servingNode } from '../support/mesh-api-client.ts';
+import { startMesh, type MeshHarness } from '../support/mesh-harness.ts';
+import { ProxyClient } from '../support/http-client.ts';
+import type { SidecarProcess } from '../support/sidecar-launcher.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const mesh = 'm';
 const service = 'server.e2e.local';

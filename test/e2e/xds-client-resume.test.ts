@@ -17,8 +17,8 @@ import {
   routeConfig,
   vhost,
 } from '../proxy/envoy-fixtures.ts';
-import { freePorts } from './support/free-port.ts';
-import { waitFor } from './support/wait-for.ts';
+import { freePorts } from '../support/free-ports.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const nodeId = 'mesh/x/virtualNode/n';
 const cleanup: (() => Promise<void>)[] = [];

@@ -16,9 +16,9 @@ import {
   routeConfig,
   vhost,
 } from '../proxy/envoy-fixtures.ts';
-import { startHttpApp } from './support/http-app.ts';
-import { ProxyClient } from './support/proxy-client.ts';
-import { waitFor } from './support/wait-for.ts';
+import { startHttpApp } from '../support/echo-apps.ts';
+import { ProxyClient } from '../support/http-client.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const nodeId = 'mesh/x/virtualNode/n';
 const cleanup: (() => Promise<void> | void)[] = [];

@@ -3,13 +3,13 @@
 // /stats/prometheus and written to its access log (--access-log FILE, JSON).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { freePorts } from '../e2e/support/free-port.ts';
-import { servingNode } from '../e2e/support/mesh-api.ts';
-import type { SidecarProcess } from '../e2e/support/sidecar-process.ts';
-import { waitFor } from '../e2e/support/wait-for.ts';
+import { freePorts } from '../support/free-ports.ts';
+import { servingNode } from '../support/mesh-api-client.ts';
+import type { SidecarProcess } from '../support/sidecar-launcher.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { curl, hasCurl } from './support/curl.ts';
 import { startGatewayHarness, type GatewayHarness, type GatewayProcess } from './support/gateway-harness.ts';
-import { request } from './support/http-request.ts';
+import { httpRequest } from '../support/http-client.ts';
 
 const mesh = 'gw3';
 let h: GatewayHarness;
@@ -70,7 +70,7 @@ before(async () => {
   ]);
   gw = await h.gateway(mesh, 'edge');
   await waitFor('both services answering', async () => {
-    const [a, b] = await Promise.all([request(port, '/slow/x'), request(port, '/gone/x')]);
+    const [a, b] = await Promise.all([httpRequest(port, '/slow/x'), httpRequest(port, '/gone/x')]);
     return a.status === 200 && b.status === 200;
   });
 });
@@ -81,7 +81,7 @@ after(async () => {
 
 test('no matching gateway route: 404, counted as a direct response and a 4xx, logged with its route', async () => {
   const [direct, fourxx] = [await gw.proxy.stat('envoy_http_rq_direct_response'), await downstream(4)];
-  const r = await request(port, '/nowhere', { headers: { 'x-request-id': 'req-404' } });
+  const r = await httpRequest(port, '/nowhere', { headers: { 'x-request-id': 'req-404' } });
   assert.equal(r.status, 404);
   assert.equal(r.body, '');
   assert.equal(await gw.proxy.stat('envoy_http_rq_direct_response'), direct + 1);
@@ -100,7 +100,7 @@ test('upstream timeout: 504 after the route timeout, counted on the cluster, log
     await downstream(5),
   ];
   const started = performance.now();
-  const r = await request(port, '/slow/hang', { headers: { 'x-request-id': 'req-504' } });
+  const r = await httpRequest(port, '/slow/hang', { headers: { 'x-request-id': 'req-504' } });
   const ms = performance.now() - started;
   assert.equal(r.status, 504);
   assert.equal(r.body, 'upstream request timeout');
@@ -114,17 +114,17 @@ test('upstream timeout: 504 after the route timeout, counted on the cluster, log
 });
 
 test('no healthy upstream: once the only instance deregisters, 503 UH, counted on the cluster', async () => {
-  assert.equal((await request(port, '/gone/x')).status, 200);
+  assert.equal((await httpRequest(port, '/gone/x')).status, 200);
   assert.equal(await goneSidecar.stop('SIGTERM'), 0);
   await waitFor(
     'the gateway to see no instance left',
-    async () => (await request(port, '/gone/x')).status === 503,
+    async () => (await httpRequest(port, '/gone/x')).status === 503,
   );
   const [noneHealthy, fivexx] = [
     await gw.proxy.stat('envoy_cluster_upstream_cx_none_healthy', 'gone-v1'),
     await downstream(5),
   ];
-  const r = await request(port, '/gone/x', { headers: { 'x-request-id': 'req-503' } });
+  const r = await httpRequest(port, '/gone/x', { headers: { 'x-request-id': 'req-503' } });
   assert.equal(r.status, 503);
   assert.equal(r.body, 'no healthy upstream');
   assert.equal(await gw.proxy.stat('envoy_cluster_upstream_cx_none_healthy', 'gone-v1'), noneHealthy + 1);

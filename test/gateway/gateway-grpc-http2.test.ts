@@ -5,14 +5,13 @@ import assert from 'node:assert/strict';
 import http2 from 'node:http2';
 import { after, before, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
-import { freePorts } from '../e2e/support/free-port.ts';
-import { EchoClientCtor, type EchoClient, type Msg } from '../e2e/support/grpc-app.ts';
-import { servingNode } from '../e2e/support/mesh-api.ts';
-import { waitFor } from '../e2e/support/wait-for.ts';
+import { freePorts } from '../support/free-ports.ts';
+import { EchoClientCtor, startGrpcApp, type EchoClient, type Msg } from '../support/grpc-echo-apps.ts';
+import { servingNode } from '../support/mesh-api-client.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { curl, hasCurl } from './support/curl.ts';
-import type { Echo } from './support/echo-app.ts';
+import type { Echo } from '../support/echo-apps.ts';
 import { startGatewayHarness, type GatewayHarness } from './support/gateway-harness.ts';
-import { startGrpcTeller } from './support/grpc-teller.ts';
 
 const mesh = 'gw2';
 let h: GatewayHarness;
@@ -47,8 +46,8 @@ function unary(text: string, metadata: Record<string, string> = {}): Promise<Una
 before(async () => {
   h = await startGatewayHarness();
   [grpcPort, h2Port] = (await freePorts(2)) as [number, number];
-  const stable = await startGrpcTeller('greeter-v1');
-  const canary = await startGrpcTeller('greeter-v2');
+  const stable = await startGrpcApp({ name: 'greeter-v1' });
+  const canary = await startGrpcApp({ name: 'greeter-v2' });
   tellers.push(stable, canary);
   const h2app = await h.startApp('pages-v1', { http2: true });
   const api = h.mesh.api;

@@ -6,12 +6,12 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, test } from 'node:test';
-import { freePorts } from '../e2e/support/free-port.ts';
-import { servingNode } from '../e2e/support/mesh-api.ts';
-import { waitFor } from '../e2e/support/wait-for.ts';
-import type { Echo } from './support/echo-app.ts';
+import { freePorts } from '../support/free-ports.ts';
+import { servingNode } from '../support/mesh-api-client.ts';
+import { waitFor } from '../support/wait-for.ts';
+import type { Echo } from '../support/echo-apps.ts';
 import { startGatewayHarness, type GatewayHarness } from './support/gateway-harness.ts';
-import { request } from './support/http-request.ts';
+import { httpRequest as request } from '../support/http-client.ts';
 
 const mesh = 'pn';
 const service = 'pub.pn.local';

@@ -7,13 +7,13 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import type { GatewayRouteSpec } from '@aws-sdk/client-app-mesh';
-import { freePorts } from '../e2e/support/free-port.ts';
-import { servingNode } from '../e2e/support/mesh-api.ts';
-import { waitFor } from '../e2e/support/wait-for.ts';
+import { freePorts } from '../support/free-ports.ts';
+import { servingNode } from '../support/mesh-api-client.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { curl, hasCurl } from './support/curl.ts';
-import type { Echo } from './support/echo-app.ts';
+import type { Echo } from '../support/echo-apps.ts';
 import { startGatewayHarness, type GatewayHarness, type GatewayProcess } from './support/gateway-harness.ts';
-import { request, type RequestOptions } from './support/http-request.ts';
+import { httpRequest, type HttpRequestOptions } from '../support/http-client.ts';
 
 const mesh = 'gw';
 const alpha = 'alpha.gw.local';
@@ -149,8 +149,8 @@ after(async () => {
 });
 
 /** GET (or `options.method`) through the gateway; asserts 200 and returns what the app saw. */
-async function get(path: string, options: RequestOptions = {}): Promise<Echo> {
-  const r = await request(port, path, options);
+async function get(path: string, options: HttpRequestOptions = {}): Promise<Echo> {
+  const r = await httpRequest(port, path, options);
   assert.equal(
     r.status,
     200,
@@ -170,7 +170,7 @@ test('hostname exact: any case, with or without the port (strip_any_host_port); 
     assert.equal(seen.app, 'beta-v1', host);
     assert.equal(seen.path, '/x/y?z=1', 'prefix "/" is not rewritten');
   }
-  assert.equal((await request(port, '/x', { host: 'www.beta.example.com' })).status, 404);
+  assert.equal((await httpRequest(port, '/x', { host: 'www.beta.example.com' })).status, 404);
   if (hasCurl) {
     const r = await curl(['-H', 'Host: beta.example.com', `http://127.0.0.1:${port}/from-curl`]);
     assert.equal(r.status, 200);
@@ -182,7 +182,7 @@ test('hostname suffix: any name ending in .example.org, not the bare domain', as
   for (const host of ['shop.example.org', `a.b.example.org:${port}`, 'SHOP.EXAMPLE.ORG']) {
     assert.match((await get('/x', { host })).app, /^alpha-v[12]$/, host);
   }
-  assert.equal((await request(port, '/x', { host: 'example.org' })).status, 404);
+  assert.equal((await httpRequest(port, '/x', { host: 'example.org' })).status, 404);
 });
 
 test('header match and its inverse pick different services', async () => {
@@ -196,7 +196,7 @@ test('path rewrite: the app sees the new path (the query string is kept)', async
   assert.match(seen.app, /^alpha-v[12]$/);
   assert.equal(seen.path, '/new/page?lang=en');
   assert.equal(
-    (await request(port, '/old/page/more')).status,
+    (await httpRequest(port, '/old/page/more')).status,
     404,
     'an exact path does not match longer paths',
   );
@@ -265,7 +265,7 @@ test("the router's retry policy applies behind the gateway (a 503 is retried, co
 });
 
 test('a request no gateway route takes gets 404', async () => {
-  const r = await request(port, '/nowhere');
+  const r = await httpRequest(port, '/nowhere');
   assert.equal(r.status, 404);
   assert.equal(r.headers['x-app'], undefined);
 });

@@ -3,7 +3,7 @@
 // gateway routes, driven with curl.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { waitFor } from '../e2e/support/wait-for.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { colors, tell } from './support/tell.ts';
 import { runWalkthrough, type WalkthroughRun } from './support/walkthrough-run.ts';
 

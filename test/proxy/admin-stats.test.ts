@@ -15,7 +15,9 @@ import {
   snapshot,
   vhost,
 } from './envoy-fixtures.ts';
-import { closeClientAgent, request, startHttpServer, waitFor } from './upstream-servers.ts';
+import { startHttpServer } from '../support/echo-apps.ts';
+import { waitFor } from '../support/wait-for.ts';
+import { closeClientAgent, request } from './harness.ts';
 
 after(() => closeClientAgent());
 
@@ -100,9 +102,8 @@ test('admin endpoints and Envoy-compatible Prometheus stats', async () => {
     assert.equal(clustersJson.cluster_statuses[0]?.host_statuses[0]?.ejection.ejected, false);
 
     await waitFor(
-      async () => (await readFile(logPath, 'utf8').catch(() => '')).split('\n').length > 4,
-      5000,
       'access log lines',
+      async () => (await readFile(logPath, 'utf8').catch(() => '')).split('\n').length > 4,
     );
     const lines = (await readFile(logPath, 'utf8')).trim().split('\n');
     assert.match(

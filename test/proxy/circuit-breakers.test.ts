@@ -2,8 +2,9 @@
 import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
 import { after, test } from 'node:test';
-import { counter, startSingleRouteProxy } from './harness.ts';
-import { closeClientAgent, request, startHttpServer, waitFor } from './upstream-servers.ts';
+import { startHttpServer } from '../support/echo-apps.ts';
+import { waitFor } from '../support/wait-for.ts';
+import { closeClientAgent, counter, request, startSingleRouteProxy } from './harness.ts';
 
 after(() => closeClientAgent());
 
@@ -33,9 +34,8 @@ test('max_connections + max_pending_requests overflow answers 503 and counts ups
     const first = request(h.port, '/1');
     const second = request(h.port, '/2');
     await waitFor(
-      () => h.proxy.stats.gauge('cluster.svc.upstream_rq_active').value === 2,
-      5000,
       'two active requests',
+      () => h.proxy.stats.gauge('cluster.svc.upstream_rq_active').value === 2,
     );
     const third = await request(h.port, '/3');
     assert.equal(third.status, 503);
@@ -44,7 +44,7 @@ test('max_connections + max_pending_requests overflow answers 503 and counts ups
     // Only one connection is opened; the second request waits for it.
     assert.equal(held.length, 1);
     held.shift()?.end('one');
-    await waitFor(() => held.length === 1, 5000, 'the pending request to reach the upstream');
+    await waitFor('the pending request to reach the upstream', () => held.length === 1);
     held.shift()?.end('two');
     assert.equal((await first).body, 'one');
     assert.equal((await second).body, 'two');
@@ -73,7 +73,7 @@ test('max_requests overflow answers 503', async () => {
   );
   try {
     const inflight = [request(h.port, '/1'), request(h.port, '/2')];
-    await waitFor(() => held.length === 2, 5000, 'two requests upstream');
+    await waitFor('two requests upstream', () => held.length === 2);
     assert.equal((await request(h.port, '/3')).status, 503);
     assert.equal(counter(h.proxy, 'cluster.svc.upstream_rq_pending_overflow'), 1);
     hold = false;

@@ -4,6 +4,14 @@ import { after, before, describe, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { MeshProxy } from '../../src/proxy/index.ts';
 import {
+  EchoClientCtor,
+  echoService,
+  startGrpcApp,
+  type EchoClient,
+  type GrpcApp,
+  type Msg,
+} from '../support/grpc-echo-apps.ts';
+import {
   http2Cluster,
   endpoints,
   httpListener,
@@ -14,74 +22,14 @@ import {
   ms,
 } from './envoy-fixtures.ts';
 
-interface Msg {
-  text: string;
-  n?: number;
-}
-
-const json = {
-  serialize: (v: Msg): Buffer => Buffer.from(JSON.stringify(v)),
-  deserialize: (b: Buffer): Msg => JSON.parse(b.toString()) as Msg,
-};
-
-const service = {
-  echo: {
-    path: '/test.Echo/Echo',
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: json.serialize,
-    requestDeserialize: json.deserialize,
-    responseSerialize: json.serialize,
-    responseDeserialize: json.deserialize,
-  },
-  chat: {
-    path: '/test.Echo/Chat',
-    requestStream: true,
-    responseStream: true,
-    requestSerialize: json.serialize,
-    requestDeserialize: json.deserialize,
-    responseSerialize: json.serialize,
-    responseDeserialize: json.deserialize,
-  },
-} satisfies grpc.ServiceDefinition;
-
-type EchoClient = grpc.Client & {
-  echo(
-    req: Msg,
-    md: grpc.Metadata,
-    cb: (err: grpc.ServiceError | null, res?: Msg) => void,
-  ): grpc.ClientUnaryCall;
-  chat(): grpc.ClientDuplexStream<Msg, Msg>;
-};
-
 describe('gRPC through the proxy', () => {
-  const server = new grpc.Server();
+  let server: GrpcApp;
   const proxy = new MeshProxy();
   let client: EchoClient;
 
   before(async () => {
-    server.addService(service, {
-      echo: (call: grpc.ServerUnaryCall<Msg, Msg>, cb: grpc.sendUnaryData<Msg>) => {
-        if (call.request.text === 'fail') {
-          const md = new grpc.Metadata();
-          md.set('x-reason', 'asked-to-fail');
-          cb({ code: grpc.status.FAILED_PRECONDITION, details: 'you asked for it', metadata: md });
-          return;
-        }
-        const trailer = new grpc.Metadata();
-        trailer.set('x-trailer', 'present');
-        cb(null, { text: `echo:${call.request.text}` }, trailer);
-      },
-      chat: (call: grpc.ServerDuplexStream<Msg, Msg>) => {
-        call.on('data', (m: Msg) => call.write({ text: m.text.toUpperCase(), n: m.n }));
-        call.on('end', () => call.end());
-      },
-    });
-    const upstreamPort = await new Promise<number>((resolve, reject) =>
-      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, port) =>
-        err ? reject(err) : resolve(port),
-      ),
-    );
+    server = await startGrpcApp();
+    const upstreamPort = server.port;
     await proxy.applyConfig(
       snapshot({
         listeners: [httpListener('in')],
@@ -94,16 +42,15 @@ describe('gRPC through the proxy', () => {
         clusterLoadAssignments: [endpoints('echo', [upstreamPort])],
       }),
     );
-    const Ctor = grpc.makeGenericClientConstructor(service, 'Echo');
-    client = new Ctor(`127.0.0.1:${proxy.listenerPort('in')}`, grpc.credentials.createInsecure(), {
+    client = new EchoClientCtor(`127.0.0.1:${proxy.listenerPort('in')}`, grpc.credentials.createInsecure(), {
       'grpc.default_authority': 'echo.svc',
-    }) as unknown as EchoClient;
+    });
   });
 
   after(async () => {
     client.close();
     await proxy.close();
-    await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+    await server.close();
   });
 
   test('unary call with response trailers', async () => {
@@ -142,7 +89,7 @@ describe('gRPC through the proxy', () => {
   });
 
   test('an unroutable gRPC call gets UNIMPLEMENTED from the proxy', async () => {
-    const Ctor = grpc.makeGenericClientConstructor(service, 'Echo');
+    const Ctor = grpc.makeGenericClientConstructor(echoService, 'Echo');
     const other = new Ctor(`127.0.0.1:${proxy.listenerPort('in')}`, grpc.credentials.createInsecure(), {
       'grpc.default_authority': 'unknown.svc',
     }) as unknown as EchoClient;

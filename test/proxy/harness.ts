@@ -1,7 +1,10 @@
-// Starts a MeshProxy with one outbound HTTP listener routing host "svc" to cluster "svc", for failure-handling tests.
+// Starts a Proxy with one outbound HTTP listener routing host "svc" to cluster "svc", and the client the proxy
+// tests send requests with.
+import http from 'node:http';
 import { MeshProxy } from '../../src/proxy/index.ts';
 import type { MeshProxyOptions } from '../../src/proxy/index.ts';
 import type { Cluster } from '../../src/xds/protos/index.ts';
+import { httpRequest, type HttpAnswer } from '../support/http-client.ts';
 import {
   cluster,
   endpoints,
@@ -41,4 +44,22 @@ export async function startSingleRouteProxy(
 
 export function counter(proxy: MeshProxy, name: string): number {
   return proxy.stats.counter(name).value;
+}
+
+export type SimpleResponse = HttpAnswer;
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+/** A request to a proxy listener, with Host `svc` unless told, over kept-alive connections. */
+export function request(
+  port: number,
+  path: string,
+  opts: { host?: string; method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
+): Promise<SimpleResponse> {
+  return httpRequest(port, path, { ...opts, host: opts.host ?? 'svc', agent, timeoutMs: 60_000 });
+}
+
+/** Closes the kept-alive client connections (each test file's `after`). */
+export function closeClientAgent(): void {
+  agent.destroy();
 }

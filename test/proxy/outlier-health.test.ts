@@ -1,10 +1,13 @@
-// Outlier ejection and return, and active health checks (HTTP, TCP, gRPC) taking endpoints out and back.
+// Outlier ejection and return, and active health checks (HTTP, TCP, gRPC) taking endpoints out and back, with
+// their intervals and ejection times on a ManualClock: the probes and requests are real, the waiting is not.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
+import { ManualClock } from '../../src/proxy/index.ts';
+import { startHttpServer } from '../support/echo-apps.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { ms } from './envoy-fixtures.ts';
-import { counter, startSingleRouteProxy } from './harness.ts';
-import { closeClientAgent, request, startHttpServer, waitFor } from './upstream-servers.ts';
+import { closeClientAgent, counter, request, startSingleRouteProxy } from './harness.ts';
 
 after(() => closeClientAgent());
 
@@ -19,6 +22,7 @@ test('a failing endpoint is ejected by outlier detection and returns after the e
     res.writeHead(badFails ? 500 : 200);
     res.end('bad');
   });
+  const clock = new ManualClock();
   const h = await startSingleRouteProxy(
     [good.port, bad.port],
     {},
@@ -30,6 +34,7 @@ test('a failing endpoint is ejected by outlier detection and returns after the e
         max_ejection_percent: { value: 50 },
       },
     },
+    { clock },
   );
   try {
     const badHost = () =>
@@ -45,7 +50,11 @@ test('a failing endpoint is ejected by outlier detection and returns after the e
     for (let i = 0; i < 10; i++) assert.equal((await request(h.port, '/')).body, 'good');
     assert.equal(bad.hits, 0, 'an ejected host gets no traffic');
     badFails = false;
-    await waitFor(() => badHost()?.ejected === false, 3000, 'the host to return');
+    // Ejected at 0; the detector's interval ticks at 50, 100, … return it at the first tick 300 ms on.
+    clock.advance(299);
+    assert.equal(badHost()?.ejected, true, 'still ejected before the ejection time');
+    clock.advance(1);
+    assert.equal(badHost()?.ejected, false, 'returned at the ejection time');
     const bodies = new Set<string>();
     for (let i = 0; i < 10; i++) bodies.add((await request(h.port, '/')).body);
     assert.deepEqual([...bodies].sort(), ['bad', 'good']);
@@ -77,6 +86,7 @@ test('max_ejection_percent keeps hosts in service, but one host is always ejecta
         max_ejection_percent: { value: 10 },
       },
     },
+    { clock: new ManualClock() },
   );
   try {
     for (let i = 0; i < 8; i++) await request(h.port, '/');
@@ -103,6 +113,7 @@ test('HTTP health checks take a failing endpoint out and bring it back', async (
     if (req.url === '/health') res.writeHead(healthy ? 200 : 503);
     res.end('b');
   });
+  const clock = new ManualClock();
   const h = await startSingleRouteProxy(
     [a.port, b.port],
     {},
@@ -117,6 +128,7 @@ test('HTTP health checks take a failing endpoint out and bring it back', async (
         },
       ],
     },
+    { clock },
   );
   try {
     const hostB = () =>
@@ -124,19 +136,23 @@ test('HTTP health checks take a failing endpoint out and bring it back', async (
         .cluster('svc')
         ?.hosts()
         .find((x) => x.port === b.port);
-    await waitFor(() => hostB()?.activeHealth === 'unhealthy', 3000, 'b to fail its check');
+    clock.advance(0); // new hosts are probed at once
+    await waitFor('b to fail its check', () => hostB()?.activeHealth === 'unhealthy');
     await waitFor(
+      'a healthy',
       () =>
         h.proxy
           .cluster('svc')
           ?.hosts()
           .find((x) => x.port === a.port)?.activeHealth === 'healthy',
-      3000,
-      'a healthy',
     );
     for (let i = 0; i < 10; i++) assert.equal((await request(h.port, '/')).body, 'a');
     healthy = true;
-    await waitFor(() => hostB()?.activeHealth === 'healthy', 3000, 'b to pass twice');
+    clock.advance(50);
+    await waitFor('b to pass once', () => hostB()?.hcSuccesses === 1);
+    assert.equal(hostB()?.activeHealth, 'unhealthy', 'one pass is below the healthy threshold');
+    clock.advance(50);
+    await waitFor('b to pass twice', () => hostB()?.activeHealth === 'healthy');
     const bodies = new Set<string>();
     for (let i = 0; i < 10; i++) bodies.add((await request(h.port, '/')).body);
     assert.deepEqual([...bodies].sort(), ['a', 'b']);
@@ -156,6 +172,7 @@ test('TCP health checks mark a dead endpoint down', async () => {
   const dead = await startHttpServer(() => {});
   const deadPort = dead.port;
   await dead.close();
+  const clock = new ManualClock();
   const h = await startSingleRouteProxy(
     [a.port, deadPort],
     {},
@@ -170,12 +187,13 @@ test('TCP health checks mark a dead endpoint down', async () => {
         },
       ],
     },
+    { clock },
   );
   try {
+    clock.advance(0);
     await waitFor(
-      () => h.proxy.stats.gauge('cluster.svc.membership_healthy').value === 1,
-      3000,
       'one healthy host',
+      () => h.proxy.stats.gauge('cluster.svc.membership_healthy').value === 1,
     );
     for (let i = 0; i < 10; i++) assert.equal((await request(h.port, '/')).status, 200);
     const deadHost = h.proxy
@@ -216,6 +234,7 @@ test('gRPC health checks use grpc.health.v1.Health/Check', async () => {
       e ? reject(e) : resolve(p),
     ),
   );
+  const clock = new ManualClock();
   const h = await startSingleRouteProxy(
     [port],
     {},
@@ -230,12 +249,15 @@ test('gRPC health checks use grpc.health.v1.Health/Check', async () => {
         },
       ],
     },
+    { clock },
   );
   try {
     const host = () => h.proxy.cluster('svc')?.hosts()[0];
-    await waitFor(() => host()?.activeHealth === 'healthy', 3000, 'SERVING');
+    clock.advance(0);
+    await waitFor('SERVING', () => host()?.activeHealth === 'healthy');
     serving = false;
-    await waitFor(() => host()?.activeHealth === 'unhealthy', 3000, 'NOT_SERVING');
+    clock.advance(50);
+    await waitFor('NOT_SERVING', () => host()?.activeHealth === 'unhealthy');
   } finally {
     await h.close();
     server.forceShutdown();

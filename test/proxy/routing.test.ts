@@ -12,8 +12,8 @@ import {
   snapshot,
   vhost,
 } from './envoy-fixtures.ts';
-import { closeClientAgent, request, startHttpServer, startNamedServer } from './upstream-servers.ts';
-import type { TestServer } from './upstream-servers.ts';
+import { startHttpServer, startNamedServer, type TestServer } from '../support/echo-apps.ts';
+import { closeClientAgent, request } from './harness.ts';
 
 describe('routing', () => {
   const servers: TestServer[] = [];

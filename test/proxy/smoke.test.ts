@@ -10,7 +10,8 @@ import {
   snapshot,
   vhost,
 } from './envoy-fixtures.ts';
-import { closeClientAgent, request, startNamedServer } from './upstream-servers.ts';
+import { startNamedServer } from '../support/echo-apps.ts';
+import { closeClientAgent, request } from './harness.ts';
 
 after(() => closeClientAgent());
 

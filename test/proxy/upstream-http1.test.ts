@@ -4,8 +4,9 @@ import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import { after, test } from 'node:test';
-import { counter, startSingleRouteProxy } from './harness.ts';
-import { closeClientAgent, request, startHttpServer } from './upstream-servers.ts';
+import { startHttpServer } from '../support/echo-apps.ts';
+import { waitFor } from '../support/wait-for.ts';
+import { closeClientAgent, counter, request, startSingleRouteProxy } from './harness.ts';
 
 after(() => closeClientAgent());
 
@@ -140,7 +141,9 @@ test('a keep-alive connection the upstream closed while idle is replaced without
   try {
     for (let i = 0; i < 3; i++) {
       assert.equal((await request(h.port, '/')).status, 200);
-      await new Promise((r) => setTimeout(r, 50));
+      await waitFor('the proxy to see the upstream close its idle connection', () => {
+        return h.proxy.stats.gauge('cluster.svc.upstream_cx_active').value === 0;
+      });
     }
     assert.equal(up.connections, 3);
   } finally {

@@ -3,7 +3,7 @@
 import { pino } from 'pino';
 import { parseControlPlaneConfig } from '../../src/controlplane/control-plane-config.ts';
 import { startControlPlane, type RunningControlPlane } from '../../src/controlplane/control-plane.ts';
-import { makeTempDir, removeDir } from './control-plane-process.ts';
+import { makeTempDir, removeDir } from './control-plane-launcher.ts';
 
 export interface TestControlPlane {
   readonly endpoint: string;

@@ -8,11 +8,11 @@ import {
   removeDir,
   startControlPlaneProcess,
   type ControlPlaneProcess,
-} from '../support/control-plane-process.ts';
+} from '../support/control-plane-launcher.ts';
 import { AdsTestClient, type DeltaStream, type SotwStream } from '../xds/ads-test-client.ts';
 import { buildMesh, grpcNode, grpcRouteConfig, updateMainRoute } from './support/ads-mesh.ts';
-import { MeshApi } from './support/mesh-api.ts';
-import { pollUntil } from './support/xds-grpc-client.ts';
+import { MeshApiClient } from '../support/mesh-api-client.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const mesh = 'p';
 const nodeCount = 10;
@@ -21,12 +21,12 @@ const streamsPerNode = 50;
 const route = grpcRouteConfig('a');
 
 let cp: ControlPlaneProcess;
-let api: MeshApi;
+let api: MeshApiClient;
 const connections: AdsTestClient[] = [];
 
 before(async () => {
   cp = await startControlPlaneProcess();
-  api = new MeshApi(cp.endpoint);
+  api = new MeshApiClient(cp.endpoint);
   const clients = Object.fromEntries(Array.from({ length: nodeCount }, (_, i) => [`c${i}`, ['a'] as const]));
   await buildMesh(api, mesh, clients);
 });
@@ -41,8 +41,7 @@ after(async () => {
 });
 
 test('500 concurrent streams all receive the update one API write makes', async (t) => {
-  const ready = cp.logs.find((l) => l.msg === 'control plane ready')!;
-  const xdsPort = Number(String(ready.xdsAddr).split(':').at(-1));
+  const xdsPort = cp.xdsPort;
   const sotw: SotwStream[] = [];
   const delta: DeltaStream[] = [];
   for (let n = 0; n < nodeCount; n++) {
@@ -115,7 +114,7 @@ test('500 concurrent streams all receive the update one API write makes', async 
   assert.equal(refused.code, grpc.status.RESOURCE_EXHAUSTED);
   assert.match(refused.details, /c0 in mesh p already has 50 connected proxies/);
   sotw[0]!.call.cancel();
-  await pollUntil('the closed stream to leave the list', async () =>
+  await waitFor('the closed stream to leave the list', async () =>
     (await listed()) < nodeCount * streamsPerNode ? true : undefined,
   );
   const admitted = connections[0]!.sotw();

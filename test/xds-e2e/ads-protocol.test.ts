@@ -18,17 +18,17 @@ import {
   serviceName,
   updateMainRoute,
 } from './support/ads-mesh.ts';
-import { clientNode, MeshApi, type XdsClientReport } from './support/mesh-api.ts';
-import { pollUntil } from './support/xds-grpc-client.ts';
+import { clientNode, MeshApiClient, type XdsClientReport } from '../support/mesh-api-client.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const mesh = 'p';
 let cp: TestControlPlane;
-let api: MeshApi;
+let api: MeshApiClient;
 let ads: AdsTestClient;
 
 before(async () => {
   cp = await startTestControlPlane();
-  api = new MeshApi(cp.endpoint);
+  api = new MeshApiClient(cp.endpoint);
   await buildMesh(api, mesh, { lister: ['a'], client: ['a', 'b', 'c'] });
   ads = new AdsTestClient(cp.running.xdsAddress.port);
 });
@@ -115,7 +115,7 @@ test('SotW: a NACK is shown on the status endpoint and the rejected version is n
     response_nonce: offered.nonce,
     error_detail: { code: grpc.status.INVALID_ARGUMENT, message: 'e2e: route a rejected on purpose' },
   });
-  const { value: nacked } = await pollUntil('the NACK on the status endpoint', async () => {
+  const nacked = await waitFor('the NACK on the status endpoint', async () => {
     const clients = await api.xdsClients();
     const rdsStatus = clients
       .find((c) => c.nodeId === `mesh/${mesh}/virtualNode/client` && c.protocol === 'sotw')
@@ -138,7 +138,7 @@ test('SotW: a NACK is shown on the status endpoint and the rejected version is n
     response_nonce: fixed.nonce,
     version_info: fixed.version_info,
   });
-  const { value: acked } = await pollUntil('the ACK on the status endpoint', async () => {
+  const acked = await waitFor('the ACK on the status endpoint', async () => {
     const clients = await api.xdsClients();
     const rdsStatus = clients
       .find((c) => c.nodeId === `mesh/${mesh}/virtualNode/client` && c.protocol === 'sotw')
@@ -246,7 +246,7 @@ test('the status endpoint lists each client with its node, agent, per-type versi
     response_nonce: res.nonce,
     version_info: res.version_info,
   });
-  const { value: listed } = await pollUntil('the ACK on the status endpoint', async () => {
+  const listed = await waitFor('the ACK on the status endpoint', async () => {
     const clients: XdsClientReport[] = await api.xdsClients();
     return clients.find(
       (c) =>
@@ -264,7 +264,7 @@ test('the status endpoint lists each client with its node, agent, per-type versi
   assert.equal(lds.lastSentVersion, res.version_info);
   assert.equal(lds.lastAckedVersion, res.version_info);
   s.call.cancel();
-  await pollUntil('the closed stream to leave the list', async () =>
+  await waitFor('the closed stream to leave the list', async () =>
     (await api.xdsClients()).some((c) => c.streamId === listed.streamId) ? undefined : true,
   );
 });

@@ -6,30 +6,31 @@ import {
   removeDir,
   startControlPlaneProcess,
   type ControlPlaneProcess,
-} from '../support/control-plane-process.ts';
-import { echoServiceName, startBackend, type Backend } from './support/grpc-backends.ts';
-import { clientNode, MeshApi, registryNode } from './support/mesh-api.ts';
-import { MeshGrpcClient, pollUntil } from './support/xds-grpc-client.ts';
+} from '../support/control-plane-launcher.ts';
+import { rawEchoServiceName, startNamedBackend, type NamedBackend } from '../support/grpc-echo-apps.ts';
+import { clientNode, MeshApiClient, registryNode } from '../support/mesh-api-client.ts';
+import { waitFor } from '../support/wait-for.ts';
+import { MeshGrpcClient } from './support/xds-grpc-client.ts';
 
 const mesh = 'join';
 const service = 'echo.join.local';
 
 let cp: ControlPlaneProcess;
-let api: MeshApi;
-let backend: Backend;
+let api: MeshApiClient;
+let backend: NamedBackend;
 let client: MeshGrpcClient | undefined;
 
 before(async () => {
   cp = await startControlPlaneProcess();
-  api = new MeshApi(cp.endpoint);
-  backend = await startBackend('echo');
+  api = new MeshApiClient(cp.endpoint);
+  backend = await startNamedBackend('echo');
   await api.createMesh(mesh);
   await api.createNode(mesh, 'echo', registryNode('echo'));
   await api.registerInstance(mesh, 'echo', 'echo-1', backend.port);
   await api.createRouter(mesh, 'r', { listeners: [{ portMapping: { port: 8080, protocol: 'grpc' } }] });
   await api.createRoute(mesh, 'r', 'all', {
     grpcRoute: {
-      match: { serviceName: echoServiceName },
+      match: { serviceName: rawEchoServiceName },
       action: { weightedTargets: [{ virtualNode: 'echo', weight: 1 }] },
     },
   });
@@ -47,15 +48,13 @@ after(async () => {
 });
 
 test('a client whose node does not exist yet is served once the node is created', async (t) => {
-  const ready = cp.logs.find((l) => l.msg === 'control plane ready')!;
-  const xdsPort = Number(String(ready.xdsAddr).split(':').at(-1));
+  const xdsPort = cp.xdsPort;
   client = new MeshGrpcClient(xdsPort, `mesh/${mesh}/virtualNode/late`, service);
   const pending = client.call({ deadlineMs: 15_000 });
-  const { value: refusal } = await pollUntil(
+  const refusal = await waitFor(
     'the control plane to refuse the unknown node',
     () => cp.logs.find((l) => l.msg === 'xds stream failed'),
-    10_000,
-    10,
+    { timeoutMs: 10_000, intervalMs: 10 },
   );
   assert.equal(refusal.code, 5, 'NOT_FOUND');
   assert.equal(

@@ -4,8 +4,13 @@ import { after, before, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import type { GrpcRoute, RouteSpec } from '@aws-sdk/client-app-mesh';
 import { startTestControlPlane, type TestControlPlane } from '../support/in-process-control-plane.ts';
-import { behaviour, echoServiceName, startBackend, type Backend } from './support/grpc-backends.ts';
-import { clientNode, MeshApi, registryNode } from './support/mesh-api.ts';
+import {
+  behaviour,
+  rawEchoServiceName,
+  startNamedBackend,
+  type NamedBackend,
+} from '../support/grpc-echo-apps.ts';
+import { clientNode, MeshApiClient, registryNode } from '../support/mesh-api-client.ts';
 import { MeshGrpcClient } from './support/xds-grpc-client.ts';
 
 const mesh = 'rt';
@@ -13,8 +18,8 @@ const router = 'rt-router';
 const service = 'flaky.rt.local';
 
 let cp: TestControlPlane;
-let api: MeshApi;
-let backend: Backend;
+let api: MeshApiClient;
+let backend: NamedBackend;
 let client: MeshGrpcClient;
 let requestId = 0;
 
@@ -27,7 +32,7 @@ function routeFor(
   return {
     priority,
     grpcRoute: {
-      match: { serviceName: echoServiceName, metadata: [{ name: 'x-policy', match: { exact: policy } }] },
+      match: { serviceName: rawEchoServiceName, metadata: [{ name: 'x-policy', match: { exact: policy } }] },
       action: { weightedTargets: [{ virtualNode: 'flaky', weight: 1 }] },
       ...extra,
     },
@@ -38,8 +43,8 @@ const perRetryTimeout = { unit: 's' as const, value: 2 };
 
 before(async () => {
   cp = await startTestControlPlane();
-  api = new MeshApi(cp.endpoint);
-  backend = await startBackend('flaky');
+  api = new MeshApiClient(cp.endpoint);
+  backend = await startNamedBackend('flaky');
   await api.createMesh(mesh);
   await api.createNode(mesh, 'flaky', registryNode('flaky'));
   await api.registerInstance(mesh, 'flaky', 'flaky-1', backend.port);

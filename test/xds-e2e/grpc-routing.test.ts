@@ -8,25 +8,26 @@ import {
   removeDir,
   startControlPlaneProcess,
   type ControlPlaneProcess,
-} from '../support/control-plane-process.ts';
-import { echoServiceName, startBackend, type Backend } from './support/grpc-backends.ts';
-import { clientNode, MeshApi, registryNode } from './support/mesh-api.ts';
-import { MeshGrpcClient, pollUntil, trafficDuring, type Observed } from './support/xds-grpc-client.ts';
+} from '../support/control-plane-launcher.ts';
+import { rawEchoServiceName, startNamedBackend, type NamedBackend } from '../support/grpc-echo-apps.ts';
+import { clientNode, MeshApiClient, registryNode } from '../support/mesh-api-client.ts';
+import { waitFor } from '../support/wait-for.ts';
+import { MeshGrpcClient, trafficDuring, type Observed } from './support/xds-grpc-client.ts';
 
 const mesh = 'e2e';
 const router = 'echo-router';
 const service = 'echo.e2e.local';
 
 let cp: ControlPlaneProcess;
-let api: MeshApi;
+let api: MeshApiClient;
 let client: MeshGrpcClient;
-const backends = new Map<string, Backend>();
+const backends = new Map<string, NamedBackend>();
 
 function weighted(weights: Readonly<Record<string, number>>): RouteSpec {
   return {
     priority: 100,
     grpcRoute: {
-      match: { serviceName: echoServiceName },
+      match: { serviceName: rawEchoServiceName },
       action: {
         weightedTargets: Object.entries(weights).map(([virtualNode, weight]) => ({ virtualNode, weight })),
       },
@@ -41,12 +42,11 @@ const share = (counts: Map<string, number>, name: string): number => {
 
 before(async () => {
   cp = await startControlPlaneProcess();
-  const ready = cp.logs.find((l) => l.msg === 'control plane ready')!;
-  const xdsPort = Number(String(ready.xdsAddr).split(':').at(-1));
-  api = new MeshApi(cp.endpoint);
+  const xdsPort = cp.xdsPort;
+  api = new MeshApiClient(cp.endpoint);
   await api.createMesh(mesh);
   for (const name of ['blue', 'green', 'amber']) {
-    const backend = await startBackend(name);
+    const backend = await startNamedBackend(name);
     backends.set(name, backend);
     if (name === 'amber') {
       // Found by DNS instead: an IP literal, resolved on the control plane and served as EDS.
@@ -64,7 +64,7 @@ before(async () => {
   await api.createRoute(mesh, router, 'by-header', {
     priority: 10,
     grpcRoute: {
-      match: { serviceName: echoServiceName, metadata: [{ name: 'x-color', match: { exact: 'amber' } }] },
+      match: { serviceName: rawEchoServiceName, metadata: [{ name: 'x-color', match: { exact: 'amber' } }] },
       action: { weightedTargets: [{ virtualNode: 'amber', weight: 1 }] },
     },
   });
@@ -140,7 +140,7 @@ test('changing the weights through the API shifts live traffic without a client 
   assert.ok(shift.lastMs < 1000, `the shift took ${shift.lastMs} ms`);
 
   await api.updateRoute(mesh, router, 'weighted', weighted({ blue: 20, green: 80 }));
-  await pollUntil('blue to take traffic again', async () =>
+  await waitFor('blue to take traffic again', async () =>
     (await client.tally(20, {}, 20)).has('blue') ? true : undefined,
   );
   const counts = await client.tally(1000);
@@ -169,7 +169,7 @@ test('a deleted route stops matching; a deleted client node loses its configurat
 
   const deletedAt = performance.now();
   await api.deleteNode(mesh, 'app');
-  const { value } = await pollUntil('RPCs to stop once the client node is gone', async () => {
+  const value = await waitFor('RPCs to stop once the client node is gone', async () => {
     const result = await client.call({ deadlineMs: 1000 });
     return result.ok ? undefined : result;
   });

@@ -7,13 +7,13 @@ import type { DiscoveryResponse__Output, Node } from '../../src/xds/protos/messa
 import { typeUrls } from '../../src/xds/protos/type-urls.ts';
 import { startTestControlPlane, type TestControlPlane } from '../support/in-process-control-plane.ts';
 import { AdsTestClient, testNode, type SotwStream } from '../xds/ads-test-client.ts';
-import { MeshApi } from './support/mesh-api.ts';
+import { MeshApiClient } from '../support/mesh-api-client.ts';
 
 const mesh = 'm';
 const egressCluster = 'cds_egress_m_b_http_8080';
 
 let cp: TestControlPlane;
-let api: MeshApi;
+let api: MeshApiClient;
 let ads: AdsTestClient;
 
 const envoyNode: Node = {
@@ -24,7 +24,7 @@ const envoyNode: Node = {
 
 before(async () => {
   cp = await startTestControlPlane();
-  api = new MeshApi(cp.endpoint);
+  api = new MeshApiClient(cp.endpoint);
   await api.createMesh(mesh);
   const httpNode = (name: string) => ({
     listeners: [{ portMapping: { port: 8080, protocol: 'http' as const } }],

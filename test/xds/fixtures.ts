@@ -69,12 +69,3 @@ export async function startServer(options: Partial<AdsServerOptions> = {}): Prom
   const port = await server.listen('127.0.0.1:0');
   return { cache, server, port, close: () => server.close() };
 }
-
-/** Polls a condition on the event loop until it holds or the deadline passes. */
-export async function until(what: string, condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!condition()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setImmediate(r));
-  }
-}

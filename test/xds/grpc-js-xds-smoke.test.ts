@@ -8,7 +8,8 @@ import { createResource } from '../../src/xds/protos/resource.ts';
 import { extensionTypeUrls, typeUrls } from '../../src/xds/protos/type-urls.ts';
 import { Snapshot } from '../../src/xds/server/snapshot.ts';
 import type { ClientInfo } from '../../src/xds/server/client-status.ts';
-import { startServer, until } from './fixtures.ts';
+import { startServer } from './fixtures.ts';
+import { waitFor } from '../support/wait-for.ts';
 import type { RunningServer } from './fixtures.ts';
 
 // A unary method with raw bytes in and out, so the test service needs no proto of its own.
@@ -112,7 +113,7 @@ test('grpc-js-xds resolves xds:///echo-svc from our snapshot and the RPC reaches
     assert.equal(reply.toString(), 'echo:hi');
     const smoke = () => xds.server.clients().find((c) => c.nodeId === 'smoke-node');
     // The client ACKs each type (LDS, RDS, CDS, EDS) at the version we sent, and NACKs nothing.
-    await until('grpc-js-xds to ACK every type', () => {
+    await waitFor('grpc-js-xds to ACK every type', () => {
       const types = smoke()?.types ?? [];
       return types.length === 4 && types.every((t) => t.lastAckedVersion === t.lastSentVersion);
     });

@@ -5,7 +5,8 @@ import * as grpc from '@grpc/grpc-js';
 import { typeUrls } from '../../src/xds/protos/type-urls.ts';
 import type { NodeResolution } from '../../src/xds/server/node-resolution.ts';
 import { AdsTestClient, testNode } from './ads-test-client.ts';
-import { cluster, snapshot, startServer, until } from './fixtures.ts';
+import { cluster, snapshot, startServer } from './fixtures.ts';
+import { waitFor } from '../support/wait-for.ts';
 import type { RunningServer } from './fixtures.ts';
 
 let srv: RunningServer;
@@ -36,7 +37,7 @@ after(async () => {
 test('a node without a snapshot is kept open and silent, then served when its snapshot appears', async () => {
   const s = client.sotw();
   s.send({ node: testNode('mesh/m1/virtualNode/late'), type_url: typeUrls.cluster });
-  await until('the waiting client to be listed', () =>
+  await waitFor('the waiting client to be listed', () =>
     srv.server.clients().some((c) => c.key === 'm1/late' && c.waiting && c.types.length === 1),
   );
   assert.equal(s.inbox.pending, 0);
@@ -46,7 +47,7 @@ test('a node without a snapshot is kept open and silent, then served when its sn
   assert.equal(res.resources.length, 1);
   assert.equal(srv.server.clients().find((c) => c.key === 'm1/late')?.waiting, false);
   s.call.cancel();
-  await until('the disconnect callback', () => events.includes('disconnect m1/late'));
+  await waitFor('the disconnect callback', () => events.includes('disconnect m1/late'));
   assert.equal(
     srv.server.clients().filter((c) => c.key === 'm1/late').length,
     0,

@@ -6,7 +6,8 @@ import type { Resource } from '../../src/xds/protos/resource.ts';
 import { typeUrls } from '../../src/xds/protos/type-urls.ts';
 import { AdsTestClient, testNode } from './ads-test-client.ts';
 import type { DeltaStream } from './ads-test-client.ts';
-import { cluster, snapshot, startServer, until } from './fixtures.ts';
+import { cluster, snapshot, startServer } from './fixtures.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { StuckSotwStream } from './stuck-h2-client.ts';
 import type { RunningServer } from './fixtures.ts';
 
@@ -41,7 +42,10 @@ test('500 concurrent delta streams all receive an update', async (t) => {
     assert.equal(res.resources.length, 20);
     streams[i]!.send({ type_url: typeUrls.cluster, response_nonce: res.nonce });
   }
-  await until('every stream to be listed', () => srv.server.clients().length >= streamCount, 10000);
+  await waitFor('every stream to be listed', () => srv.server.clients().length >= streamCount, {
+    intervalMs: 0,
+    timeoutMs: 10_000,
+  });
 
   // One changed cluster, shared by every node's snapshot: encoded once, sent 500 times.
   const changed = [cluster('c0', 1), ...base.slice(1)];

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { switchyardBin } from '../../support/control-plane-process.ts';
+import { switchyardBin } from '../../support/switchyard-process.ts';
 
 let written = 0;
 

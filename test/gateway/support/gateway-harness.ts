@@ -3,14 +3,15 @@
 import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startMesh, type MeshHarness } from '../../e2e/support/mesh-harness.ts';
-import { startSidecar, type SidecarProcess } from '../../e2e/support/sidecar-process.ts';
-import { startEchoApp, type EchoApp } from './echo-app.ts';
-import { MeshRequests } from './mesh-requests.ts';
+import type { MeshApiClient } from '../../support/mesh-api-client.ts';
+import { startMesh, type MeshHarness } from '../../support/mesh-harness.ts';
+import { startSidecar, type SidecarProcess } from '../../support/sidecar-launcher.ts';
+import { startEchoApp, type EchoApp } from '../../support/echo-apps.ts';
 
 export interface GatewayHarness {
   readonly mesh: MeshHarness;
-  readonly requests: MeshRequests;
+  /** The mesh's API client (for sending an example's `mesh.json` requests). */
+  readonly requests: MeshApiClient;
   /** Starts an echo app for virtual node `node` (the node's listener must be on `app.port`) and its sidecar. */
   sidecarFor(meshName: string, node: string, app: EchoApp): Promise<SidecarProcess>;
   /** Starts the gateway proxy of `gateway` with a JSON access log file. */
@@ -29,7 +30,7 @@ export interface GatewayProcess {
 /** `cpArgs` go to the control plane (e.g. `--quota`). */
 export async function startGatewayHarness(cpArgs: readonly string[] = []): Promise<GatewayHarness> {
   const mesh = await startMesh(cpArgs);
-  const requests = new MeshRequests(mesh.cp.endpoint);
+  const requests = mesh.api;
   const apps: EchoApp[] = [];
   const files: string[] = [];
   const proxies: SidecarProcess[] = [];
@@ -55,7 +56,7 @@ export async function startGatewayHarness(cpArgs: readonly string[] = []): Promi
       // Tracked before waiting, so a gateway that never gets ready is still stopped by close().
       proxies.push(proxy);
       try {
-        await proxy.waitForLog('"proxy ready"', (e) => e.msg === 'proxy ready');
+        await proxy.waitReady();
       } catch (cause) {
         const logs = proxy.logs.map((e) => JSON.stringify(e)).join('\n');
         throw new Error(`gateway ${gateway} not ready; its log:\n${logs}\n${proxy.stderr()}`, { cause });
@@ -78,7 +79,6 @@ export async function startGatewayHarness(cpArgs: readonly string[] = []): Promi
       };
     },
     async close() {
-      requests.close();
       await Promise.all(proxies.map((p) => p.stop('SIGTERM')));
       await mesh.close();
       await Promise.all(apps.map((a) => a.close()));

@@ -1,7 +1,7 @@
 // One request to a walkthrough's gateway, read the way its README reads it: the colour, and what the
 // colorteller saw (path and Host, from its headers).
 import { curl, hasCurl } from './curl.ts';
-import { request } from './http-request.ts';
+import { httpRequest } from '../../support/http-client.ts';
 
 export interface Told {
   readonly status: number;
@@ -12,7 +12,7 @@ export interface Told {
 }
 
 export async function tell(port: number, path: string, host?: string): Promise<Told> {
-  const r = await request(port, path, host === undefined ? {} : { host });
+  const r = await httpRequest(port, path, host === undefined ? {} : { host });
   return {
     status: r.status,
     color: String(r.headers['x-color'] ?? ''),

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { inferCliInputKind } from '../../../src/cli/apply/cli-input/convert-cli-input.ts';
 import { isKindName } from '../../../src/model/resource-kinds.ts';
-import type { MeshRequest } from './mesh-requests.ts';
+import type { MeshRequest } from '../../support/mesh-api-client.ts';
 
 export const walkthroughsDir = path.resolve(import.meta.dirname, '../../../examples/walkthroughs');
 

@@ -1,6 +1,6 @@
 // A walkthrough run on this machine as its README describes: the control plane, `switchyard apply -f` of its
 // CLI input (ports moved to free ones), a colorteller app and a sidecar per virtual node, and the gateway.
-import { freePorts } from '../../e2e/support/free-port.ts';
+import { freePorts } from '../../support/free-ports.ts';
 import { startColorteller, type Colorteller } from '../../../examples/walkthroughs/colorteller.ts';
 import { applyDocuments } from './apply-file.ts';
 import { startGatewayHarness, type GatewayHarness, type GatewayProcess } from './gateway-harness.ts';

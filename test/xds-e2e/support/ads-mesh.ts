@@ -3,7 +3,7 @@
 import type { RouteSpec } from '@aws-sdk/client-app-mesh';
 import type { Node } from '../../../src/xds/protos/message-types.ts';
 import { testNode } from '../../xds/ads-test-client.ts';
-import { clientNode, type MeshApi, registryNode } from './mesh-api.ts';
+import { clientNode, type MeshApiClient, registryNode } from '../../support/mesh-api-client.ts';
 
 export const services = ['a', 'b', 'c'] as const;
 export type ServiceLetter = (typeof services)[number];
@@ -23,13 +23,18 @@ export function mainRoute(letter: ServiceLetter, timeoutMs = 15_000): RouteSpec 
   };
 }
 
-export async function updateMainRoute(api: MeshApi, mesh: string, letter: ServiceLetter, timeoutMs: number) {
+export async function updateMainRoute(
+  api: MeshApiClient,
+  mesh: string,
+  letter: ServiceLetter,
+  timeoutMs: number,
+) {
   await api.updateRoute(mesh, `r-${letter}`, 'main', mainRoute(letter, timeoutMs));
 }
 
 /** Creates the mesh, its three services and client nodes with the given backends. */
 export async function buildMesh(
-  api: MeshApi,
+  api: MeshApiClient,
   mesh: string,
   clients: Readonly<Record<string, readonly ServiceLetter[]>>,
 ): Promise<void> {

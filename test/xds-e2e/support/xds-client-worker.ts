@@ -5,12 +5,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as grpc from '@grpc/grpc-js';
 import * as grpcXds from '@grpc/grpc-js-xds';
-import { echoMethodPath, echoService } from './grpc-backends.ts';
+import { rawEchoMethodPath, rawEchoService } from '../../support/grpc-echo-apps.ts';
 import type { CallOptions, CallResult, WorkerRequest, WorkerSetup } from './xds-client-protocol.ts';
 
 const setup = workerData as WorkerSetup;
 grpcXds.register();
-const Echo = grpc.makeGenericClientConstructor(echoService, 'Echo');
+const Echo = grpc.makeGenericClientConstructor(rawEchoService, 'Echo');
 const client = new Echo(`xds:///${setup.target}`, grpc.credentials.createInsecure());
 
 function call(options: CallOptions): Promise<CallResult> {
@@ -18,7 +18,7 @@ function call(options: CallOptions): Promise<CallResult> {
   for (const [key, value] of Object.entries(options.metadata ?? {})) metadata.set(key, value);
   return new Promise((resolve) =>
     client.makeUnaryRequest(
-      echoMethodPath,
+      rawEchoMethodPath,
       (b: Buffer) => b,
       (b: Buffer) => b,
       Buffer.from('hi'),

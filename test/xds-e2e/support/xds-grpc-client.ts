@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { waitFor } from '../../support/wait-for.ts';
 import type {
   CallOptions,
   CallResult,
@@ -76,26 +77,6 @@ export class MeshGrpcClient {
   }
 }
 
-/** Polls `probe` until it returns a value, failing after `timeoutMs`; returns the value and the time taken. */
-export async function pollUntil<T>(
-  what: string,
-  probe: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 10_000,
-  intervalMs = 0,
-): Promise<{ value: T; elapsedMs: number }> {
-  const started = performance.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return { value, elapsedMs: performance.now() - started };
-    if (performance.now() - started > timeoutMs)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    // Let timers and sockets run between probes, even when a probe settles without I/O.
-    await new Promise((resolve) =>
-      intervalMs > 0 ? setTimeout(resolve, intervalMs) : setImmediate(resolve),
-    );
-  }
-}
-
 export interface Observed {
   /** When the call started, relative to the action's start (ms). */
   readonly startedMs: number;
@@ -123,15 +104,15 @@ export async function trafficDuring(
   };
   const loops = Array.from({ length: options.concurrency ?? 4 }, loop);
   // Traffic flows before the action, so the change meets calls already in flight.
-  await pollUntil('traffic before the change', async () => (observed.length >= 20 ? true : undefined));
+  await waitFor('traffic before the change', async () => (observed.length >= 20 ? true : undefined));
   observed.length = 0;
   origin = performance.now();
   try {
     await action();
-    await pollUntil(
+    await waitFor(
       'the change to settle in live traffic',
       async () => (settled(observed) ? true : undefined),
-      options.timeoutMs,
+      { timeoutMs: options.timeoutMs },
     );
   } finally {
     stop = true;

@@ -1,15 +1,11 @@
-// One control plane child and the processes a scenario starts, torn down together.
-import {
-  removeDir,
-  startControlPlaneProcess,
-  type ControlPlaneProcess,
-} from '../../support/control-plane-process.ts';
-import { MeshApi } from './mesh-api.ts';
-import { startSidecar, type SidecarOptions, type SidecarProcess } from './sidecar-process.ts';
+// One control plane child, its API client, and the sidecars a scenario starts, torn down together.
+import { removeDir, startControlPlaneProcess, type ControlPlaneProcess } from './control-plane-launcher.ts';
+import { MeshApiClient } from './mesh-api-client.ts';
+import { startSidecar, type SidecarOptions, type SidecarProcess } from './sidecar-launcher.ts';
 
 export interface MeshHarness {
   readonly cp: ControlPlaneProcess;
-  readonly api: MeshApi;
+  readonly api: MeshApiClient;
   readonly xdsPort: number;
   sidecar(
     node: string,
@@ -19,25 +15,25 @@ export interface MeshHarness {
   close(): Promise<void>;
 }
 
-export function xdsPortOf(cp: ControlPlaneProcess): number {
-  const ready = cp.logs.find((e) => e.msg === 'control plane ready');
-  return Number(String(ready?.xdsAddr).split(':').at(-1));
-}
-
 export async function startMesh(cpArgs: readonly string[] = []): Promise<MeshHarness> {
   const cp = await startControlPlaneProcess({ args: cpArgs });
-  const api = new MeshApi(cp.endpoint);
+  const api = new MeshApiClient(cp.endpoint);
   const sidecars: SidecarProcess[] = [];
-  const xdsPort = xdsPortOf(cp);
   return {
     cp,
     api,
-    xdsPort,
+    xdsPort: cp.xdsPort,
     async sidecar(node, options = {}) {
       // Recorded before it is ready, so a sidecar that never gets ready is still stopped by close().
-      const s = await startSidecar({ node, xdsPort, apiEndpoint: cp.endpoint, ...options, waitReady: false });
+      const s = await startSidecar({
+        node,
+        xdsPort: cp.xdsPort,
+        apiEndpoint: cp.endpoint,
+        ...options,
+        waitReady: false,
+      });
       sidecars.push(s);
-      if (options.waitReady !== false) await s.waitForLog('"proxy ready"', (e) => e.msg === 'proxy ready');
+      if (options.waitReady !== false) await s.waitReady();
       return s;
     },
     async close() {

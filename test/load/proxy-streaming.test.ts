@@ -7,9 +7,9 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { after, test } from 'node:test';
 import { MeshProxy } from '../../src/proxy/index.ts';
-import { cluster, endpoints, snapshot, tcpListener } from './envoy-fixtures.ts';
-import { startSingleRouteProxy } from './harness.ts';
-import { closeClientAgent, startHttpServer } from './upstream-servers.ts';
+import { cluster, endpoints, snapshot, tcpListener } from '../proxy/envoy-fixtures.ts';
+import { startHttpServer, startTcpApp } from '../support/echo-apps.ts';
+import { closeClientAgent, startSingleRouteProxy } from '../proxy/harness.ts';
 
 after(() => closeClientAgent());
 
@@ -115,9 +115,8 @@ test('256 MiB upload and download stream through with bounded RSS growth', { tim
 });
 
 test('a TCP proxy listener pipes bytes to its cluster', async () => {
-  const echo = net.createServer((s) => s.pipe(s));
-  await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
-  const echoPort = (echo.address() as net.AddressInfo).port;
+  const echo = await startTcpApp('echo');
+  const echoPort = echo.port;
   const proxy = new MeshProxy();
   try {
     await proxy.applyConfig(
@@ -138,6 +137,6 @@ test('a TCP proxy listener pipes bytes to its cluster', async () => {
     assert.equal(proxy.stats.counter('tcp.tcp-in.downstream_cx_total').value, 1);
   } finally {
     await proxy.close();
-    await new Promise<void>((r) => echo.close(() => r()));
+    await echo.close();
   }
 });
