@@ -15,11 +15,11 @@ import {
   routeConfig,
   vhost,
 } from '../proxy/envoy-fixtures.ts';
-import { freePorts } from './support/free-port.ts';
-import { startHttpApp, type HttpApp } from './support/http-app.ts';
-import { ProxyClient } from './support/proxy-client.ts';
-import { startSidecar, type SidecarProcess } from './support/sidecar-process.ts';
-import { waitFor } from './support/wait-for.ts';
+import { freePorts } from '../support/free-ports.ts';
+import { startHttpApp, type HttpApp } from '../support/echo-apps.ts';
+import { ProxyClient } from '../support/http-client.ts';
+import { startSidecar, type SidecarProcess } from '../support/sidecar-launcher.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const nodeId = 'mesh/x/virtualNode/n';
 const cache = new SnapshotCache();

@@ -4,7 +4,7 @@ import { MeshProxy } from '../../src/proxy/index.ts';
 import { extensionTypeUrls, packAny, typeUrls, unpackAny } from '../../src/xds/protos/index.ts';
 import type { Listener__Output } from '../../src/xds/protos/index.ts';
 import { cluster, endpoints, prefixRoute, routeConfig, snapshot, vhost } from '../proxy/envoy-fixtures.ts';
-import { startHttpServer, type TestServer } from '../proxy/upstream-servers.ts';
+import { startHttpServer, type TestServer } from '../support/echo-apps.ts';
 
 export interface FuzzProxy {
   readonly proxy: MeshProxy;

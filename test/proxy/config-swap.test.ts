@@ -17,7 +17,9 @@ import {
   tcpListener,
   vhost,
 } from './envoy-fixtures.ts';
-import { closeClientAgent, request, startHttpServer, startNamedServer, waitFor } from './upstream-servers.ts';
+import { startHttpServer, startNamedServer } from '../support/echo-apps.ts';
+import { waitFor } from '../support/wait-for.ts';
+import { closeClientAgent, request } from './harness.ts';
 
 after(() => closeClientAgent());
 
@@ -71,10 +73,10 @@ test('a weight change takes effect live without a failed request', async () => {
         }
       }
     })();
-    await waitFor(() => seen.length > 100, 5000, 'traffic');
+    await waitFor('traffic', () => seen.length > 100, { timeoutMs: 5000 });
     await proxy.applyConfig(split(0, 100, v1.port, v2.port));
     const mark = seen.length;
-    await waitFor(() => seen.length > mark + 100, 5000, 'traffic after the change');
+    await waitFor('traffic after the change', () => seen.length > mark + 100, { timeoutMs: 5000 });
     running = false;
     await load;
     assert.equal(failures, 0);
@@ -109,7 +111,7 @@ test('an endpoint update does not drop in-flight requests, and removed hosts get
     await proxy.applyConfig(config(old.port));
     const port = proxy.listenerPort('out') ?? 0;
     const inflight = request(port, '/slow');
-    await waitFor(() => held.length === 1, 5000, 'the request at the old endpoint');
+    await waitFor('the request at the old endpoint', () => held.length === 1, { timeoutMs: 5000 });
     await proxy.applyConfig(config(fresh.port));
     assert.equal((await request(port, '/')).body, 'fresh');
     held[0]?.end('old but finished');
@@ -178,7 +180,7 @@ test('moving a listener to another port drains the old one: its in-flight reques
     await proxy.applyConfig(config(0, 'first'));
     const oldPort = proxy.listenerPort('out') ?? 0;
     const inflight = request(oldPort, '/slow');
-    await waitFor(() => held.length === 1, 5000, 'slow request upstream');
+    await waitFor('slow request upstream', () => held.length === 1, { timeoutMs: 5000 });
     const free = net.createServer();
     await new Promise<void>((r) => free.listen(0, '127.0.0.1', r));
     const freePort = (free.address() as net.AddressInfo).port;
@@ -256,7 +258,7 @@ test('a config whose new listener cannot bind is refused whole: every old listen
         answers.push(...rs);
       }
     })();
-    await waitFor(() => answers.length > 60, 5000, 'traffic before');
+    await waitFor('traffic before', () => answers.length > 60, { timeoutMs: 5000 });
 
     // The new config moves both clusters to v2 and adds two listeners, one on a port something else holds.
     const bad = config(v2.port, [
@@ -276,7 +278,7 @@ test('a config whose new listener cannot bind is refused whole: every old listen
       },
     );
     const mark = answers.length;
-    await waitFor(() => answers.length > mark + 60, 5000, 'traffic after');
+    await waitFor('traffic after', () => answers.length > mark + 60, { timeoutMs: 5000 });
     running = false;
     await load;
 

@@ -16,7 +16,8 @@ import {
   snapshot,
   vhost,
 } from './envoy-fixtures.ts';
-import { closeClientAgent, request, startHttpServer, type TestServer } from './upstream-servers.ts';
+import { startHttpServer, type TestServer } from '../support/echo-apps.ts';
+import { closeClientAgent, request } from './harness.ts';
 
 let upstream: TestServer;
 

@@ -15,7 +15,8 @@ import {
   snapshot,
   vhost,
 } from './envoy-fixtures.ts';
-import { closeClientAgent, request, startNamedServer, type TestServer } from './upstream-servers.ts';
+import { startNamedServer, type TestServer } from '../support/echo-apps.ts';
+import { closeClientAgent, request } from './harness.ts';
 
 const silentCount = Number(process.env.SILENT ?? 4_500);
 const keepAliveCount = Number(process.env.KA ?? 500);
