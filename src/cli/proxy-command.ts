@@ -57,11 +57,9 @@ function parseSettings(raw: RawProxyOptions): SidecarSettings {
   const inboundPort = parsePort(raw.inboundPort, '--inbound-port');
   const outboundPort = parsePort(raw.outboundPort, '--outbound-port');
   if (inboundPort === outboundPort) throw new CliError('--inbound-port and --outbound-port must differ');
-  const apiUrl = (raw.api ?? `http://${xds.host.includes(':') ? `[${xds.host}]` : xds.host}:9080`).replace(
-    /\/+$/,
-    '',
-  );
-  if (!/^https?:\/\/[^/]+$/.test(apiUrl))
+  // Without --api the sidecar registers where the control plane's xDS responses say its API is.
+  const apiUrl = raw.api?.replace(/\/+$/, '');
+  if (apiUrl !== undefined && !/^https?:\/\/[^/]+$/.test(apiUrl))
     throw new CliError(
       `--api must be an http(s) URL like http://127.0.0.1:9080, got ${JSON.stringify(apiUrl)}`,
     );

@@ -25,7 +25,8 @@ export interface SidecarProcess extends SwitchyardProcess {
 export interface SidecarOptions {
   readonly node: string;
   readonly xdsPort: number;
-  readonly apiEndpoint: string;
+  /** The control plane's API for registration; absent: the sidecar learns it from the xDS responses. */
+  readonly apiEndpoint?: string;
   readonly args?: readonly string[];
   /** Default true: resolve only once the sidecar is ready. */
   readonly waitReady?: boolean;
@@ -41,8 +42,7 @@ export async function startSidecar(options: SidecarOptions): Promise<SidecarProc
     options.node,
     '--xds',
     `127.0.0.1:${options.xdsPort}`,
-    '--api',
-    options.apiEndpoint,
+    ...(options.apiEndpoint === undefined ? [] : ['--api', options.apiEndpoint]),
     '--admin-addr',
     `127.0.0.1:${adminPort}`,
     '--inbound-port',

@@ -6,15 +6,16 @@ import { RegistryNotFoundError } from '../../registry/registry-errors.ts';
 import type { Instance } from '../../registry/registry-model.ts';
 import type { RegistryStore } from '../../registry/registry-store.ts';
 import type { Node__Output } from '../../xds/protos/index.ts';
+import { nodeMetadataKeys, proxyTokenAttribute, proxyTokenPattern } from '../../xds/protos/node-metadata.ts';
 
 /**
  * The contract with the sidecar: a proxy picks a random token when its process starts, sends it as this node
  * metadata key on every xDS stream, and registers its instances with the token as this attribute. The token
  * changes with every process, so a restarted sidecar's re-registration is never removed for its predecessor.
  */
-export const proxyTokenMetadataKey = 'switchyard.proxy_token';
-export const proxyTokenAttribute = 'SWITCHYARD_PROXY_TOKEN';
-const tokenPattern = /^[A-Za-z0-9_.:-]{8,128}$/;
+export const proxyTokenMetadataKey = nodeMetadataKeys.proxyToken;
+export { proxyTokenAttribute };
+const tokenPattern = proxyTokenPattern;
 
 export interface LeaseTimer {
   cancel(): void;

@@ -3,12 +3,16 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { EnvoySnapshot } from '../config/proxy-config.ts';
 import { listenerPortAttribute } from '../../util/instance-attributes.ts';
+import { proxyTokenAttribute } from '../../xds/protos/node-metadata.ts';
 import { inboundInstances } from './inbound-instances.ts';
 import { InstanceRegistration, sidecarInstanceId } from './instance-registration.ts';
 import { RegistrationLoop } from './registration-loop.ts';
 
 export interface SidecarRegistrationsOptions {
-  readonly apiUrl: string;
+  /** The control plane's API, read when an instance is first registered (it may be learned over xDS). */
+  readonly apiUrl: () => string;
+  /** Tags every instance, so the control plane removes them once this process's streams are gone for good. */
+  readonly proxyToken: string;
   readonly meshName: string;
   readonly virtualNodeName: string;
   /** Where peers reach this sidecar. */
@@ -48,16 +52,18 @@ export class SidecarRegistrations {
       let entry = this.#entries.get(instance.port);
       if (!entry) {
         const registration = new InstanceRegistration({
-          apiUrl: o.apiUrl,
+          apiUrl: o.apiUrl(),
           meshName: o.meshName,
           virtualNodeName: o.virtualNodeName,
           instanceId: sidecarInstanceId(o.virtualNodeName, o.registerAddress, instance.port),
           address: o.registerAddress,
           port: instance.port,
-          attributes:
-            instance.listenerPort === undefined
-              ? undefined
-              : { [listenerPortAttribute]: String(instance.listenerPort) },
+          attributes: {
+            [proxyTokenAttribute]: o.proxyToken,
+            ...(instance.listenerPort === undefined
+              ? {}
+              : { [listenerPortAttribute]: String(instance.listenerPort) }),
+          },
           logger: o.logger,
         });
         const loop = new RegistrationLoop({

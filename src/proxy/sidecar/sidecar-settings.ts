@@ -20,8 +20,11 @@ export interface SidecarSettings {
   readonly outboundPort: number;
   /** Where the local app listens (node metadata: the inbound clusters point here). */
   readonly appHost: string;
-  /** Base URL of the control plane's API, for registration, e.g. `http://127.0.0.1:9080` (no trailing slash). */
-  readonly apiUrl: string;
+  /**
+   * Base URL of the control plane's API, for registration, e.g. `http://127.0.0.1:9080` (no trailing slash).
+   * Absent: the one the control plane names in its xDS responses, else the `xds` host on port 9080.
+   */
+  readonly apiUrl?: string;
   /** The address registered for this sidecar's inbound listeners: where peers reach it. */
   readonly registerAddress: string;
   /** Binds every listener here instead of the address the control plane configured. */

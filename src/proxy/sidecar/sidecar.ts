@@ -1,11 +1,13 @@
 // One running sidecar: proxy and admin, fed by the xDS client, registered, and stopped in order.
 //
 // No process-level concerns here (signals, exit codes): the caller owns the process, so tests run it in-process.
+import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { systemClock } from '../clock.ts';
 import type { Clock } from '../clock.ts';
 import { MeshProxy } from '../index.ts';
 import { XdsClient, localOverrides } from '../xds-client/index.ts';
+import { apiUrlOfControlPlane } from '../../xds/protos/node-metadata.ts';
 import { SidecarRegistrations } from './sidecar-registrations.ts';
 import type { SidecarSettings } from './sidecar-settings.ts';
 import { createSidecarNode } from './xds-node.ts';
@@ -82,10 +84,14 @@ class RunningSidecar implements Sidecar {
   #resolveReady!: (ready: SidecarReady | undefined) => void;
   #resolveClosed!: (exit: SidecarExit) => void;
   #applied = false;
+  /** The API the control plane named in its last stream's first response (`--api` overrides it). */
+  #learnedApiUrl: string | undefined;
   #stopping = false;
 
   constructor(settings: SidecarSettings, logger: Logger, proxy: MeshProxy, runtime: SidecarRuntime) {
     this.#settings = settings;
+    // New with every process: a restarted sidecar's instances are never removed on behalf of its predecessor.
+    const proxyToken = randomBytes(16).toString('base64url');
     this.#logger = logger;
     this.#proxy = proxy;
     this.adminPort = proxy.adminPort!;
@@ -94,7 +100,8 @@ class RunningSidecar implements Sidecar {
     this.#registrations =
       settings.node.kind === 'virtualNode'
         ? new SidecarRegistrations({
-            apiUrl: settings.apiUrl,
+            apiUrl: () => this.#apiUrl(),
+            proxyToken,
             meshName: settings.node.meshName,
             virtualNodeName: settings.node.name,
             registerAddress: settings.registerAddress,
@@ -112,6 +119,7 @@ class RunningSidecar implements Sidecar {
         outboundPort: settings.outboundPort,
         appHost: settings.appHost,
         version: settings.version,
+        proxyToken,
       }),
       target: proxy,
       logger: logger.child({ component: 'xds' }),
@@ -126,7 +134,8 @@ class RunningSidecar implements Sidecar {
         if (event.first) this.#firstApplied();
       },
       // After a control plane restart, make sure the registry still has us (registration is idempotent).
-      onConnected: () => {
+      onConnected: ({ controlPlaneIdentifier }) => {
+        this.#learnedApiUrl = apiUrlOfControlPlane(controlPlaneIdentifier);
         if (this.#applied) this.#registrations?.sync(proxy.config?.source);
       },
       onNack: (event) => {
@@ -142,6 +151,16 @@ class RunningSidecar implements Sidecar {
       { node: settings.nodeId, xds: settings.xds, adminAddr: `${settings.admin.host}:${this.adminPort}` },
       'proxy started; waiting for configuration',
     );
+  }
+
+  /** Where registration goes: `--api`, else what the control plane said, else the xDS host on port 9080. */
+  #apiUrl(): string {
+    if (this.#settings.apiUrl !== undefined) return this.#settings.apiUrl;
+    const xdsHost = this.#settings.xds.replace(/:\d+$/, '');
+    const learned = this.#learnedApiUrl;
+    // A control plane bound to every address names 0.0.0.0 / [::]: reach it where the xDS stream does.
+    if (learned) return learned.replace(/^(https?:\/\/)(0\.0\.0\.0|\[::\])(?=:|$)/, `$1${xdsHost}`);
+    return `http://${xdsHost}:9080`;
   }
 
   listenerPort(name: string): number | undefined {

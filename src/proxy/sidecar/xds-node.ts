@@ -9,6 +9,8 @@ export interface SidecarNodeOptions {
   readonly outboundPort: number;
   readonly appHost: string;
   readonly version: string;
+  /** This process's proxy token (see `nodeMetadataKeys.proxyToken`). */
+  readonly proxyToken?: string;
 }
 
 export function createSidecarNode(options: SidecarNodeOptions): Node {
@@ -24,6 +26,9 @@ export function createSidecarNode(options: SidecarNodeOptions): Node {
         [nodeMetadataKeys.outboundPort]: { numberValue: options.outboundPort },
         [nodeMetadataKeys.appHost]: { stringValue: options.appHost },
         [nodeMetadataKeys.inboundPortPerListener]: { boolValue: true },
+        ...(options.proxyToken === undefined
+          ? {}
+          : { [nodeMetadataKeys.proxyToken]: { stringValue: options.proxyToken } }),
       },
     } as unknown as Node['metadata'],
   };

@@ -43,6 +43,12 @@ export interface AppliedEvent {
   readonly first: boolean;
 }
 
+/** What the first response of a stream says about the server. */
+export interface XdsConnection {
+  /** The server's `control_plane.identifier`, when it sends one. */
+  readonly controlPlaneIdentifier?: string;
+}
+
 export interface NackEvent {
   readonly typeUrl: string;
   readonly nonce: string;
@@ -75,7 +81,7 @@ export interface XdsClientOptions {
   readonly onApplied?: (event: AppliedEvent) => void;
   readonly onNack?: (event: NackEvent) => void;
   /** The stream delivered its first response (a connection is established). */
-  readonly onConnected?: () => void;
+  readonly onConnected?: (connection: XdsConnection) => void;
   /** Called for every resource decoded off the wire (tests and measurements count decodes with it). */
   readonly onDecode?: (kind: XdsKindName, name: string) => void;
 }
@@ -244,7 +250,7 @@ export class XdsClient {
       stream.responded = true;
       this.#attempt = 0;
       this.#log.info({ server: this.#options.server }, 'xds stream connected');
-      this.#options.onConnected?.();
+      this.#options.onConnected?.({ controlPlaneIdentifier: res.control_plane?.identifier || undefined });
     }
     const kind = kindByTypeUrl.get(res.type_url);
     if (!kind) {

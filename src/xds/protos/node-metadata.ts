@@ -13,7 +13,27 @@ export const nodeMetadataKeys = {
   appHost: 'switchyard.app_host',
   /** Asks for one inbound listener per node listener (inbound port + index): no iptables to pick chains. */
   inboundPortPerListener: 'switchyard.inbound_port_per_listener',
+  /**
+   * A random token the sidecar picks when its process starts and registers its instances with (as
+   * `proxyTokenAttribute`): while no stream presents it, those instances outlive the proxy by a grace period only.
+   */
+  proxyToken: 'switchyard.proxy_token',
 } as const;
+
+/** The registry instance attribute carrying the proxy token of the sidecar that registered the instance. */
+export const proxyTokenAttribute = 'SWITCHYARD_PROXY_TOKEN';
+
+/** Valid proxy tokens: what the control plane accepts as `nodeMetadataKeys.proxyToken`. */
+export const proxyTokenPattern = /^[A-Za-z0-9_.:-]{8,128}$/;
+
+/**
+ * The control plane names its API in every xDS response's `control_plane.identifier` as `switchyard api=URL`, so a
+ * sidecar registers its instances without being told the API address separately.
+ */
+export function apiUrlOfControlPlane(identifier: string | undefined): string | undefined {
+  const match = /^switchyard api=(https?:\/\/\S+)$/.exec(identifier ?? '');
+  return match?.[1];
+}
 
 /** The `user_agent_name` of our sidecar's node (any agent not starting with `grpc` gets the sidecar form). */
 export const proxyUserAgent = 'switchyard-proxy';

@@ -1,0 +1,49 @@
+// A sidecar's registry entry lives as long as the sidecar: started without --api it learns where to register
+// from the control plane's xDS responses, and once it is SIGKILLed its instance leaves the registry, and its
+// callers' endpoints, within the control plane's grace period.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { startHttpApp, type HttpApp } from '../support/echo-apps.ts';
+import { servingNode } from '../support/mesh-api-client.ts';
+import { startMesh, type MeshHarness } from '../support/mesh-harness.ts';
+import { startSidecar } from '../support/sidecar-launcher.ts';
+import { waitFor } from '../support/wait-for.ts';
+
+const graceMs = 1_000;
+let h: MeshHarness;
+let app: HttpApp;
+
+before(async () => {
+  h = await startMesh(['--instance-grace-ms', String(graceMs)]);
+  app = await startHttpApp('web');
+  await h.api.createMesh('lease');
+  await h.api.createNode('lease', 'web', servingNode('web', app.port));
+});
+
+after(async () => {
+  await h.close();
+  await app.close();
+});
+
+test('a SIGKILLed sidecar registered without --api leaves the registry within the grace period', async () => {
+  const sidecar = await startSidecar({ node: 'mesh/lease/virtualNode/web', xdsPort: h.xdsPort });
+  try {
+    const [instance] = await waitFor('the sidecar registers itself', async () => {
+      const list = await h.api.instancesOf('e2e.local', 'web');
+      return list.length === 1 ? list : undefined;
+    });
+    assert.equal(instance?.port, sidecar.inboundPort);
+
+    await sidecar.stop('SIGKILL');
+    const killedAt = Date.now();
+    await waitFor(
+      'the instance is removed',
+      async () => (await h.api.instancesOf('e2e.local', 'web')).length === 0,
+      { timeoutMs: graceMs + 20_000 },
+    );
+    const goneAfterMs = Date.now() - killedAt;
+    assert.ok(goneAfterMs >= graceMs - 100, `removed after ${goneAfterMs} ms, before the grace period`);
+  } finally {
+    await sidecar.stop('SIGKILL');
+  }
+});
