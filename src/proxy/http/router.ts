@@ -179,13 +179,15 @@ class Forwarding {
     let retries = 0;
     let inRetry = false;
     let staleRetried = false;
+    // Hosts this request already tried, for the previous_hosts predicate; created on the first retry only.
+    let tried: Host[] | undefined;
     try {
       for (;;) {
         if (cluster.admit() === 'overflow') {
           if (inRetry) cluster.finishRetry();
           return this.#localReply('overflow');
         }
-        const host = cluster.pickHost();
+        const host = cluster.pickHost(tried, policy?.hostSelectionMaxAttempts);
         if (host === undefined) {
           if (inRetry) cluster.finishRetry();
           cluster.stats.cxNoneHealthy.value++;
@@ -215,6 +217,7 @@ class Forwarding {
           if (retriable && retries < maxRetries && this.#tap.replayable && cluster.tryStartRetry()) {
             cluster.stats.recordRetriedResponse(res.status);
             this.#discard(host, res);
+            if (policy.avoidPreviousHosts) (tried ??= []).push(host);
             retries++;
             inRetry = true;
             this.#info.addFlag('URX');
@@ -244,6 +247,7 @@ class Forwarding {
         }
         const retriable = policy !== undefined && retriableFailure(policy, outcome.reason);
         if (retriable && retries < maxRetries && this.#tap.replayable && cluster.tryStartRetry()) {
+          if (policy.avoidPreviousHosts) (tried ??= []).push(host);
           retries++;
           inRetry = true;
           if (await this.#retryAfterBackOff(retries, policy)) continue;

@@ -127,11 +127,37 @@ export class Cluster {
     return available;
   }
 
-  /** Picks a host for a new attempt, or undefined when the cluster has no hosts at all. */
-  pickHost(): Host | undefined {
+  /**
+   * Picks a host for a new attempt, or undefined when the cluster has no hosts at all. A retry passes the hosts
+   * it already tried (Envoy's previous_hosts predicate) and how many re-picks it may spend avoiding them.
+   */
+  pickHost(tried?: readonly Host[], reattempts = 0): Host | undefined {
     const hosts = (this.#available ??= this.#computeAvailable());
     if (hosts.length === 0) return undefined;
-    return this.#picker.pick(hosts);
+    const host = this.#picker.pick(hosts);
+    if (tried === undefined || !tried.includes(host)) return host;
+    return this.#repick(hosts, host, tried, reattempts);
+  }
+
+  /**
+   * Re-picks like Envoy (the balancer again, up to `reattempts` times). When the balancer still lands on tried
+   * hosts (random or least-request over few hosts do, a few percent of the time) we go further than Envoy and
+   * take an untried host if one exists, so a retry with an untried host left never repeats a failed one.
+   */
+  #repick(hosts: readonly Host[], first: Host, tried: readonly Host[], reattempts: number): Host {
+    let host = first;
+    for (let i = 0; i < reattempts; i++) {
+      host = this.#picker.pick(hosts);
+      if (!tried.includes(host)) return host;
+    }
+    const n = hosts.length;
+    const start = Math.floor(this.#random() * n);
+    for (let i = 0; i < n; i++) {
+      const candidate = hosts[(start + i) % n] as Host;
+      if (!tried.includes(candidate)) return candidate;
+    }
+    // Every host was tried already: Envoy then goes to its last pick.
+    return host;
   }
 
   /** Circuit breaking for a new request: max_requests, and for HTTP/1.1 max_connections + max_pending_requests. */
