@@ -10,6 +10,7 @@ import type { ClusterManager } from '../upstream/cluster-manager.ts';
 import type { UpstreamExchange, UpstreamResponse } from '../upstream/exchange.ts';
 import { forwardableHeaders } from '../upstream/exchange.ts';
 import type { Host } from '../upstream/host.ts';
+import { passthroughMarkerHeader } from '../upstream/original-dst-hosts.ts';
 import { backOffMs } from './back-off.ts';
 import { BodyTap } from './body-tap.ts';
 import type { Downstream } from './downstream.ts';
@@ -139,6 +140,7 @@ class Forwarding {
       ds.request.headers['x-request-id'] = id;
     }
     if (action.timeoutMs > 0) headers['x-envoy-expected-rq-timeout-ms'] = String(action.timeoutMs);
+    if (cluster.isOriginalDst) headers[passthroughMarkerHeader] = '1';
     this.#baseHeaders = headers;
     this.#path = rewritePath(ds.request, route, action);
   }
@@ -187,7 +189,9 @@ class Forwarding {
           if (inRetry) cluster.finishRetry();
           return this.#localReply('overflow');
         }
-        const host = cluster.pickHost(tried, policy?.hostSelectionMaxAttempts);
+        const host = cluster.isOriginalDst
+          ? cluster.originalDstHost(this.#ds.request)
+          : cluster.pickHost(tried, policy?.hostSelectionMaxAttempts);
         if (host === undefined) {
           if (inRetry) cluster.finishRetry();
           cluster.stats.cxNoneHealthy.value++;

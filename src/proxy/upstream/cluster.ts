@@ -1,6 +1,7 @@
 // A running upstream cluster: its host set (swapped whole on EDS updates), balancing, pools and limits.
 import type { Clock } from '../clock.ts';
 import type { ClusterConfig, EndpointsConfig } from '../config/cluster-types.ts';
+import type { MatchRequest } from '../config/match-request.ts';
 import { ClusterStats } from '../stats/cluster-stats.ts';
 import type { StatsStore } from '../stats/stats-store.ts';
 import type { UpstreamExchange, UpstreamRequestHead } from './exchange.ts';
@@ -9,6 +10,7 @@ import { Host } from './host.ts';
 import { Http1Pool } from './http1-pool.ts';
 import { Http2Pool } from './http2-pool.ts';
 import { OutlierDetector } from './outlier-detector.ts';
+import { OriginalDstHosts } from './original-dst-hosts.ts';
 import { createPicker } from './picker.ts';
 import type { Picker } from './picker.ts';
 
@@ -31,6 +33,8 @@ export class Cluster {
   #activeRequests = 0;
   #activeRetries = 0;
   #closed = false;
+  /** ORIGINAL_DST only: the destinations requests named. */
+  #originalDst: OriginalDstHosts | undefined;
 
   constructor(config: ClusterConfig, store: StatsStore, clock: Clock, random: () => number = Math.random) {
     this.name = config.name;
@@ -40,6 +44,7 @@ export class Cluster {
     this.stats = new ClusterStats(store, config.name);
     this.#picker = createPicker(config.lbPolicy, random);
     this.#applyDetectors();
+    this.#applyOriginalDst(undefined);
     if (config.loadAssignment) this.setEndpoints(config.loadAssignment);
   }
 
@@ -65,6 +70,7 @@ export class Cluster {
       for (const host of [...this.#pools.keys()]) this.#retirePool(host);
     }
     this.#applyDetectors();
+    this.#applyOriginalDst(old);
     if (config.loadAssignment) this.setEndpoints(config.loadAssignment);
   }
 
@@ -160,6 +166,18 @@ export class Cluster {
     return host;
   }
 
+  /**
+   * ORIGINAL_DST: the host for the destination this request names, or undefined when it names none usable,
+   * was passed through already, or the cluster is not ORIGINAL_DST.
+   */
+  originalDstHost(req: MatchRequest): Host | undefined {
+    return this.#originalDst?.hostFor(req);
+  }
+
+  get isOriginalDst(): boolean {
+    return this.#originalDst !== undefined;
+  }
+
   /** Circuit breaking for a new request: max_requests, and for HTTP/1.1 max_connections + max_pending_requests. */
   admit(): Admission {
     const cb = this.#config.circuitBreakers;
@@ -229,6 +247,7 @@ export class Cluster {
   /** Stops timers and closes connections once the last in-flight request is done. */
   close(): void {
     this.#closed = true;
+    this.#originalDst?.clear();
     this.#outlier?.stop();
     this.#health?.stop();
     for (const h of this.#hosts) {
@@ -271,6 +290,17 @@ export class Cluster {
       };
       this.#clock.setTimer(wait, 1_000);
     }
+  }
+
+  #applyOriginalDst(old: ClusterConfig | undefined): void {
+    const od = this.#config.originalDst;
+    if (old !== undefined && old.originalDst === od) return;
+    this.#originalDst?.clear();
+    this.#originalDst =
+      od &&
+      new OriginalDstHosts(od, this.#clock, (host) => {
+        if (host.activeRequests === 0) this.#retirePool(host);
+      });
   }
 
   #applyDetectors(): void {
