@@ -58,13 +58,24 @@ export interface EndpointsConfig {
   readonly hosts: readonly HostConfig[];
 }
 
+/** An ORIGINAL_DST cluster's per-request destinations (we read them from a header: no interception yet). */
+export interface OriginalDstConfig {
+  /** Lower-case header naming `ip[:port]`; `host` means the request's authority. */
+  readonly headerName: string;
+  /** At most this many destinations at once; a request for another one gets 503 until one goes idle. */
+  readonly maxHosts: number;
+  /** A destination unused this long is dropped with its connections (Envoy's cleanup_interval). */
+  readonly idleMs: number;
+}
+
 export interface ClusterConfig {
   readonly name: string;
-  readonly discovery: 'EDS' | 'STATIC' | 'STRICT_DNS' | 'LOGICAL_DNS';
+  readonly discovery: 'EDS' | 'STATIC' | 'STRICT_DNS' | 'LOGICAL_DNS' | 'ORIGINAL_DST';
   /** The ClusterLoadAssignment name an EDS cluster reads (eds_cluster_config.service_name, or the cluster name). */
   readonly edsServiceName: string;
   readonly connectTimeoutMs: number;
-  readonly lbPolicy: 'ROUND_ROBIN' | 'LEAST_REQUEST' | 'RANDOM';
+  /** CLUSTER_PROVIDED exactly when discovery is ORIGINAL_DST (the destination is the host). */
+  readonly lbPolicy: 'ROUND_ROBIN' | 'LEAST_REQUEST' | 'RANDOM' | 'CLUSTER_PROVIDED';
   readonly protocol: 'http1' | 'http2';
   /** Upstream connection idle timeout for pooled connections. */
   readonly idleTimeoutMs: number;
@@ -75,4 +86,6 @@ export interface ClusterConfig {
   readonly loadAssignment: EndpointsConfig | undefined;
   /** Healthy-host percentage under which the cluster balances over all hosts (Envoy's panic threshold). */
   readonly panicThresholdPercent: number;
+  /** Set exactly when discovery is ORIGINAL_DST. */
+  readonly originalDst: OriginalDstConfig | undefined;
 }

@@ -10,6 +10,7 @@ import type {
   CircuitBreakerLimits,
   ClusterConfig,
   HealthCheckConfig,
+  OriginalDstConfig,
   OutlierDetectionConfig,
 } from './cluster-types.ts';
 
@@ -126,16 +127,51 @@ function decodeLimits(c: Cluster__Output): CircuitBreakerLimits {
   };
 }
 
+/** Destinations the passthrough keeps at once; each has its own connection pool. */
+export const originalDstMaxHosts = 256;
+
+/**
+ * ORIGINAL_DST reads the destination from a header only: the proxy does not intercept connections yet, so
+ * there is no original destination address to fall back to (Envoy would use the connection's).
+ */
+function decodeOriginalDst(c: Cluster__Output, v: Violations): OriginalDstConfig {
+  const cfg = c.original_dst_lb_config;
+  if (!cfg?.use_http_header)
+    v.add(
+      'original_dst_lb_config.use_http_header',
+      'must be true: switchyard proxy has no connection interception, so the destination must come from a header',
+    );
+  const idleMs = durationMs(c.cleanup_interval) ?? 5_000;
+  if (idleMs <= 0) v.add('cleanup_interval', 'must be greater than 0');
+  const name = (cfg?.http_header_name ?? '').toLowerCase();
+  return {
+    // Envoy's default header; `host` and `:authority` both mean the request's authority.
+    headerName: name === '' ? 'x-envoy-original-dst-host' : name === ':authority' ? 'host' : name,
+    maxHosts: originalDstMaxHosts,
+    idleMs,
+  };
+}
+
 /** Throws ConfigError listing every violation; the result is deeply frozen. */
 export function decodeCluster(c: Cluster__Output): ClusterConfig {
   const v = new Violations();
   if (c.name === '') v.add('name', 'must not be empty');
   const type = c.cluster_discovery_type === 'type' ? c.type : undefined;
-  if (type !== 'EDS' && type !== 'STATIC' && type !== 'STRICT_DNS' && type !== 'LOGICAL_DNS')
+  if (
+    type !== 'EDS' &&
+    type !== 'STATIC' &&
+    type !== 'STRICT_DNS' &&
+    type !== 'LOGICAL_DNS' &&
+    type !== 'ORIGINAL_DST'
+  )
     v.add('type', `unsupported discovery type ${type ?? c.cluster_discovery_type ?? '(none)'}`);
   const lb = c.lb_policy;
-  if (lb !== 'ROUND_ROBIN' && lb !== 'LEAST_REQUEST' && lb !== 'RANDOM')
+  if (type === 'ORIGINAL_DST') {
+    if (lb !== 'CLUSTER_PROVIDED') v.add('lb_policy', 'must be CLUSTER_PROVIDED for an ORIGINAL_DST cluster');
+  } else if (lb === 'CLUSTER_PROVIDED') v.add('lb_policy', 'CLUSTER_PROVIDED is only valid for ORIGINAL_DST');
+  else if (lb !== 'ROUND_ROBIN' && lb !== 'LEAST_REQUEST' && lb !== 'RANDOM')
     v.add('lb_policy', `unsupported load balancing policy ${lb}`);
+  const originalDst = type === 'ORIGINAL_DST' ? decodeOriginalDst(c, v) : undefined;
   const connectTimeoutMs = durationMs(c.connect_timeout) ?? 5_000;
   if (connectTimeoutMs <= 0) v.add('connect_timeout', 'must be greater than 0');
   const { protocol, idleMs } = decodeProtocol(c, v);
@@ -167,5 +203,6 @@ export function decodeCluster(c: Cluster__Output): ClusterConfig {
     healthChecks,
     loadAssignment: loadAssignment && { ...loadAssignment, clusterName: c.name },
     panicThresholdPercent: panic ?? 50,
+    originalDst,
   });
 }

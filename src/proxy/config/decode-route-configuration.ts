@@ -4,6 +4,7 @@ import type { Route__Output } from '../../xds/protos/generated/envoy/config/rout
 import type { RouteAction__Output } from '../../xds/protos/generated/envoy/config/route/v3/RouteAction.ts';
 import type { RouteMatch__Output } from '../../xds/protos/generated/envoy/config/route/v3/RouteMatch.ts';
 import type { VirtualHost__Output } from '../../xds/protos/generated/envoy/config/route/v3/VirtualHost.ts';
+import { extensionTypeUrls } from '../../xds/protos/index.ts';
 import type { RouteConfiguration__Output } from '../../xds/protos/index.ts';
 import { Violations } from './config-error.ts';
 import { boolValue, deepFreeze, durationMs, uint32Value } from './duration.ts';
@@ -51,6 +52,39 @@ const acceptedWithoutEffect = new Set([
   'http3-post-connect-failure',
 ]);
 
+/** Re-picks beyond this are pointless: the cluster scans for an untried host after them anyway. */
+const maxHostSelectionAttempts = 100;
+
+/** retry_host_predicate / host_selection_retry_max_attempts; only `previous_hosts` is implemented. */
+function decodeHostPredicates(
+  p: RetryPolicy__Output,
+  path: string,
+  v: Violations,
+): { avoidPreviousHosts: boolean; hostSelectionMaxAttempts: number } {
+  let avoidPreviousHosts = false;
+  p.retry_host_predicate.forEach((predicate, i) => {
+    // Envoy picks the extension by the typed config's type; the name is only a label.
+    const typeUrl = predicate.typed_config?.type_url;
+    if (typeUrl === extensionTypeUrls.previousHostsPredicate) avoidPreviousHosts = true;
+    else
+      v.add(
+        `${path}.retry_host_predicate[${i}]`,
+        `unsupported retry host predicate "${typeUrl ?? predicate.name}" (only previous_hosts is implemented)`,
+      );
+  });
+  const raw = p.host_selection_retry_max_attempts;
+  const attempts = Number(raw);
+  if (!Number.isSafeInteger(attempts) || attempts < 0) {
+    v.add(`${path}.host_selection_retry_max_attempts`, `must be a non-negative integer, got "${raw}"`);
+    return { avoidPreviousHosts, hostSelectionMaxAttempts: 1 };
+  }
+  // Envoy: unset (0) means one re-pick.
+  return {
+    avoidPreviousHosts,
+    hostSelectionMaxAttempts: Math.min(Math.max(attempts, 1), maxHostSelectionAttempts),
+  };
+}
+
 export function decodeRetryPolicy(p: RetryPolicy__Output, path: string, v: Violations): RetryPolicyConfig {
   let retryOn = 0;
   const tokens: string[] = [];
@@ -80,6 +114,7 @@ export function decodeRetryPolicy(p: RetryPolicy__Output, path: string, v: Viola
     backOffBaseMs: baseMs,
     backOffMaxMs: maxMs,
     retriableStatusCodes: new Set(p.retriable_status_codes),
+    ...decodeHostPredicates(p, path, v),
   };
 }
 

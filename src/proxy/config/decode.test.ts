@@ -39,8 +39,8 @@ test('cluster violations are all reported with field paths', () => {
     (err: unknown) => {
       assert.ok(err instanceof ConfigError);
       assert.deepEqual(err.violations, [
-        'type: unsupported discovery type ORIGINAL_DST',
-        'lb_policy: unsupported load balancing policy MAGLEV',
+        'lb_policy: must be CLUSTER_PROVIDED for an ORIGINAL_DST cluster',
+        'original_dst_lb_config.use_http_header: must be true: switchyard proxy has no connection interception, so the destination must come from a header',
         'health_checks[0].timeout: is required and must be greater than 0',
         'health_checks[0].unhealthy_threshold: is required',
         'health_checks[0].healthy_threshold: is required',

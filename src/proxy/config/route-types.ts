@@ -28,6 +28,10 @@ export interface RetryPolicyConfig {
   readonly backOffBaseMs: number;
   readonly backOffMaxMs: number;
   readonly retriableStatusCodes: ReadonlySet<number>;
+  /** Envoy's `previous_hosts` retry host predicate: a retry re-picks while it lands on a host already tried. */
+  readonly avoidPreviousHosts: boolean;
+  /** host_selection_retry_max_attempts: re-picks per retry before the cluster falls back (Envoy default 1). */
+  readonly hostSelectionMaxAttempts: number;
 }
 
 export interface QueryParameterMatcher {

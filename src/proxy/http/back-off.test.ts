@@ -28,6 +28,8 @@ const policy = (retryOn: number, codes: number[] = []): RetryPolicyConfig => ({
   backOffBaseMs: 25,
   backOffMaxMs: 250,
   retriableStatusCodes: new Set(codes),
+  avoidPreviousHosts: false,
+  hostSelectionMaxAttempts: 1,
 });
 
 test('retry_on semantics for responses', () => {

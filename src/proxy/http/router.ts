@@ -10,6 +10,7 @@ import type { ClusterManager } from '../upstream/cluster-manager.ts';
 import type { UpstreamExchange, UpstreamResponse } from '../upstream/exchange.ts';
 import { forwardableHeaders } from '../upstream/exchange.ts';
 import type { Host } from '../upstream/host.ts';
+import { passthroughMarkerHeader } from '../upstream/original-dst-hosts.ts';
 import { backOffMs } from './back-off.ts';
 import { BodyTap } from './body-tap.ts';
 import type { Downstream } from './downstream.ts';
@@ -139,6 +140,7 @@ class Forwarding {
       ds.request.headers['x-request-id'] = id;
     }
     if (action.timeoutMs > 0) headers['x-envoy-expected-rq-timeout-ms'] = String(action.timeoutMs);
+    if (cluster.isOriginalDst) headers[passthroughMarkerHeader] = '1';
     this.#baseHeaders = headers;
     this.#path = rewritePath(ds.request, route, action);
   }
@@ -179,13 +181,17 @@ class Forwarding {
     let retries = 0;
     let inRetry = false;
     let staleRetried = false;
+    // Hosts this request already tried, for the previous_hosts predicate; created on the first retry only.
+    let tried: Host[] | undefined;
     try {
       for (;;) {
         if (cluster.admit() === 'overflow') {
           if (inRetry) cluster.finishRetry();
           return this.#localReply('overflow');
         }
-        const host = cluster.pickHost();
+        const host = cluster.isOriginalDst
+          ? cluster.originalDstHost(this.#ds.request)
+          : cluster.pickHost(tried, policy?.hostSelectionMaxAttempts);
         if (host === undefined) {
           if (inRetry) cluster.finishRetry();
           cluster.stats.cxNoneHealthy.value++;
@@ -215,6 +221,7 @@ class Forwarding {
           if (retriable && retries < maxRetries && this.#tap.replayable && cluster.tryStartRetry()) {
             cluster.stats.recordRetriedResponse(res.status);
             this.#discard(host, res);
+            if (policy.avoidPreviousHosts) (tried ??= []).push(host);
             retries++;
             inRetry = true;
             this.#info.addFlag('URX');
@@ -244,6 +251,7 @@ class Forwarding {
         }
         const retriable = policy !== undefined && retriableFailure(policy, outcome.reason);
         if (retriable && retries < maxRetries && this.#tap.replayable && cluster.tryStartRetry()) {
+          if (policy.avoidPreviousHosts) (tried ??= []).push(host);
           retries++;
           inRetry = true;
           if (await this.#retryAfterBackOff(retries, policy)) continue;

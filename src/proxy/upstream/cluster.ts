@@ -1,6 +1,7 @@
 // A running upstream cluster: its host set (swapped whole on EDS updates), balancing, pools and limits.
 import type { Clock } from '../clock.ts';
 import type { ClusterConfig, EndpointsConfig } from '../config/cluster-types.ts';
+import type { MatchRequest } from '../config/match-request.ts';
 import { ClusterStats } from '../stats/cluster-stats.ts';
 import type { StatsStore } from '../stats/stats-store.ts';
 import type { UpstreamExchange, UpstreamRequestHead } from './exchange.ts';
@@ -9,6 +10,7 @@ import { Host } from './host.ts';
 import { Http1Pool } from './http1-pool.ts';
 import { Http2Pool } from './http2-pool.ts';
 import { OutlierDetector } from './outlier-detector.ts';
+import { OriginalDstHosts } from './original-dst-hosts.ts';
 import { createPicker } from './picker.ts';
 import type { Picker } from './picker.ts';
 
@@ -31,6 +33,8 @@ export class Cluster {
   #activeRequests = 0;
   #activeRetries = 0;
   #closed = false;
+  /** ORIGINAL_DST only: the destinations requests named. */
+  #originalDst: OriginalDstHosts | undefined;
 
   constructor(config: ClusterConfig, store: StatsStore, clock: Clock, random: () => number = Math.random) {
     this.name = config.name;
@@ -40,6 +44,7 @@ export class Cluster {
     this.stats = new ClusterStats(store, config.name);
     this.#picker = createPicker(config.lbPolicy, random);
     this.#applyDetectors();
+    this.#applyOriginalDst(undefined);
     if (config.loadAssignment) this.setEndpoints(config.loadAssignment);
   }
 
@@ -65,6 +70,7 @@ export class Cluster {
       for (const host of [...this.#pools.keys()]) this.#retirePool(host);
     }
     this.#applyDetectors();
+    this.#applyOriginalDst(old);
     if (config.loadAssignment) this.setEndpoints(config.loadAssignment);
   }
 
@@ -127,11 +133,49 @@ export class Cluster {
     return available;
   }
 
-  /** Picks a host for a new attempt, or undefined when the cluster has no hosts at all. */
-  pickHost(): Host | undefined {
+  /**
+   * Picks a host for a new attempt, or undefined when the cluster has no hosts at all. A retry passes the hosts
+   * it already tried (Envoy's previous_hosts predicate) and how many re-picks it may spend avoiding them.
+   */
+  pickHost(tried?: readonly Host[], reattempts = 0): Host | undefined {
     const hosts = (this.#available ??= this.#computeAvailable());
     if (hosts.length === 0) return undefined;
-    return this.#picker.pick(hosts);
+    const host = this.#picker.pick(hosts);
+    if (tried === undefined || !tried.includes(host)) return host;
+    return this.#repick(hosts, host, tried, reattempts);
+  }
+
+  /**
+   * Re-picks like Envoy (the balancer again, up to `reattempts` times). When the balancer still lands on tried
+   * hosts (random or least-request over few hosts do, a few percent of the time) we go further than Envoy and
+   * take an untried host if one exists, so a retry with an untried host left never repeats a failed one.
+   */
+  #repick(hosts: readonly Host[], first: Host, tried: readonly Host[], reattempts: number): Host {
+    let host = first;
+    for (let i = 0; i < reattempts; i++) {
+      host = this.#picker.pick(hosts);
+      if (!tried.includes(host)) return host;
+    }
+    const n = hosts.length;
+    const start = Math.floor(this.#random() * n);
+    for (let i = 0; i < n; i++) {
+      const candidate = hosts[(start + i) % n] as Host;
+      if (!tried.includes(candidate)) return candidate;
+    }
+    // Every host was tried already: Envoy then goes to its last pick.
+    return host;
+  }
+
+  /**
+   * ORIGINAL_DST: the host for the destination this request names, or undefined when it names none usable,
+   * was passed through already, or the cluster is not ORIGINAL_DST.
+   */
+  originalDstHost(req: MatchRequest): Host | undefined {
+    return this.#originalDst?.hostFor(req);
+  }
+
+  get isOriginalDst(): boolean {
+    return this.#originalDst !== undefined;
   }
 
   /** Circuit breaking for a new request: max_requests, and for HTTP/1.1 max_connections + max_pending_requests. */
@@ -203,6 +247,7 @@ export class Cluster {
   /** Stops timers and closes connections once the last in-flight request is done. */
   close(): void {
     this.#closed = true;
+    this.#originalDst?.clear();
     this.#outlier?.stop();
     this.#health?.stop();
     for (const h of this.#hosts) {
@@ -245,6 +290,17 @@ export class Cluster {
       };
       this.#clock.setTimer(wait, 1_000);
     }
+  }
+
+  #applyOriginalDst(old: ClusterConfig | undefined): void {
+    const od = this.#config.originalDst;
+    if (old !== undefined && old.originalDst === od) return;
+    this.#originalDst?.clear();
+    this.#originalDst =
+      od &&
+      new OriginalDstHosts(od, this.#clock, (host) => {
+        if (host.activeRequests === 0) this.#retirePool(host);
+      });
   }
 
   #applyDetectors(): void {

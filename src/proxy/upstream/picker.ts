@@ -17,6 +17,8 @@ export function createPicker(policy: ClusterConfig['lbPolicy'], random: () => nu
     case 'RANDOM':
       return new RandomPicker(random);
     case 'ROUND_ROBIN':
+    case 'CLUSTER_PROVIDED':
+      // CLUSTER_PROVIDED (ORIGINAL_DST): the request names its host; the picker is never asked.
       return new RoundRobinPicker();
   }
 }

@@ -48,6 +48,10 @@ export type {
   HttpProtocolOptions__Output,
 } from './generated/envoy/extensions/upstreams/http/v3/HttpProtocolOptions.ts';
 export type {
+  PreviousHostsPredicate,
+  PreviousHostsPredicate__Output,
+} from './generated/envoy/extensions/retry/host/previous_hosts/v3/PreviousHostsPredicate.ts';
+export type {
   DiscoveryRequest,
   DiscoveryRequest__Output,
 } from './generated/envoy/service/discovery/v3/DiscoveryRequest.ts';

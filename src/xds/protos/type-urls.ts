@@ -25,6 +25,8 @@ export const extensionTypeUrls = {
   stdoutAccessLog: 'type.googleapis.com/envoy.extensions.access_loggers.stream.v3.StdoutAccessLog',
   stderrAccessLog: 'type.googleapis.com/envoy.extensions.access_loggers.stream.v3.StderrAccessLog',
   httpProtocolOptions: 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
+  previousHostsPredicate:
+    'type.googleapis.com/envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate',
 } as const;
 
 export type ResourceTypeUrl = (typeof typeUrls)[keyof typeof typeUrls];
@@ -46,6 +48,7 @@ export interface InputMessages {
   'type.googleapis.com/envoy.extensions.access_loggers.stream.v3.StdoutAccessLog': m.StdoutAccessLog;
   'type.googleapis.com/envoy.extensions.access_loggers.stream.v3.StderrAccessLog': m.StderrAccessLog;
   'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions': m.HttpProtocolOptions;
+  'type.googleapis.com/envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate': m.PreviousHostsPredicate;
 }
 
 /** Decoded ("restricted") message shape per known type URL, for unpacking. */
@@ -65,6 +68,7 @@ export interface OutputMessages {
   'type.googleapis.com/envoy.extensions.access_loggers.stream.v3.StdoutAccessLog': m.StdoutAccessLog__Output;
   'type.googleapis.com/envoy.extensions.access_loggers.stream.v3.StderrAccessLog': m.StderrAccessLog__Output;
   'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions': m.HttpProtocolOptions__Output;
+  'type.googleapis.com/envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate': m.PreviousHostsPredicate__Output;
 }
 
 export type KnownTypeUrl = keyof InputMessages;

@@ -89,9 +89,9 @@ export function ingressCluster(name: string, listener: Listener, appHost: string
 
 /**
  * ALLOW_ALL egress. An ORIGINAL_DST cluster whose destination comes from the Host header: in HTTP proxy mode
- * that is the only record of where the app was going. Our sidecar reads `host[:port]` (port 80 by default)
- * and resolves names itself; a stock Envoy only accepts an IP literal there and otherwise uses the
- * intercepted connection's original destination.
+ * that is the only record of where the app was going. Both our sidecar and a stock Envoy take an IP literal
+ * with its port there (`127.0.0.1:8080`, `[::1]:8080`); ours also defaults a missing port to 80, and neither
+ * resolves names (ours answers 503; Envoy falls back to the connection's original destination).
  */
 export function passthroughCluster(name: string): NamedCluster {
   return {

@@ -1,11 +1,24 @@
 // Retry event mapping, App Mesh's default policy, and the gRPC-client subset.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { extensionTypeUrls } from '../protos/index.ts';
 import { grpcClientRetryPolicy, retryOnTokens, sidecarRetryPolicy } from './retry-policy.ts';
+import { packTyped, sourceOfAny } from './typed-config.ts';
 
 const backOff = {
   base_interval: { seconds: 0, nanos: 25_000_000 },
   max_interval: { seconds: 0, nanos: 250_000_000 },
+};
+
+/** What every sidecar retry policy carries so a retry avoids the hosts it already tried. */
+const avoidPrevious = {
+  retry_host_predicate: [
+    {
+      name: 'envoy.retry_host_predicates.previous_hosts',
+      typed_config: packTyped(extensionTypeUrls.previousHostsPredicate, {}),
+    },
+  ],
+  host_selection_retry_max_attempts: 3,
 };
 
 test('each App Mesh event maps to its Envoy retry_on token', () => {
@@ -35,6 +48,7 @@ test('a route policy sets num_retries, per_try_timeout and the 25/250 ms back-of
     retry_on: '5xx,connect-failure',
     num_retries: { value: 4 },
     retry_back_off: backOff,
+    ...avoidPrevious,
     per_try_timeout: { seconds: 2, nanos: 0 },
   });
   const zeroTry = sidecarRetryPolicy('httpRoute', {
@@ -51,6 +65,7 @@ test('without a policy App Mesh retries twice on 503, reset and connect errors (
     num_retries: { value: 2 },
     retriable_status_codes: [503],
     retry_back_off: backOff,
+    ...avoidPrevious,
   });
   assert.equal(
     sidecarRetryPolicy('grpcRoute', undefined).retry_on,
@@ -89,4 +104,21 @@ test('a gRPC client gets only gRPC status tokens, and no policy when none remain
     num_retries: { value: 2 },
     retry_back_off: backOff,
   });
+});
+
+test('sidecar retries avoid previous hosts (typed previous_hosts predicate); gRPC clients get no predicate', () => {
+  for (const policy of [
+    sidecarRetryPolicy('httpRoute', undefined),
+    sidecarRetryPolicy('httpRoute', { maxRetries: 3, perRetryTimeout: { unit: 'ms', value: 0 } }),
+  ]) {
+    const predicate = policy.retry_host_predicate?.[0];
+    assert.equal(predicate?.name, 'envoy.retry_host_predicates.previous_hosts');
+    assert.equal(
+      (predicate?.typed_config as { type_url?: string } | undefined)?.type_url,
+      extensionTypeUrls.previousHostsPredicate,
+    );
+    assert.deepEqual(sourceOfAny(predicate!.typed_config!), {});
+    assert.equal(policy.host_selection_retry_max_attempts, 3);
+  }
+  assert.equal(grpcClientRetryPolicy(undefined)?.retry_host_predicate, undefined);
 });

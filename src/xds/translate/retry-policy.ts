@@ -1,8 +1,10 @@
 // App Mesh retry policies as Envoy RetryPolicy: event mapping, App Mesh's hidden default policy, and the
 // subset a proxyless gRPC client honours.
 import type { GrpcRetryPolicy, HttpRetryPolicy, RouteType } from '../../model/specs/index.ts';
+import { extensionTypeUrls } from '../protos/index.ts';
 import { appMeshDuration, appMeshMillis, millisToDuration } from './durations.ts';
 import type { RetryPolicy } from './envoy-types.ts';
+import { packTyped } from './typed-config.ts';
 
 /** App Mesh event → Envoy `retry_on` tokens (xds.md §5.2; appmesh-spec §3.5). */
 export const retryEventTokens: Readonly<Record<string, readonly string[]>> = {
@@ -34,6 +36,28 @@ export const retryBackOff = { base_interval: millisToDuration(25), max_interval:
 /** App Mesh's hidden default retry policy (appmesh-spec §3.11): 2 retries on 503, reset, connect errors. */
 export const defaultMaxRetries = 2;
 
+/** How many times a retry re-picks a host to avoid those already tried (Istio's default). */
+export const hostSelectionRetryMaxAttempts = 3;
+
+/**
+ * Envoy's `previous_hosts` predicate: a retry re-picks (up to hostSelectionRetryMaxAttempts times) while the
+ * pick is a host this request already tried, so with one dead instance of two a retry reaches the live one.
+ */
+function avoidPreviousHosts(): Pick<
+  RetryPolicy,
+  'retry_host_predicate' | 'host_selection_retry_max_attempts'
+> {
+  return {
+    retry_host_predicate: [
+      {
+        name: 'envoy.retry_host_predicates.previous_hosts',
+        typed_config: packTyped(extensionTypeUrls.previousHostsPredicate, {}),
+      },
+    ],
+    host_selection_retry_max_attempts: hostSelectionRetryMaxAttempts,
+  };
+}
+
 type AnyRetryPolicy = HttpRetryPolicy | GrpcRetryPolicy;
 
 /** The App Mesh events a policy lists, in the order httpRetryEvents, tcpRetryEvents, grpcRetryEvents. */
@@ -59,12 +83,14 @@ export function sidecarRetryPolicy(type: RouteType, policy: AnyRetryPolicy | und
       num_retries: { value: defaultMaxRetries },
       retriable_status_codes: [503],
       retry_back_off: retryBackOff,
+      ...avoidPreviousHosts(),
     };
   }
   const result: RetryPolicy = {
     retry_on: retryOnTokens(eventsOf(policy)).join(','),
     num_retries: { value: policy.maxRetries },
     retry_back_off: retryBackOff,
+    ...avoidPreviousHosts(),
   };
   // A zero per-try timeout would mean "none"; leaving it out says the same without relying on that reading.
   if (appMeshMillis(policy.perRetryTimeout) > 0)
