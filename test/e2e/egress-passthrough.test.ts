@@ -5,20 +5,20 @@ import { pino } from 'pino';
 import { startSidecar } from '../../src/proxy/sidecar/index.ts';
 import type { Sidecar, SidecarSettings } from '../../src/proxy/sidecar/index.ts';
 import { startTestControlPlane, type TestControlPlane } from '../support/in-process-control-plane.ts';
-import { freePorts } from './support/free-port.ts';
-import { startHttpApp, type HttpApp } from './support/http-app.ts';
-import { MeshApi, servingNode } from './support/mesh-api.ts';
-import { ProxyClient } from './support/proxy-client.ts';
+import { freePorts } from '../support/free-ports.ts';
+import { startHttpApp, type HttpApp } from '../support/echo-apps.ts';
+import { MeshApiClient, servingNode } from '../support/mesh-api-client.ts';
+import { ProxyClient } from '../support/http-client.ts';
 
 const logger = pino({ level: 'silent' });
 let cp: TestControlPlane;
-let api: MeshApi;
+let api: MeshApiClient;
 let app: HttpApp;
 let outside: HttpApp;
 
 before(async () => {
   cp = await startTestControlPlane();
-  api = new MeshApi(cp.endpoint);
+  api = new MeshApiClient(cp.endpoint);
   app = await startHttpApp('web');
   outside = await startHttpApp('outside');
   await api.createMesh('open', { egressFilter: { type: 'ALLOW_ALL' } });

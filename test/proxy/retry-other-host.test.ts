@@ -1,10 +1,11 @@
 // Retries go to another instance: with one of two hosts refusing connections, no request fails.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { freePorts } from '../e2e/support/free-port.ts';
+import { freePorts } from '../support/free-ports.ts';
 import { ms } from './envoy-fixtures.ts';
 import { counter, startSingleRouteProxy } from './harness.ts';
-import { closeClientAgent, request, startNamedServer } from './upstream-servers.ts';
+import { startNamedServer } from '../support/echo-apps.ts';
+import { closeClientAgent, request } from './harness.ts';
 
 after(() => closeClientAgent());
 
