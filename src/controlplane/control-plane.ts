@@ -8,6 +8,7 @@ import type { ApiContext } from '../api/api-context.ts';
 import { registerRegistryRoutes } from '../registry/http/registry-routes.ts';
 import { SqliteRegistryStore } from '../registry/sqlite-registry-store.ts';
 import type { RegistryStore } from '../registry/registry-store.ts';
+import { PostgresStore, redactDatabaseUrl } from '../store/postgres/postgres-store.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import type { Store } from '../store/store.ts';
 import type { ControlPlaneConfig, HostPort } from './control-plane-config.ts';
@@ -31,10 +32,23 @@ export interface RunningControlPlane {
   close(): Promise<void>;
 }
 
-async function openStores(config: ControlPlaneConfig): Promise<{ store: Store; registry: RegistryStore }> {
+async function openStores(
+  config: ControlPlaneConfig,
+  logger: Logger,
+): Promise<{ store: Store; registry: RegistryStore }> {
   let store: Store | undefined;
+  if (config.databaseUrl) {
+    try {
+      store = await PostgresStore.open({
+        url: config.databaseUrl,
+        onConnectionError: (error) => logger.warn({ err: error }, 'PostgreSQL connection trouble; retrying'),
+      });
+    } catch (error) {
+      throw new StartupError(`cannot open the store: ${(error as Error).message}`, { cause: error });
+    }
+  }
   try {
-    store = await SqliteStore.open({ dataDir: config.dataDir });
+    store ??= await SqliteStore.open({ dataDir: config.dataDir });
     const registry = await SqliteRegistryStore.open({ dataDir: config.dataDir });
     return { store, registry };
   } catch (error) {
@@ -90,7 +104,7 @@ export async function startControlPlane(
   config: ControlPlaneConfig,
   logger: Logger,
 ): Promise<RunningControlPlane> {
-  const { store, registry } = await openStores(config);
+  const { store, registry } = await openStores(config, logger);
   const cleanup: (() => Promise<void> | void)[] = [() => store.close(), () => registry.close()];
   try {
     const ctx: ApiContext = {
@@ -135,6 +149,7 @@ export async function startControlPlane(
         apiAddr: `${apiAddress.host}:${apiAddress.port}`,
         xdsAddr: `${xdsAddress.host}:${xdsAddress.port}`,
         dataDir: config.dataDir,
+        store: config.databaseUrl ? redactDatabaseUrl(config.databaseUrl) : 'sqlite',
         revision: await store.currentRevision(),
       },
       'control plane ready',

@@ -382,12 +382,18 @@ export class PostgresStore implements Store {
       throw postgresFailure('connect', error);
     }
     const connection = new Connection(client);
+    // The pool listens only to idle connections; one lost while checked out must not be an uncaught error.
+    const onError = (error: Error): void => {
+      connection.broken ??= error;
+    };
+    client.on('error', onError);
     try {
       return await work(connection);
     } catch (error) {
       if (error instanceof StoreUnavailableError) connection.broken ??= error;
       throw error;
     } finally {
+      client.off('error', onError);
       client.release(connection.broken);
     }
   }
