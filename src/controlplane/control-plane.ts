@@ -12,6 +12,7 @@ import { PostgresStore, redactDatabaseUrl } from '../store/postgres/postgres-sto
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import type { Store } from '../store/store.ts';
 import type { ControlPlaneConfig, HostPort } from './control-plane-config.ts';
+import { registerHealthRoutes } from './health-routes.ts';
 import { XdsControlPlane } from './xds/xds-control-plane.ts';
 
 const idempotencyWindowMs = 24 * 60 * 60 * 1000;
@@ -125,6 +126,7 @@ export async function startControlPlane(
     const api = createApiServer(ctx);
     registerRegistryRoutes(api, registry, { store, logger: logger.child({ component: 'registry' }) });
     api.get('/switchyard/v1/xds/clients', async () => ({ clients: xds.clients() }));
+    registerHealthRoutes(api, store);
     const apiAddress = await listen(api, config.apiAddr, 'App Mesh API');
     cleanup.push(() => api.close());
     let xdsPort: number;

@@ -200,9 +200,9 @@ test(
         }
       };
       const writers = Array.from({ length: 4 }, (_, id) => writer(id));
-      const waitFor = async (condition: () => boolean, what: string) => {
+      const waitFor = async (condition: () => boolean, what: string, probe?: () => Promise<void>) => {
         const deadline = Date.now() + 60_000;
-        while (!condition()) {
+        for (await probe?.(); !condition(); await probe?.()) {
           if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
           await new Promise((resolve) => setTimeout(resolve, 10));
         }
@@ -212,9 +212,19 @@ test(
         phase = 'down';
         await server!.stop('immediate');
         await waitFor(() => unavailable.length >= 10, 'writes answered 503 during the outage');
+        const downReady = await call(b!.endpoint, 'GET', '/readyz');
+        assert.equal(downReady.status, 503, 'a replica without its database is not ready');
+        assert.match(String(downReady.json.reason), /PostgreSQL/);
+        assert.equal((await call(b!.endpoint, 'GET', '/healthz')).status, 200, 'but it is alive');
         await server!.start();
         phase = 'after';
         await waitFor(() => acknowledgedAfterRestart >= 50, '50 acknowledged writes after the restart');
+        let ready = false;
+        await waitFor(
+          () => ready,
+          'replica B ready again',
+          async () => void (ready = (await call(b!.endpoint, 'GET', '/readyz')).status === 200),
+        );
       } finally {
         phase = 'done';
         await Promise.all(writers);
