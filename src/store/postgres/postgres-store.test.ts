@@ -2,6 +2,7 @@
 
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import pg from 'pg';
 import {
   postgresSkipReason,
   startPostgresServer,
@@ -213,5 +214,40 @@ test(
       assert.equal(await b!.notReadyReason(), undefined, 'replica B is ready again');
       onB.watch.close();
     });
+  },
+);
+
+test(
+  'migrations apply once, and a database from a newer release is refused untouched',
+  { skip },
+  async () => {
+    const { url, drop } = await freshDatabase();
+    try {
+      assert.deepEqual(await PostgresStore.migrate(url), { from: 0, to: 1 });
+      assert.deepEqual(await PostgresStore.migrate(url), { from: 1, to: 1 });
+      const store = await PostgresStore.open({ url, ...quiet });
+      await putNodes(store, ['kept']);
+      await store.close();
+
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      await admin.query('UPDATE schema_version SET version = 999');
+      await admin.end();
+      await assert.rejects(PostgresStore.open({ url, ...quiet }), (error) => {
+        assert.ok(error instanceof StoreUnavailableError);
+        assert.match(error.message, /schema version 999 is newer than this release understands \(1\)/);
+        return true;
+      });
+      await assert.rejects(PostgresStore.migrate(url), /schema version 999/);
+      const check = new pg.Client({ connectionString: url });
+      await check.connect();
+      const version = await check.query('SELECT version FROM schema_version');
+      const resources = await check.query('SELECT name FROM resources');
+      await check.end();
+      assert.deepEqual(version.rows, [{ version: 999 }]);
+      assert.deepEqual(resources.rows, [{ name: 'kept' }]);
+    } finally {
+      await drop();
+    }
   },
 );

@@ -16,7 +16,7 @@ import {
 } from '../store.ts';
 import { ChangeNotifications, changesChannel } from './change-notifications.ts';
 import { PostgresChangeFeed } from './postgres-change-feed.ts';
-import { migratePostgresSchema } from './postgres-schema.ts';
+import { migratePostgresSchema, type MigrationResult } from './postgres-schema.ts';
 import { PostgresReadTx, PostgresWriteTx, postgresFailure } from './postgres-transactions.ts';
 
 export interface PostgresStoreOptions {
@@ -171,6 +171,23 @@ export class PostgresStore implements Store {
         `cannot open store ${location}: ${postgresFailure('open', error).message}`,
         { cause: error },
       );
+    }
+  }
+
+  /** Applies pending schema migrations and disconnects (`switchyard migrate`); fails with StoreUnavailableError. */
+  static async migrate(url: string, timeoutMs = 10_000): Promise<MigrationResult> {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      return await migratePostgresSchema(client);
+    } catch (error) {
+      throw new StoreUnavailableError(
+        `cannot migrate ${redactDatabaseUrl(url)}: ${postgresFailure('migrate', error).message}`,
+        { cause: error },
+      );
+    } finally {
+      await client.end().catch(() => {});
     }
   }
 
