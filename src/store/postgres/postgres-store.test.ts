@@ -251,3 +251,24 @@ test(
     }
   },
 );
+
+test('writes past maxQueuedWrites fail fast as unavailable', { skip }, async () => {
+  await withStores(1, { maxQueuedWrites: 2 }, async ([store]) => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const first = store!.write(async (tx) => {
+      await tx.put(makeRecord(node('a')), []);
+      await gate;
+    });
+    const second = putNodes(store!, ['b']);
+    await assert.rejects(
+      putNodes(store!, ['c']),
+      (error) => error instanceof StoreUnavailableError && /2 writes are already waiting/.test(error.message),
+    );
+    release();
+    await Promise.all([first, second]);
+    await putNodes(store!, ['d']);
+    assert.equal(await store!.currentRevision(), 3);
+    assert.equal(await store!.read((tx) => tx.get(node('c'))), undefined);
+  });
+});

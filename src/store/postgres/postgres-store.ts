@@ -24,6 +24,8 @@ export interface PostgresStoreOptions {
   readonly url: string;
   /** How many change rows to keep for watchers that resume from an old revision (default 100000). */
   readonly changeHistoryLimit?: number;
+  /** Writes that may wait for their turn before new ones are refused as unavailable (default 1000). */
+  readonly maxQueuedWrites?: number;
   /** Most connections this replica opens for reads and writes (default 10), plus one for LISTEN. */
   readonly maxConnections?: number;
   /** Bound on connecting and on any one statement (default 10000 ms). */
@@ -102,6 +104,8 @@ export class PostgresStore implements Store {
   readonly #feed: PostgresChangeFeed;
   readonly #historyLimit: number;
   readonly #writes = new SerialQueue();
+  readonly #maxQueuedWrites: number;
+  #queuedWrites = 0;
   readonly #reads = new Set<Promise<unknown>>();
   #closing: Promise<void> | undefined;
   #disconnected = false;
@@ -111,6 +115,10 @@ export class PostgresStore implements Store {
     const historyLimit = options.changeHistoryLimit ?? 100_000;
     if (!Number.isSafeInteger(historyLimit) || historyLimit < 1) {
       throw new RangeError(`changeHistoryLimit must be a positive integer, got ${historyLimit}`);
+    }
+    const maxQueuedWrites = options.maxQueuedWrites ?? 1000;
+    if (!Number.isSafeInteger(maxQueuedWrites) || maxQueuedWrites < 1) {
+      throw new RangeError(`maxQueuedWrites must be a positive integer, got ${maxQueuedWrites}`);
     }
     const location = redactDatabaseUrl(options.url);
     const timeoutMs = options.timeoutMs ?? 10_000;
@@ -154,12 +162,20 @@ export class PostgresStore implements Store {
         },
         onConnectionError,
       });
-      const store = new PostgresStore(location, pool, notifications, revision, historyLimit, {
-        onHandlerError:
-          options.onHandlerError ??
-          ((error) => process.emitWarning(`store watch handler threw: ${(error as Error).message}`)),
-        onCatchUpError: onConnectionError,
-      });
+      const store = new PostgresStore(
+        location,
+        pool,
+        notifications,
+        revision,
+        historyLimit,
+        maxQueuedWrites,
+        {
+          onHandlerError:
+            options.onHandlerError ??
+            ((error) => process.emitWarning(`store watch handler threw: ${(error as Error).message}`)),
+          onCatchUpError: onConnectionError,
+        },
+      );
       // Catches up with anything committed between reading the revision and LISTEN starting.
       holder.store = store;
       store.#feed.wake();
@@ -197,12 +213,14 @@ export class PostgresStore implements Store {
     notifications: ChangeNotifications,
     revision: number,
     historyLimit: number,
+    maxQueuedWrites: number,
     feedOptions: { onHandlerError: (error: unknown) => void; onCatchUpError: (error: unknown) => void },
   ) {
     this.location = location;
     this.#pool = pool;
     this.#notifications = notifications;
     this.#historyLimit = historyLimit;
+    this.#maxQueuedWrites = maxQueuedWrites;
     this.#feed = new PostgresChangeFeed(
       {
         readBatches: (after, through, limit) => this.#readBatches(after, through, limit),
@@ -235,8 +253,15 @@ export class PostgresStore implements Store {
   }
 
   write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
-    return this.#enter('write', () =>
-      this.#writes.run(() => {
+    return this.#enter('write', () => {
+      // While PostgreSQL is slow or away writes pile up here; past the bound they fail fast instead.
+      if (this.#queuedWrites >= this.#maxQueuedWrites) {
+        throw new StoreUnavailableError(
+          `${this.#queuedWrites} writes are already waiting for PostgreSQL; refusing more until they finish`,
+        );
+      }
+      this.#queuedWrites++;
+      const written = this.#writes.run(() => {
         this.#assertConnected();
         return this.#withClient(async (connection) => {
           await connection.run('begin', 'BEGIN');
@@ -268,8 +293,9 @@ export class PostgresStore implements Store {
             throw error;
           }
         });
-      }),
-    );
+      });
+      return written.finally(() => this.#queuedWrites--);
+    });
   }
 
   async currentRevision(): Promise<number> {
@@ -309,6 +335,11 @@ export class PostgresStore implements Store {
       return postgresFailure('readiness check', error).message;
     }
     if (!this.#notifications.connected) return 'the LISTEN connection to PostgreSQL is down';
+    if (this.#feed.tailRevision < revision) {
+      // Under write load the feed trails commits by one read; give it that read before calling it behind.
+      this.#feed.wake();
+      await this.#feed.idle();
+    }
     const tail = this.#feed.tailRevision;
     if (tail < revision) return `the change feed is at revision ${tail}, the database at ${revision}`;
     return undefined;
