@@ -42,6 +42,14 @@ export function controlPlaneCommand(): Command {
         .default(controlPlaneDefaults.dataDir),
     )
     .addOption(
+      new Option(
+        '--store <sqlite|postgres-url>',
+        'where resources live: sqlite (in --data-dir) or postgres://…',
+      )
+        .env('SWITCHYARD_DATABASE_URL')
+        .default('sqlite'),
+    )
+    .addOption(
       new Option('--region <region>', 'region used in ARNs')
         .env('SWITCHYARD_REGION')
         .default(controlPlaneDefaults.region),

@@ -20,6 +20,7 @@ const commandLoaders: ReadonlyMap<string, CommandLoader> = new Map<string, Comma
   ['proxy', async () => (await import('./proxy-command.ts')).proxyCommand()],
   ['proxy-status', async () => (await import('./proxy-status-command.ts')).proxyStatusCommand()],
   ['envoy-bootstrap', async () => (await import('./envoy-bootstrap-command.ts')).envoyBootstrapCommand()],
+  ['migrate', async () => (await import('./migrate-command.ts')).migrateCommand()],
 ]);
 
 const program = new Command('switchyard')

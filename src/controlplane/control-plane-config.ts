@@ -13,6 +13,8 @@ export interface ControlPlaneConfig {
   readonly apiAddr: HostPort;
   readonly xdsAddr: HostPort;
   readonly dataDir: string;
+  /** postgres:// URL of the shared store; absent means the embedded SQLite store in dataDir. */
+  readonly databaseUrl?: string;
   readonly region: string;
   readonly accountId: string;
   readonly quotas: Quotas;
@@ -52,6 +54,8 @@ export interface RawControlPlaneOptions {
   readonly apiAddr: string;
   readonly xdsAddr: string;
   readonly dataDir: string;
+  /** `sqlite` (the default) or a postgres:// / postgresql:// URL. */
+  readonly store?: string;
   readonly region: string;
   readonly accountId: string;
   readonly quota?: readonly string[];
@@ -59,6 +63,27 @@ export interface RawControlPlaneOptions {
   readonly allowedHost?: readonly string[];
   /** Milliseconds, as text from the flag or SWITCHYARD_INSTANCE_GRACE_MS; default 30000. */
   readonly instanceGraceMs?: string;
+}
+
+/** The database URL `--store` names, or undefined for the embedded SQLite store. */
+export function parseStoreOption(value: string | undefined): string | undefined {
+  if (value === undefined || value === '' || value === 'sqlite') return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')) {
+    // The value may hold a password: name only its scheme.
+    const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(value)?.[1];
+    throw new ConfigError(
+      `--store must be "sqlite" or a postgres://user:password@host:port/database URL, got ${
+        scheme ? `a ${scheme}: URL` : 'something else'
+      }`,
+    );
+  }
+  return value;
 }
 
 export function parseControlPlaneConfig(raw: RawControlPlaneOptions): ControlPlaneConfig {
@@ -89,10 +114,12 @@ export function parseControlPlaneConfig(raw: RawControlPlaneOptions): ControlPla
       `--instance-grace-ms must be a whole number of milliseconds from 1 to 86400000, got ${JSON.stringify(graceText)}`,
     );
   }
+  const databaseUrl = parseStoreOption(raw.store);
   return Object.freeze({
     apiAddr: parseHostPort(raw.apiAddr, '--api-addr'),
     xdsAddr: parseHostPort(raw.xdsAddr, '--xds-addr'),
     dataDir: path.resolve(raw.dataDir),
+    ...(databaseUrl ? { databaseUrl } : {}),
     region: raw.region,
     accountId: raw.accountId,
     quotas,

@@ -8,9 +8,11 @@ import type { ApiContext } from '../api/api-context.ts';
 import { registerRegistryRoutes } from '../registry/http/registry-routes.ts';
 import { SqliteRegistryStore } from '../registry/sqlite-registry-store.ts';
 import type { RegistryStore } from '../registry/registry-store.ts';
+import { PostgresStore, redactDatabaseUrl } from '../store/postgres/postgres-store.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import type { Store } from '../store/store.ts';
 import type { ControlPlaneConfig, HostPort } from './control-plane-config.ts';
+import { registerHealthRoutes } from './health-routes.ts';
 import { XdsControlPlane } from './xds/xds-control-plane.ts';
 
 const idempotencyWindowMs = 24 * 60 * 60 * 1000;
@@ -36,8 +38,18 @@ async function openStores(
   logger: Logger,
 ): Promise<{ store: Store; registry: RegistryStore }> {
   let store: Store | undefined;
+  if (config.databaseUrl) {
+    try {
+      store = await PostgresStore.open({
+        url: config.databaseUrl,
+        onConnectionError: (error) => logger.warn({ err: error }, 'PostgreSQL connection trouble; retrying'),
+      });
+    } catch (error) {
+      throw new StartupError(`cannot open the store: ${(error as Error).message}`, { cause: error });
+    }
+  }
   try {
-    store = await SqliteStore.open({
+    store ??= await SqliteStore.open({
       dataDir: config.dataDir,
       onWarning: (message) => logger.warn({ dataDir: config.dataDir }, message),
     });
@@ -127,6 +139,7 @@ export async function startControlPlane(
     // The API listens first, so the xDS server can tell proxies where it is; until then no proxy is connected.
     let xds: XdsControlPlane | undefined = undefined;
     api.get('/switchyard/v1/xds/clients', async () => ({ clients: xds?.clients() ?? [] }));
+    registerHealthRoutes(api, store);
     const apiAddress = await listen(api, config.apiAddr, 'App Mesh API');
     cleanup.push(() => api.close());
     xds = await XdsControlPlane.start({
@@ -161,6 +174,7 @@ export async function startControlPlane(
         apiAddr: `${apiAddress.host}:${apiAddress.port}`,
         xdsAddr: `${xdsAddress.host}:${xdsAddress.port}`,
         dataDir: config.dataDir,
+        store: config.databaseUrl ? redactDatabaseUrl(config.databaseUrl) : 'sqlite',
         revision: await store.currentRevision(),
       },
       'control plane ready',

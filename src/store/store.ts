@@ -82,6 +82,11 @@ export interface Store {
   watch(fromRevision: number, handlers: WatchHandlers): Watch;
   /** Removes idempotency entries created before `olderThanMs` (epoch ms). */
   pruneIdempotency(olderThanMs: number): Promise<number>;
+  /**
+   * Why this process cannot serve right now (database unreachable, change feed behind), or undefined when it
+   * can. Optional: an embedded store that opened is always ready.
+   */
+  notReadyReason?(): Promise<string | undefined>;
   close(): Promise<void>;
 }
 
