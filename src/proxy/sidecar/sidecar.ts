@@ -117,6 +117,7 @@ class RunningSidecar implements Sidecar {
       logger: logger.child({ component: 'xds' }),
       transform: localOverrides({
         listenHost: settings.listenHost,
+        outboundHost: settings.outboundHost ?? '127.0.0.1',
         accessLog: settings.accessLog,
         accessLogFormat: settings.accessLogFormat,
         backendPorts: settings.backendPorts,
