@@ -57,7 +57,21 @@ export async function startSidecar(
   logger: Logger,
   runtime: SidecarRuntime = {},
 ): Promise<Sidecar> {
-  const proxy = new MeshProxy({ admin: settings.admin });
+  // The admin controls reach the sidecar and its xDS client, which exist only once the admin listens.
+  const running: { sidecar?: RunningSidecar } = {};
+  const proxy = new MeshProxy({
+    admin: settings.admin,
+    adminControls: {
+      identity: {
+        nodeId: settings.nodeId,
+        cluster: settings.node.name,
+        version: settings.version,
+        startedAtMs: Date.now(),
+      },
+      quit: () => void running.sidecar?.stop('quitquitquit'),
+      resourceVersion: (typeUrl, name) => running.sidecar?.resourceVersion(typeUrl, name),
+    },
+  });
   try {
     await proxy.start();
   } catch (error) {
@@ -67,7 +81,8 @@ export async function startSidecar(
       { cause: error },
     );
   }
-  return new RunningSidecar(settings, logger, proxy, runtime);
+  running.sidecar = new RunningSidecar(settings, logger, proxy, runtime);
+  return running.sidecar;
 }
 
 class RunningSidecar implements Sidecar {
@@ -147,6 +162,10 @@ class RunningSidecar implements Sidecar {
 
   listenerPort(name: string): number | undefined {
     return this.#proxy.listenerPort(name);
+  }
+
+  resourceVersion(typeUrl: string, name: string): string | undefined {
+    return this.#client.resourceVersion(typeUrl, name);
   }
 
   stop(reason: string): Promise<SidecarExit> {
