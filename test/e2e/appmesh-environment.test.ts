@@ -140,12 +140,17 @@ test('/stats?format=json and ?filter=, /listeners, /clusters?format=json, /confi
     cluster_statuses: unknown[];
   };
   assert.ok(clusters.cluster_statuses.length >= 1);
-  const dump = (await (await admin(s, '/config_dump')).json()) as {
+  const dumpText = await (await admin(s, '/config_dump')).text();
+  // As Envoy prints it: no proto3 defaults, no oneof names, no empty lists.
+  assert.doesNotMatch(dumpText, /: (""|false|null)[,\n]/);
+  assert.doesNotMatch(dumpText, /"(ipv4_compat|resolver_name)"/);
+  const dump = JSON.parse(dumpText) as {
     configs: Record<string, { version_info?: string; cluster?: object }[] | string>[];
   };
   const clustersDump = dump.configs.find((c) => String(c['@type']).endsWith('ClustersConfigDump'))!;
   const active = clustersDump.dynamic_active_clusters as { version_info?: string }[];
   assert.ok(active.length >= 1);
+  for (const c of active) assert.match(String(c.version_info), /^\S+$/);
   for (const c of active) assert.equal(typeof c.version_info, 'string');
 });
 

@@ -71,7 +71,7 @@ export class AdminServer {
           return send(
             200,
             'application/json',
-            `${JSON.stringify(configDump(view.appliedSnapshot()), null, 2)}\n`,
+            `${JSON.stringify(configDump(view.appliedSnapshot(), view.controls?.resourceVersion?.bind(view.controls)), null, 2)}\n`,
           );
         case '/clusters':
           return url.searchParams.get('format') === 'json'
