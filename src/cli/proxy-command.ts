@@ -104,7 +104,7 @@ function parseSettings(raw: RawProxyOptions): SidecarSettings {
     );
   if (raw.xds === undefined)
     throw new CliError(
-      `--xds is required (or SWITCHYARD_XDS, or App Mesh's ${appMeshVariables.xds.join('')})`,
+      `--xds is required (or SWITCHYARD_XDS, or App Mesh's ${appMeshVariables.xds.join(' / ')})`,
     );
   const node = parseNode(raw.node);
   const xds = parseHostPort(raw.xds, '--xds');
@@ -322,8 +322,11 @@ export function proxyCommand(): Command {
     )
     .action(async (raw: RawProxyOptions, command: Command) => {
       await runAction(async () => {
+        // `--xds-addr` on the command line wins over SWITCHYARD_XDS, as any flag wins over its variable.
+        const xds =
+          command.getOptionValueSource('xds') === 'env' && raw.xdsAddr !== undefined ? undefined : raw.xds;
         const options = withAppMeshDefaults(
-          { ...raw, api: raw.api ?? explicitEndpoint(command) },
+          { ...raw, xds, api: raw.api ?? explicitEndpoint(command) },
           process.env,
         );
         await runProxy(options, createLogger('switchyard-proxy', parseLogLevel(options.logLevel!)));
