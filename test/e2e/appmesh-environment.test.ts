@@ -35,9 +35,9 @@ interface Sidecar {
   readonly env: Record<string, string>;
 }
 
-/** Starts the proxy with `env` as its whole environment (besides PATH and HOME): no flags at all. */
-async function startWithEnv(env: Record<string, string>): Promise<Sidecar> {
-  const child = spawn(switchyardBin, ['proxy'], {
+/** Starts the proxy with `env` as its whole environment (besides PATH and HOME) and no flags but `args`. */
+async function startWithEnv(env: Record<string, string>, args: readonly string[] = []): Promise<Sidecar> {
+  const child = spawn(switchyardBin, ['proxy', ...args], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -167,4 +167,29 @@ test('POST /quitquitquit stops the sidecar (exit 0, deregistered); GET does not'
   assert.equal(await quit.text(), 'OK\n');
   assert.equal(await s.exited, 0);
   assert.ok(s.logs.some((e) => e.msg === 'proxy stopped'));
+});
+
+test('SWITCHYARD_* variables configure it too; --xds-addr and the global --endpoint are aliases', async () => {
+  const [adminPort, inboundPort, outboundPort] = (await freePorts(3)) as [number, number, number];
+  const s = await startWithEnv(
+    {
+      SWITCHYARD_NODE: `mesh/${mesh}/virtualNode/web`,
+      SWITCHYARD_ADMIN_ADDR: `127.0.0.1:${adminPort}`,
+      SWITCHYARD_INBOUND_PORT: String(inboundPort),
+      SWITCHYARD_OUTBOUND_PORT: String(outboundPort),
+      // Ours win over App Mesh's: with `off` winning there would be no "proxy ready" line to wait for.
+      SWITCHYARD_LOG_LEVEL: 'info',
+      ENVOY_LOG_LEVEL: 'off',
+      ENVOY_ADMIN_ACCESS_PORT: '1',
+    },
+    ['--xds-addr', `127.0.0.1:${h.xdsPort}`, '--endpoint', h.cp.endpoint],
+  );
+  const ready = s.logs.find((e) => e.msg === 'proxy ready')!;
+  assert.equal(ready.adminAddr, `127.0.0.1:${adminPort}`);
+  assert.deepEqual(Object.values(ready.listeners as object).sort(), [inboundPort, outboundPort].sort());
+  assert.equal((await fetch(`http://127.0.0.1:${adminPort}/ready`)).status, 200);
+  // Registered through the API named by --endpoint.
+  await waitFor('the instance registered', async () =>
+    (await h.api.instancesOf('e2e.local', 'web')).some((i) => i.port === inboundPort),
+  );
 });
