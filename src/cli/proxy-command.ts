@@ -13,9 +13,10 @@ import { CliError, runAction } from './cli-error.ts';
 
 interface RawProxyOptions {
   node?: string;
-  xds?: string;
-  /** `--xds-addr`, the control plane's spelling: an alias of `--xds`. */
+  /** `--xds-addr`, the spelling every command uses for the control plane's xDS address. */
   xdsAddr?: string;
+  /** `--xds`, this command's former spelling: an alias. */
+  xds?: string;
   adminAddr?: string;
   logLevel?: string;
   inboundPort: string;
@@ -77,11 +78,11 @@ function parseHostPort(value: string, flag: string): { host: string; port: numbe
 function withAppMeshDefaults(raw: RawProxyOptions, env: NodeJS.ProcessEnv): RawProxyOptions {
   const appMesh = appMeshDefaults(env);
   if (raw.xds !== undefined && raw.xdsAddr !== undefined && raw.xds !== raw.xdsAddr)
-    throw new CliError('--xds and --xds-addr name the same address: give one');
+    throw new CliError('--xds-addr and its alias --xds name the same address: give one');
   return {
     ...raw,
     node: raw.node ?? appMesh.node,
-    xds: raw.xds ?? raw.xdsAddr ?? appMesh.xds,
+    xdsAddr: raw.xdsAddr ?? raw.xds ?? appMesh.xds,
     adminAddr: raw.adminAddr ?? appMesh.adminAddr ?? '127.0.0.1:9901',
     logLevel: raw.logLevel ?? appMesh.logLevel ?? 'info',
   };
@@ -102,13 +103,13 @@ function parseSettings(raw: RawProxyOptions): SidecarSettings {
     throw new CliError(
       `--node is required (or SWITCHYARD_NODE, or App Mesh's ${appMeshVariables.node.join(' / ')})`,
     );
-  if (raw.xds === undefined)
+  if (raw.xdsAddr === undefined)
     throw new CliError(
-      `--xds is required (or SWITCHYARD_XDS, or App Mesh's ${appMeshVariables.xds.join(' / ')})`,
+      `--xds-addr is required (or SWITCHYARD_XDS, or App Mesh's ${appMeshVariables.xds.join(' / ')})`,
     );
   const node = parseNode(raw.node);
-  const xds = parseHostPort(raw.xds, '--xds');
-  if (xds.port === 0) throw new CliError('--xds needs a real port');
+  const xds = parseHostPort(raw.xdsAddr, '--xds-addr');
+  if (xds.port === 0) throw new CliError('--xds-addr needs a real port');
   const inboundPort = parsePort(raw.inboundPort, '--inbound-port');
   const outboundPort = parsePort(raw.outboundPort, '--outbound-port');
   if (inboundPort === outboundPort) throw new CliError('--inbound-port and --outbound-port must differ');
@@ -220,12 +221,12 @@ export function proxyCommand(): Command {
     )
     .addOption(
       envOption(
-        '--xds <host:port>',
-        `the control plane xDS address (alias --xds-addr; also ${appMeshVariables.xds.join(', ')})`,
+        '--xds-addr <host:port>',
+        `the control plane xDS address (alias --xds; also ${appMeshVariables.xds.join(', ')})`,
         'SWITCHYARD_XDS',
       ),
     )
-    .addOption(new Option('--xds-addr <host:port>', 'alias of --xds').hideHelp())
+    .addOption(new Option('--xds <host:port>', 'alias of --xds-addr').hideHelp())
     .addOption(
       envOption(
         '--admin-addr <host:port>',
@@ -262,7 +263,7 @@ export function proxyCommand(): Command {
     .addOption(
       envOption(
         '--api <url>',
-        'control plane API, for registration (alias --endpoint; default: the --xds host on port 9080)',
+        'control plane API, for registration (alias --endpoint; default: the --xds-addr host on port 9080)',
         'SWITCHYARD_ENDPOINT',
       ),
     )
@@ -322,11 +323,13 @@ export function proxyCommand(): Command {
     )
     .action(async (raw: RawProxyOptions, command: Command) => {
       await runAction(async () => {
-        // `--xds-addr` on the command line wins over SWITCHYARD_XDS, as any flag wins over its variable.
-        const xds =
-          command.getOptionValueSource('xds') === 'env' && raw.xdsAddr !== undefined ? undefined : raw.xds;
+        // `--xds` on the command line wins over SWITCHYARD_XDS, as any flag wins over its variable.
+        const xdsAddr =
+          command.getOptionValueSource('xdsAddr') === 'env' && raw.xds !== undefined
+            ? undefined
+            : raw.xdsAddr;
         const options = withAppMeshDefaults(
-          { ...raw, xds, api: raw.api ?? explicitEndpoint(command) },
+          { ...raw, xdsAddr, api: raw.api ?? explicitEndpoint(command) },
           process.env,
         );
         await runProxy(options, createLogger('switchyard-proxy', parseLogLevel(options.logLevel!)));

@@ -169,7 +169,7 @@ test('POST /quitquitquit stops the sidecar (exit 0, deregistered); GET does not'
   assert.ok(s.logs.some((e) => e.msg === 'proxy stopped'));
 });
 
-test('SWITCHYARD_* variables configure it too; --xds-addr and the global --endpoint are aliases', async () => {
+test('SWITCHYARD_* variables configure it too; --xds-addr and the global --endpoint (alias of --api) work', async () => {
   const [adminPort, inboundPort, outboundPort] = (await freePorts(3)) as [number, number, number];
   const s = await startWithEnv(
     {
