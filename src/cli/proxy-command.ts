@@ -4,21 +4,28 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import type { Logger } from 'pino';
+import { parseArn } from '../model/arn.ts';
 import { SidecarStartError, startSidecar } from '../proxy/sidecar/index.ts';
 import type { Sidecar, SidecarNodeRef, SidecarSettings } from '../proxy/sidecar/index.ts';
 import { createLogger } from '../util/logger.ts';
+import { appMeshDefaults, appMeshVariables, pinoLevel } from './appmesh-environment.ts';
 import { CliError, runAction } from './cli-error.ts';
 
 interface RawProxyOptions {
-  node: string;
-  xds: string;
-  adminAddr: string;
+  node?: string;
+  /** `--xds-addr`, the spelling every command uses for the control plane's xDS address. */
+  xdsAddr?: string;
+  /** `--xds`, this command's former spelling: an alias. */
+  xds?: string;
+  adminAddr?: string;
+  logLevel?: string;
   inboundPort: string;
   outboundPort: string;
   appHost: string;
   api?: string;
   registerAddress: string;
   listenHost?: string;
+  outboundHost: string;
   accessLog?: string;
   accessLogFormat: 'text' | 'json';
   drainMs: string;
@@ -26,13 +33,23 @@ interface RawProxyOptions {
   backend?: string[];
 }
 
+/** `--node` in the path form, or the resource ARN (what App Mesh's APPMESH_RESOURCE_ARN holds). */
 function parseNode(value: string): SidecarNodeRef {
+  const arn = value.startsWith('arn:') ? parseArn(value) : undefined;
+  const key = arn?.key;
+  if (key && (key.kind === 'virtualNode' || key.kind === 'virtualGateway'))
+    return { meshName: key.meshName, kind: key.kind, name: key.name };
   const m = /^mesh\/([^/@]+)\/(virtualNode|virtualGateway)\/([^/]+)$/.exec(value);
   if (!m)
     throw new CliError(
-      `--node must be mesh/<mesh>/virtualNode/<name> or mesh/<mesh>/virtualGateway/<name>, got ${JSON.stringify(value)}`,
+      `--node must be mesh/<mesh>/virtualNode/<name>, mesh/<mesh>/virtualGateway/<name> or the resource ARN (arn:aws:appmesh:<region>:<account>:mesh/<mesh>/virtualNode/<name>), got ${JSON.stringify(value)}`,
     );
   return { meshName: m[1]!, kind: m[2] as SidecarNodeRef['kind'], name: m[3]! };
+}
+
+/** Repeatable flags also come as one variable; its value lists them separated by commas or spaces. */
+function listValues(values: readonly string[] | undefined): string[] {
+  return (values ?? []).flatMap((value) => value.split(/[\s,]+/)).filter((value) => value !== '');
 }
 
 function parsePort(value: string, flag: string, allowZero = false): number {
@@ -44,16 +61,55 @@ function parsePort(value: string, flag: string, allowZero = false): number {
   return port;
 }
 
+function parseHost(value: string, flag: string): string {
+  const host = value.replace(/^\[(.*)\]$/, '$1');
+  if (host === '' || /[\s/]/.test(host))
+    throw new CliError(`${flag} must be a host or IP address, got ${JSON.stringify(value)}`);
+  return host;
+}
+
 function parseHostPort(value: string, flag: string): { host: string; port: number } {
   const m = /^\[?([^\]]*?)\]?:(\d+)$/.exec(value);
   if (!m || m[1] === '') throw new CliError(`${flag} must be HOST:PORT, got ${JSON.stringify(value)}`);
   return { host: m[1]!, port: parsePort(m[2]!, flag, true) };
 }
 
+/** The flags, with App Mesh's variables filling what neither a flag nor a SWITCHYARD_ variable set. */
+function withAppMeshDefaults(raw: RawProxyOptions, env: NodeJS.ProcessEnv): RawProxyOptions {
+  const appMesh = appMeshDefaults(env);
+  if (raw.xds !== undefined && raw.xdsAddr !== undefined && raw.xds !== raw.xdsAddr)
+    throw new CliError('--xds-addr and its alias --xds name the same address: give one');
+  return {
+    ...raw,
+    node: raw.node ?? appMesh.node,
+    xdsAddr: raw.xdsAddr ?? raw.xds ?? appMesh.xds,
+    adminAddr: raw.adminAddr ?? appMesh.adminAddr ?? '127.0.0.1:9901',
+    logLevel: raw.logLevel ?? appMesh.logLevel ?? 'info',
+  };
+}
+
+/** The pino level of `--log-level` (Envoy's names or pino's). */
+export function parseLogLevel(value: string): string {
+  const level = pinoLevel(value);
+  if (!level)
+    throw new CliError(
+      `--log-level must be one of trace, debug, info, warn, error, critical, off, got ${JSON.stringify(value)}`,
+    );
+  return level;
+}
+
 function parseSettings(raw: RawProxyOptions): SidecarSettings {
+  if (raw.node === undefined)
+    throw new CliError(
+      `--node is required (or SWITCHYARD_NODE, or App Mesh's ${appMeshVariables.node.join(' / ')})`,
+    );
+  if (raw.xdsAddr === undefined)
+    throw new CliError(
+      `--xds-addr is required (or SWITCHYARD_XDS, or App Mesh's ${appMeshVariables.xds.join(' / ')})`,
+    );
   const node = parseNode(raw.node);
-  const xds = parseHostPort(raw.xds, '--xds');
-  if (xds.port === 0) throw new CliError('--xds needs a real port');
+  const xds = parseHostPort(raw.xdsAddr, '--xds-addr');
+  if (xds.port === 0) throw new CliError('--xds-addr needs a real port');
   const inboundPort = parsePort(raw.inboundPort, '--inbound-port');
   const outboundPort = parsePort(raw.outboundPort, '--outbound-port');
   if (inboundPort === outboundPort) throw new CliError('--inbound-port and --outbound-port must differ');
@@ -69,13 +125,13 @@ function parseSettings(raw: RawProxyOptions): SidecarSettings {
       `--drain-ms must be a whole number of milliseconds, got ${JSON.stringify(raw.drainMs)}`,
     );
   const backendPorts = new Map<number, number>();
-  for (const pair of raw.backendPort ?? []) {
+  for (const pair of listValues(raw.backendPort)) {
     const m = /^(\d+)=(\d+)$/.exec(pair);
     if (!m) throw new CliError(`--backend-port must be BACKEND_PORT=LOCAL_PORT, got ${JSON.stringify(pair)}`);
     backendPorts.set(parsePort(m[1]!, '--backend-port'), parsePort(m[2]!, '--backend-port'));
   }
   const httpBackends = new Map<string, number>();
-  for (const pair of raw.backend ?? []) {
+  for (const pair of listValues(raw.backend)) {
     const m = /^([^=\s]+)=(\d+)$/.exec(pair);
     if (!m) throw new CliError(`--backend must be SERVICE[:PORT]=LOCAL_PORT, got ${JSON.stringify(pair)}`);
     httpBackends.set(m[1]!, parsePort(m[2]!, '--backend'));
@@ -86,13 +142,14 @@ function parseSettings(raw: RawProxyOptions): SidecarSettings {
     backendPorts,
     httpBackends,
     xds: `${xds.host.includes(':') ? `[${xds.host}]` : xds.host}:${xds.port}`,
-    admin: parseHostPort(raw.adminAddr, '--admin-addr'),
+    admin: parseHostPort(raw.adminAddr ?? '127.0.0.1:9901', '--admin-addr'),
     inboundPort,
     outboundPort,
     appHost: raw.appHost,
     apiUrl,
     registerAddress: raw.registerAddress,
     listenHost: raw.listenHost,
+    outboundHost: parseHost(raw.outboundHost, '--outbound-host'),
     accessLog: raw.accessLog,
     accessLogFormat: raw.accessLogFormat,
     drainMs,
@@ -132,52 +189,149 @@ async function runProxy(raw: RawProxyOptions, logger: Logger): Promise<void> {
   if (exit.kind === 'failed') throw new CliError(exit.message);
 }
 
+/** `switchyard --endpoint URL proxy` (or `proxy --endpoint URL`): the global spelling of `--api`, when given. */
+function explicitEndpoint(command: Command): string | undefined {
+  const source = command.getOptionValueSourceWithGlobals('endpoint');
+  if (source !== 'cli' && source !== 'env') return undefined;
+  return command.optsWithGlobals<{ endpoint?: string }>().endpoint;
+}
+
+/** An option that also reads `SWITCHYARD_<NAME>`; App Mesh's variable (if any) is applied after parsing. */
+function envOption(flags: string, description: string, env: string): Option {
+  return new Option(flags, description).env(env);
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
 export function proxyCommand(): Command {
   return new Command('proxy')
     .description(
-      'run the sidecar proxy for a virtual node (or gateway), configured by the control plane over xDS',
+      'run the sidecar proxy for a virtual node (or gateway), configured by the control plane over xDS; ' +
+        'every flag also reads the environment variable named in its help',
     )
-    .requiredOption('--node <id>', 'mesh/<mesh>/virtualNode/<name> or mesh/<mesh>/virtualGateway/<name>')
-    .requiredOption('--xds <host:port>', 'the control plane xDS address')
-    .option(
-      '--admin-addr <host:port>',
-      'admin interface (/ready, /stats/prometheus, /config_dump, /clusters)',
-      '127.0.0.1:9901',
-    )
-    .option('--inbound-port <port>', 'port of the inbound listener (traffic to this node)', '15000')
-    .option('--outbound-port <port>', 'port of the outbound listener (HTTP_PROXY for the local app)', '15001')
-    .option('--app-host <host>', 'where the local app listens', '127.0.0.1')
     .addOption(
-      new Option(
+      envOption(
+        '--node <id>',
+        'mesh/<mesh>/virtualNode/<name>, mesh/<mesh>/virtualGateway/<name> or the resource ARN ' +
+          `(also ${appMeshVariables.node.join(', ')})`,
+        'SWITCHYARD_NODE',
+      ),
+    )
+    .addOption(
+      envOption(
+        '--xds-addr <host:port>',
+        `the control plane xDS address (alias --xds; also ${appMeshVariables.xds.join(', ')})`,
+        'SWITCHYARD_XDS',
+      ),
+    )
+    .addOption(new Option('--xds <host:port>', 'alias of --xds-addr').hideHelp())
+    .addOption(
+      envOption(
+        '--admin-addr <host:port>',
+        'admin interface (default 127.0.0.1:9901; ENVOY_ADMIN_ACCESS_PORT sets the port on 127.0.0.1)',
+        'SWITCHYARD_ADMIN_ADDR',
+      ),
+    )
+    .addOption(
+      envOption(
+        '--log-level <level>',
+        'trace, debug, info, warn, error, critical or off (default info; also ENVOY_LOG_LEVEL)',
+        'SWITCHYARD_LOG_LEVEL',
+      ),
+    )
+    .addOption(
+      envOption(
+        '--inbound-port <port>',
+        'port of the inbound listener (traffic to this node)',
+        'SWITCHYARD_INBOUND_PORT',
+      ).default('15000'),
+    )
+    .addOption(
+      envOption(
+        '--outbound-port <port>',
+        'port of the outbound listener (HTTP_PROXY for the local app)',
+        'SWITCHYARD_OUTBOUND_PORT',
+      ).default('15001'),
+    )
+    .addOption(
+      envOption('--app-host <host>', 'where the local app listens', 'SWITCHYARD_APP_HOST').default(
+        '127.0.0.1',
+      ),
+    )
+    .addOption(
+      envOption(
         '--api <url>',
-        'control plane API, for registration (default: the --xds host on port 9080)',
-      ).env('SWITCHYARD_ENDPOINT'),
+        'control plane API, for registration (alias --endpoint; default: the --xds-addr host on port 9080)',
+        'SWITCHYARD_ENDPOINT',
+      ),
     )
-    .option(
-      '--register-address <ip>',
-      'address peers reach this sidecar on (registered in the registry)',
-      '127.0.0.1',
-    )
-    .option('--listen-host <host>', "bind listeners here instead of the control plane's address (0.0.0.0)")
-    .option('--access-log <stdout|FILE>', 'also write an access log of every request here')
     .addOption(
-      new Option('--access-log-format <format>', 'access log format')
+      envOption(
+        '--register-address <ip>',
+        'address peers reach this sidecar on (registered in the registry)',
+        'SWITCHYARD_REGISTER_ADDRESS',
+      ).default('127.0.0.1'),
+    )
+    .addOption(
+      envOption(
+        '--listen-host <host>',
+        "bind the inbound listeners here instead of the control plane's address (0.0.0.0)",
+        'SWITCHYARD_LISTEN_HOST',
+      ),
+    )
+    .addOption(
+      envOption(
+        '--outbound-host <host>',
+        'bind the outbound and local backend listeners (only the local app should reach them) here',
+        'SWITCHYARD_OUTBOUND_HOST',
+      ).default('127.0.0.1'),
+    )
+    .addOption(
+      envOption(
+        '--access-log <stdout|FILE>',
+        'also write an access log of every request here',
+        'SWITCHYARD_ACCESS_LOG',
+      ),
+    )
+    .addOption(
+      envOption('--access-log-format <format>', 'access log format', 'SWITCHYARD_ACCESS_LOG_FORMAT')
         .choices(['text', 'json'])
         .default('text'),
     )
-    .option(
-      '--backend-port <port=local>',
-      'serve the TCP backend on virtual service port <port> on local port <local> (repeatable)',
-      (value: string, previous: string[] = []) => [...previous, value],
+    .addOption(
+      envOption(
+        '--backend-port <port=local>',
+        'serve the TCP backend on virtual service port <port> on local port <local> (repeatable; the variable takes a comma-separated list)',
+        'SWITCHYARD_BACKEND_PORTS',
+      ).argParser(collect),
     )
-    .option(
-      '--backend <service=local>',
-      'serve the HTTP/gRPC virtual service <service> (as `name:port`) on local port <local> (repeatable)',
-      (value: string, previous: string[] = []) => [...previous, value],
+    .addOption(
+      envOption(
+        '--backend <service=local>',
+        'serve the HTTP/gRPC virtual service <service> (as `name:port`) on local port <local> (repeatable; the variable takes a comma-separated list)',
+        'SWITCHYARD_BACKENDS',
+      ).argParser(collect),
     )
-    .option('--drain-ms <ms>', 'how long shutdown lets in-flight requests finish', '5000')
-    .action(async (raw: RawProxyOptions) => {
-      await runAction(runProxy)(raw, createLogger('switchyard-proxy'));
+    .addOption(
+      envOption(
+        '--drain-ms <ms>',
+        'how long shutdown lets in-flight requests finish',
+        'SWITCHYARD_DRAIN_MS',
+      ).default('5000'),
+    )
+    .action(async (raw: RawProxyOptions, command: Command) => {
+      await runAction(async () => {
+        // `--xds` on the command line wins over SWITCHYARD_XDS, as any flag wins over its variable.
+        const xdsAddr =
+          command.getOptionValueSource('xdsAddr') === 'env' && raw.xds !== undefined
+            ? undefined
+            : raw.xdsAddr;
+        const options = withAppMeshDefaults(
+          { ...raw, xdsAddr, api: raw.api ?? explicitEndpoint(command) },
+          process.env,
+        );
+        await runProxy(options, createLogger('switchyard-proxy', parseLogLevel(options.logLevel!)));
+      })();
       // Exit now rather than when the event loop empties: nothing left open may keep a stopped sidecar alive.
       process.exit();
     });

@@ -1,5 +1,6 @@
 // The mesh proxy (sidecar or gateway data plane): applies whole configurations and runs listeners, routing, clusters and the admin server.
 import { AccessLogger, AccessLogSinks } from './access-log/access-logger.ts';
+import type { AdminControls } from './admin/admin-controls.ts';
 import { AdminServer } from './admin/admin-server.ts';
 import { systemClock } from './clock.ts';
 import type { Clock } from './clock.ts';
@@ -35,6 +36,8 @@ export interface MeshProxyOptions {
   readonly random?: () => number;
   /** Admin server address; omit for none. Port 0 picks a free port (see `adminPort`). */
   readonly admin?: { readonly host: string; readonly port: number };
+  /** What the admin interface may do to the process running this proxy (the sidecar's quit, identity...). */
+  readonly adminControls?: AdminControls;
 }
 
 export class MeshProxy {
@@ -47,6 +50,7 @@ export class MeshProxy {
   readonly #httpStats = new Map<string, HttpStats>();
   readonly #tcpStats = new Map<string, TcpStats>();
   readonly #adminOptions: MeshProxyOptions['admin'];
+  readonly #adminControls: AdminControls | undefined;
   #admin: AdminServer | undefined;
   #config: ProxyConfig | undefined;
   #applying: Promise<void> = Promise.resolve();
@@ -61,6 +65,7 @@ export class MeshProxy {
     this.#random = options.random ?? Math.random;
     this.#clusters = new ClusterManager(this.stats, this.#clock, this.#random);
     this.#adminOptions = options.admin;
+    this.#adminControls = options.adminControls;
   }
 
   /** Starts the admin server (if configured). Listeners start with the first `applyConfig`. */
@@ -74,6 +79,13 @@ export class MeshProxy {
         stats: this.stats,
         appliedSnapshot: () => this.#config?.source,
         clusters: () => this.#clusters.all(),
+        listeners: () =>
+          [...(this.#config?.listeners.values() ?? [])].map((l) => ({
+            name: l.name,
+            host: l.host,
+            port: this.listenerPort(l.name),
+          })),
+        controls: this.#adminControls,
       });
       await admin.listen(this.#adminOptions.port, this.#adminOptions.host);
       this.#admin = admin;

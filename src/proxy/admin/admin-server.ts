@@ -1,4 +1,5 @@
-// The admin interface: /ready, /stats, /stats/prometheus, /config_dump, /clusters.
+// The admin interface: /ready, /stats, /stats/prometheus, /config_dump, /clusters, and Envoy's operator paths
+// (admin-routes.ts).
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHostCheck } from '../../util/host-check.ts';
@@ -6,8 +7,11 @@ import { http } from '../../util/node-http.ts';
 import type { EnvoySnapshot } from '../config/proxy-config.ts';
 import type { StatsStore } from '../stats/stats-store.ts';
 import type { Cluster } from '../upstream/cluster.ts';
+import type { AdminControls } from './admin-controls.ts';
+import { AdminRoutes } from './admin-routes.ts';
 import { clustersJson, clustersText } from './clusters-report.ts';
 import { configDump } from './config-dump.ts';
+import type { BoundListener } from './listeners-report.ts';
 
 /** What the admin server reads from the proxy; all reads, never writes. */
 export interface AdminView {
@@ -15,6 +19,10 @@ export interface AdminView {
   readonly stats: StatsStore;
   appliedSnapshot(): EnvoySnapshot | undefined;
   clusters(): Iterable<Cluster>;
+  /** The applied listeners and their bound addresses; none when omitted. */
+  listeners?(): readonly BoundListener[];
+  /** What the admin paths may do to the process; a bare proxy has no controls. */
+  readonly controls?: AdminControls;
 }
 
 export interface AdminServerOptions {
@@ -27,6 +35,16 @@ export class AdminServer {
 
   constructor(view: AdminView, options: AdminServerOptions = {}) {
     const checkHost = createHostCheck({ allowedHosts: options.allowedHosts });
+    const routes = new AdminRoutes(
+      {
+        get ready() {
+          return view.ready;
+        },
+        renderStatsText: () => view.stats.renderText(),
+        listeners: () => view.listeners?.() ?? [],
+      },
+      view.controls,
+    );
     this.#server = http.createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://admin');
       const send = (status: number, type: string, body: string): void => {
@@ -40,20 +58,20 @@ export class AdminServer {
         boundAddress: (this.#server.address() as AddressInfo | null)?.address,
       });
       if (refused) return send(403, 'text/plain', `${refused}\n`);
+      const answer = routes.answer(req.method ?? 'GET', url);
+      if (answer) {
+        send(answer.status, answer.type, answer.body);
+        if (answer.after) res.once('finish', answer.after);
+        return;
+      }
       switch (url.pathname) {
-        case '/ready':
-          return view.ready
-            ? send(200, 'text/plain', 'LIVE\n')
-            : send(503, 'text/plain', 'PRE_INITIALIZING\n');
         case '/stats/prometheus':
           return send(200, 'text/plain; version=0.0.4', view.stats.renderPrometheus());
-        case '/stats':
-          return send(200, 'text/plain', view.stats.renderText());
         case '/config_dump':
           return send(
             200,
             'application/json',
-            `${JSON.stringify(configDump(view.appliedSnapshot()), null, 2)}\n`,
+            `${JSON.stringify(configDump(view.appliedSnapshot(), view.controls?.resourceVersion?.bind(view.controls)), null, 2)}\n`,
           );
         case '/clusters':
           return url.searchParams.get('format') === 'json'
@@ -63,7 +81,7 @@ export class AdminServer {
           return send(
             404,
             'text/plain',
-            'unknown admin path; try /ready, /stats/prometheus, /config_dump, /clusters\n',
+            'unknown admin path; try /ready, /server_info, /stats, /stats/prometheus, /config_dump, /clusters, /listeners\n',
           );
       }
     });

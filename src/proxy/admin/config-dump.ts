@@ -1,50 +1,57 @@
-// /config_dump: the applied Envoy resources as JSON, in the shape of Envoy's admin ConfigDump.
-import { unpackAny } from '../../xds/protos/index.ts';
+// /config_dump: the applied Envoy resources as JSON, in the shape of Envoy's admin ConfigDump: each resource with
+// its xDS version_info and only the fields that are set (proto-json.ts).
+import { typeUrls } from '../../xds/protos/index.ts';
 import type { EnvoySnapshot } from '../config/proxy-config.ts';
+import { protoJson } from './proto-json.ts';
 
-/** Renders nested google.protobuf.Any values as `{"@type": ..., ...fields}` and bytes as base64. */
-function readable(value: unknown): unknown {
-  if (Buffer.isBuffer(value) || value instanceof Uint8Array) return Buffer.from(value).toString('base64');
-  if (Array.isArray(value)) return value.map(readable);
-  if (value === null || typeof value !== 'object') return value;
-  const obj = value as Record<string, unknown>;
-  if (typeof obj.type_url === 'string' && obj.value instanceof Uint8Array) {
-    try {
-      return {
-        '@type': obj.type_url,
-        ...(readable(unpackAny({ type_url: obj.type_url, value: obj.value })) as object),
-      };
-    } catch {
-      return { '@type': obj.type_url, value: Buffer.from(obj.value).toString('base64') };
-    }
-  }
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) out[k] = readable(v);
-  return out;
+/** The xDS version of an applied resource; undefined for resources not from xDS (e.g. sidecar-local listeners). */
+export type ResourceVersionOf = (typeUrl: string, name: string) => string | undefined;
+
+function resource(typeUrl: string, message: object): object {
+  return { '@type': typeUrl, ...protoJson(typeUrl, message) };
 }
 
-export function configDump(snapshot: EnvoySnapshot | undefined): object {
+function versioned(version: string | undefined): { version_info?: string } {
+  return version === undefined ? {} : { version_info: version };
+}
+
+export function configDump(
+  snapshot: EnvoySnapshot | undefined,
+  versionOf: ResourceVersionOf = () => undefined,
+): object {
   const s = snapshot ?? { listeners: [], routeConfigurations: [], clusters: [], clusterLoadAssignments: [] };
   return {
     configs: [
       {
         '@type': 'type.googleapis.com/envoy.admin.v3.ClustersConfigDump',
-        dynamic_active_clusters: s.clusters.map((cluster) => ({ cluster: readable(cluster) })),
+        dynamic_active_clusters: s.clusters.map((c) => ({
+          ...versioned(versionOf(typeUrls.cluster, c.name)),
+          cluster: resource(typeUrls.cluster, c),
+        })),
       },
       {
         '@type': 'type.googleapis.com/envoy.admin.v3.ListenersConfigDump',
         dynamic_listeners: s.listeners.map((l) => ({
           name: l.name,
-          active_state: { listener: readable(l) },
+          active_state: {
+            ...versioned(versionOf(typeUrls.listener, l.name)),
+            listener: resource(typeUrls.listener, l),
+          },
         })),
       },
       {
         '@type': 'type.googleapis.com/envoy.admin.v3.RoutesConfigDump',
-        dynamic_route_configs: s.routeConfigurations.map((r) => ({ route_config: readable(r) })),
+        dynamic_route_configs: s.routeConfigurations.map((r) => ({
+          ...versioned(versionOf(typeUrls.routeConfiguration, r.name)),
+          route_config: resource(typeUrls.routeConfiguration, r),
+        })),
       },
       {
         '@type': 'type.googleapis.com/envoy.admin.v3.EndpointsConfigDump',
-        dynamic_endpoint_configs: s.clusterLoadAssignments.map((e) => ({ endpoint_config: readable(e) })),
+        dynamic_endpoint_configs: s.clusterLoadAssignments.map((e) => ({
+          ...versioned(versionOf(typeUrls.clusterLoadAssignment, e.cluster_name)),
+          endpoint_config: resource(typeUrls.clusterLoadAssignment, e),
+        })),
       },
     ],
   };

@@ -27,8 +27,14 @@ export interface SidecarSettings {
   readonly apiUrl?: string;
   /** The address registered for this sidecar's inbound listeners: where peers reach it. */
   readonly registerAddress: string;
-  /** Binds every listener here instead of the address the control plane configured. */
+  /** Binds the inbound listeners (where peers reach us) here instead of the address the control plane configured. */
   readonly listenHost?: string;
+  /**
+   * Binds the listeners only the local app should reach (outbound, local backends) here: loopback by default,
+   * since an outbound listener open to the network is a forward proxy for anyone with `ALLOW_ALL` egress.
+   * Default 127.0.0.1.
+   */
+  readonly outboundHost?: string;
   /** `stdout` or a file: one more access log on every listener. */
   readonly accessLog?: string;
   readonly accessLogFormat: 'text' | 'json';

@@ -59,7 +59,21 @@ export async function startSidecar(
   logger: Logger,
   runtime: SidecarRuntime = {},
 ): Promise<Sidecar> {
-  const proxy = new MeshProxy({ admin: settings.admin });
+  // The admin controls reach the sidecar and its xDS client, which exist only once the admin listens.
+  const running: { sidecar?: RunningSidecar } = {};
+  const proxy = new MeshProxy({
+    admin: settings.admin,
+    adminControls: {
+      identity: {
+        nodeId: settings.nodeId,
+        cluster: settings.node.name,
+        version: settings.version,
+        startedAtMs: Date.now(),
+      },
+      quit: () => void running.sidecar?.stop('quitquitquit'),
+      resourceVersion: (typeUrl, name) => running.sidecar?.resourceVersion(typeUrl, name),
+    },
+  });
   try {
     await proxy.start();
   } catch (error) {
@@ -69,7 +83,8 @@ export async function startSidecar(
       { cause: error },
     );
   }
-  return new RunningSidecar(settings, logger, proxy, runtime);
+  running.sidecar = new RunningSidecar(settings, logger, proxy, runtime);
+  return running.sidecar;
 }
 
 class RunningSidecar implements Sidecar {
@@ -125,6 +140,7 @@ class RunningSidecar implements Sidecar {
       logger: logger.child({ component: 'xds' }),
       transform: localOverrides({
         listenHost: settings.listenHost,
+        outboundHost: settings.outboundHost ?? '127.0.0.1',
         accessLog: settings.accessLog,
         accessLogFormat: settings.accessLogFormat,
         backendPorts: settings.backendPorts,
@@ -165,6 +181,10 @@ class RunningSidecar implements Sidecar {
 
   listenerPort(name: string): number | undefined {
     return this.#proxy.listenerPort(name);
+  }
+
+  resourceVersion(typeUrl: string, name: string): string | undefined {
+    return this.#client.resourceVersion(typeUrl, name);
   }
 
   stop(reason: string): Promise<SidecarExit> {

@@ -11,8 +11,13 @@ import type { Listener__Output } from '../../xds/protos/index.ts';
 import { localHttpBackends } from './local-http-backends.ts';
 
 export interface LocalOverrides {
-  /** Bind every listener on this address instead of the one configured (e.g. 127.0.0.1 instead of 0.0.0.0). */
+  /** Bind the inbound listeners on this address instead of the one configured (e.g. a pod IP instead of 0.0.0.0). */
   readonly listenHost?: string;
+  /**
+   * Bind the listeners only the local app uses (traffic_direction OUTBOUND, and the local backend listeners
+   * derived from them) on this address instead of the one configured: the sidecar passes loopback by default.
+   */
+  readonly outboundHost?: string;
   /** `stdout` or a file path: one more access log on every listener, besides the virtual node's own. */
   readonly accessLog?: string;
   readonly accessLogFormat?: 'text' | 'json';
@@ -83,11 +88,12 @@ type DecodedListener = Decoded<Listener__Output, ListenerConfig>;
 export function localOverrides(
   overrides: LocalOverrides,
 ): ((snapshot: DecodedSnapshot) => DecodedSnapshot) | undefined {
-  const { listenHost, accessLog } = overrides;
+  const { listenHost, outboundHost, accessLog } = overrides;
   const backendPorts = overrides.backendPorts ?? new Map<number, number>();
   const httpBackends = overrides.httpBackends ?? new Map<string, number>();
   if (
     listenHost === undefined &&
+    outboundHost === undefined &&
     accessLog === undefined &&
     backendPorts.size === 0 &&
     httpBackends.size === 0
@@ -102,15 +108,16 @@ export function localOverrides(
     if (known) return known;
     const l = d.message;
     const sock = l.address?.socket_address;
-    const moved = listenHost !== undefined && l.address && sock;
+    const host = l.traffic_direction === 'OUTBOUND' ? (outboundHost ?? listenHost) : listenHost;
+    const moved = host !== undefined && l.address && sock;
     const message: Listener__Output = {
       ...l,
-      address: moved ? { ...l.address, socket_address: { ...sock, address: listenHost } } : l.address,
+      address: moved ? { ...l.address, socket_address: { ...sock, address: host } } : l.address,
       access_log: extraLog ? [...l.access_log, extraLog] : l.access_log,
     };
     const config: ListenerConfig = Object.freeze({
       ...d.config,
-      host: moved ? listenHost : d.config.host,
+      host: moved ? host : d.config.host,
       accessLogs: extraLogConfig ? [...d.config.accessLogs, extraLogConfig] : d.config.accessLogs,
     });
     const out = { message, config };

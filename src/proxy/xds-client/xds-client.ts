@@ -163,6 +163,11 @@ export class XdsClient {
     return this.#nacks;
   }
 
+  /** The version of the held resource (the last one accepted), for the admin's /config_dump. */
+  resourceVersion(typeUrl: string, name: string): string | undefined {
+    return this.#store.get(typeUrl, name)?.version;
+  }
+
   /** Stops reconnecting and closes the stream; the applied configuration stays in the target. */
   async close(): Promise<void> {
     this.#closed = true;
