@@ -31,11 +31,7 @@ test('admin endpoints and Envoy-compatible Prometheus stats', async () => {
   await proxy.start();
   const admin = proxy.adminPort ?? 0;
   try {
-    assert.equal(
-      (await request(admin, '/ready', { host: '127.0.0.1' })).status,
-      503,
-      'not ready before the first config',
-    );
+    assert.equal((await request(admin, '/ready')).status, 503, 'not ready before the first config');
     await proxy.applyConfig(
       snapshot({
         listeners: [
@@ -54,13 +50,13 @@ test('admin endpoints and Envoy-compatible Prometheus stats', async () => {
         clusterLoadAssignments: [endpoints('backend', [up.port])],
       }),
     );
-    const ready = await request(admin, '/ready', { host: '127.0.0.1' });
+    const ready = await request(admin, '/ready');
     assert.equal(ready.status, 200);
     assert.equal(ready.body, 'LIVE\n');
     const port = proxy.listenerPort('egress') ?? 0;
     for (let i = 0; i < 3; i++) await request(port, '/ok', { headers: { 'user-agent': 'tester' } });
     await request(port, '/fail');
-    const prom = (await request(admin, '/stats/prometheus', { host: '127.0.0.1' })).body;
+    const prom = (await request(admin, '/stats/prometheus')).body;
     const has = (line: string): void => assert.ok(prom.includes(line), `missing ${line}`);
     has('envoy_cluster_upstream_rq_total{envoy_cluster_name="backend"} 4');
     has('envoy_cluster_upstream_rq{envoy_response_code="200",envoy_cluster_name="backend"} 3');
@@ -80,7 +76,7 @@ test('admin endpoints and Envoy-compatible Prometheus stats', async () => {
     has('envoy_cluster_outlier_detection_ejections_enforced_total{envoy_cluster_name="backend"} 0');
     has('envoy_cluster_upstream_rq_pending_overflow{envoy_cluster_name="backend"} 0');
 
-    const dump = JSON.parse((await request(admin, '/config_dump', { host: '127.0.0.1' })).body) as {
+    const dump = JSON.parse((await request(admin, '/config_dump')).body) as {
       configs: Record<string, unknown>[];
     };
     const listeners = dump.configs.find((c) => String(c['@type']).endsWith('ListenersConfigDump')) as {
@@ -96,11 +92,9 @@ test('admin endpoints and Envoy-compatible Prometheus stats', async () => {
       listeners.dynamic_listeners[0]?.active_state.listener.filter_chains[0]?.filters[0]?.typed_config;
     assert.equal(hcm?.stat_prefix, 'egress', 'nested Any rendered as fields');
 
-    const clusters = (await request(admin, '/clusters', { host: '127.0.0.1' })).body;
+    const clusters = (await request(admin, '/clusters')).body;
     assert.match(clusters, new RegExp(`backend::127\\.0\\.0\\.1:${up.port}::health_flags::healthy`));
-    const clustersJson = JSON.parse(
-      (await request(admin, '/clusters?format=json', { host: '127.0.0.1' })).body,
-    ) as {
+    const clustersJson = JSON.parse((await request(admin, '/clusters?format=json')).body) as {
       cluster_statuses: { name: string; host_statuses: { ejection: { ejected: boolean } }[] }[];
     };
     assert.equal(clustersJson.cluster_statuses[0]?.host_statuses[0]?.ejection.ejected, false);
