@@ -11,7 +11,8 @@ interface RefusedRange {
 
 // An instance address becomes an endpoint every caller's proxy connects to, so the registry must not let a
 // writer point a mesh at the metadata service (169.254.169.254, fd00:ec2::254) or at addresses a proxy
-// cannot connect to. IPv4-mapped IPv6 addresses (::ffff:a.b.c.d) are matched against the IPv4 ranges.
+// cannot connect to. IPv6 forms that carry an IPv4 address (::ffff:a.b.c.d and the others below) are matched
+// against the IPv4 ranges.
 const refusedRanges: readonly RefusedRange[] = [
   { network: '0.0.0.0', prefix: 8, family: 'ipv4', reason: 'unspecified ("this network", 0.0.0.0/8)' },
   {
@@ -29,9 +30,24 @@ const refusedRanges: readonly RefusedRange[] = [
   { network: 'fd00:ec2::254', prefix: 128, family: 'ipv6', reason: 'cloud metadata (fd00:ec2::254)' },
 ];
 
+/**
+ * IPv6 prefixes whose last 32 bits are an IPv4 address that a host or a translator on the path may connect to:
+ * IPv4-translated (::ffff:0:0/96, RFC 2765), the NAT64 well-known prefix (64:ff9b::/96, RFC 6052) and the
+ * deprecated IPv4-compatible form (::/96). `::ffff:0:169.254.169.254` is judged as 169.254.169.254, like the
+ * IPv4-mapped form BlockList already folds in.
+ */
+const ipv4EmbeddingPrefixes: readonly string[] = ['::ffff:0:', '64:ff9b::', '::'];
+
 const checks = refusedRanges.map((range) => {
   const list = new BlockList();
   list.addSubnet(range.network, range.prefix, range.family);
+  if (range.family === 'ipv4') {
+    for (const prefix of ipv4EmbeddingPrefixes) {
+      // ::0.0.0.0/104 would hold :: and ::1, which have rules of their own (unspecified, loopback).
+      if (prefix === '::' && range.network === '0.0.0.0') continue;
+      list.addSubnet(`${prefix}${range.network}`, 96 + range.prefix, 'ipv6');
+    }
+  }
   return { list, reason: range.reason };
 });
 

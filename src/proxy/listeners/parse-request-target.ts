@@ -2,7 +2,12 @@
 // and normalizes the path as the listener's HTTP connection manager asks (what routes match and upstreams get).
 import type { IncomingHttpHeaders } from 'node:http';
 import type { MatchRequest } from '../config/match-request.ts';
-import { normalizePath, noPathNormalization, type PathNormalization } from '../http/normalize-path.ts';
+import {
+  InvalidPathError,
+  normalizePath,
+  noPathNormalization,
+  type PathNormalization,
+} from '../http/normalize-path.ts';
 import { stripPort } from '../http/virtual-host-index.ts';
 
 /** Which port to drop from the authority: any, only this one (the listener's), or none. */
@@ -25,6 +30,9 @@ export function parseRequestTarget(
   strip: HostPortStrip = undefined,
   normalization: PathNormalization = noPathNormalization,
 ): MatchRequest {
+  // A fragment never belongs in a request (RFC 9112 §3.2): Envoy answers 400. Forwarded, it hides a last `..`
+  // from normalization (`/public/..#` matches `/public/`) that an upstream parsing it as a URL resolves to `/`.
+  if (target.includes('#')) throw new InvalidPathError('fragment (#) in request target');
   let path = target;
   let authority = authorityHeader ?? '';
   // Absolute-form, as clients send it to an HTTP_PROXY: the URI's authority selects the virtual host.

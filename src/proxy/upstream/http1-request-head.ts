@@ -1,7 +1,9 @@
 // Serialises an upstream HTTP/1.1 request line and header section into one string, written in one go.
 import type { OutgoingHttpHeaders } from 'node:http';
 
-const unsafeValue = /[\r\n\0]/;
+// The head is written as latin1, which keeps only the low byte of a code unit: U+010A would go out as LF and
+// U+0120 as a space. Such characters can only come from configuration (rewrites), never from a parsed request.
+const unsafeValue = /[\r\n\0\u0100-\uffff]/;
 const token = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /** How the request body is framed on the wire. */

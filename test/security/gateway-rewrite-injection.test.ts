@@ -1,0 +1,85 @@
+// A prefix rewrite holding characters above U+00FF (issue 14 review). The App Mesh API takes any string as a
+// gateway route's rewrite value, and the upstream request head is written as latin1, which keeps the low byte
+// of each code unit: U+010D U+010A went out as CR LF and U+0120 as a space, so the value
+// `/first\u0120HTTP/1.1\u010d\u010aHost:...\u010d\u010a\u010d\u010aGET\u0120/smuggled...` split one forwarded request
+// into two on the gateway's keep-alive connection to the sidecar, and the app served `/smuggled`. The head
+// serializer now refuses such a target, as it refuses a CR or LF: the request fails (503) and nothing is sent.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { freePorts } from '../e2e/support/free-port.ts';
+import { servingNode } from '../e2e/support/mesh-api.ts';
+import { waitFor } from '../e2e/support/wait-for.ts';
+import { startGatewayHarness, type GatewayHarness } from '../gateway/support/gateway-harness.ts';
+import { request } from '../gateway/support/http-request.ts';
+import { rawExchange } from './raw-exchange.ts';
+
+const mesh = 'inj';
+const service = 'pub.inj.local';
+const injected =
+  `/first\u0120HTTP/1.1\u010d\u010aHost:\u0120${service}\u010d\u010a\u010d\u010a` +
+  'GET\u0120/smuggled\u0120HTTP/1.1\u010d\u010aX-Rest:\u0120/';
+
+let h: GatewayHarness;
+let port: number;
+let seen: string[];
+
+function gatewayRoute(name: string, prefix: string, rewrite: string) {
+  return {
+    kind: 'gatewayRoute' as const,
+    virtualGatewayName: 'edge',
+    body: {
+      gatewayRouteName: name,
+      spec: {
+        httpRoute: {
+          match: { prefix },
+          action: {
+            target: { virtualService: { virtualServiceName: service } },
+            rewrite: { prefix: { value: rewrite } },
+          },
+        },
+      },
+    },
+  };
+}
+
+before(async () => {
+  h = await startGatewayHarness();
+  [port] = (await freePorts(1)) as [number];
+  const app = await h.startApp('pub-v1');
+  seen = app.seen;
+  const api = h.mesh.api;
+  await api.createMesh(mesh);
+  await api.createNode(mesh, 'pub-v1', servingNode('pub-v1', app.port));
+  await api.createService(mesh, service, { provider: { virtualNode: { virtualNodeName: 'pub-v1' } } });
+  await api.createGateway(mesh, 'edge', { listeners: [{ portMapping: { port, protocol: 'http' } }] });
+  await h.requests.send(mesh, [
+    gatewayRoute('plain', '/plain/', '/app/'),
+    gatewayRoute('injected', '/inj/', injected),
+  ]);
+  await h.sidecarFor(mesh, 'pub-v1', app);
+  await h.gateway(mesh, 'edge');
+  await waitFor('the app answering through the gateway', async () => {
+    return (await request(port, '/plain/ready')).status === 200;
+  });
+});
+
+after(async () => {
+  await h?.close();
+});
+
+test('a rewrite that would turn into CR LF on the wire fails the request and sends nothing upstream', async () => {
+  for (let i = 0; i < 3; i++) {
+    const answer = await rawExchange(
+      port,
+      `GET /inj/a HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`,
+    );
+    assert.equal(answer.status, 503, answer.text);
+    // Requests on the other route still go out whole on the same pool.
+    assert.equal((await request(port, `/plain/x${i}`)).status, 200);
+  }
+  assert.deepEqual(
+    seen.filter((p) => p.startsWith('/first') || p.startsWith('/smuggled')),
+    [],
+  );
+  assert.ok(seen.includes('/app/x2'), seen.join(' '));
+});
