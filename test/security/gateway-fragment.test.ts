@@ -6,12 +6,12 @@
 import assert from 'node:assert/strict';
 import http2 from 'node:http2';
 import { after, before, test } from 'node:test';
-import { freePorts } from '../e2e/support/free-port.ts';
-import { servingNode } from '../e2e/support/mesh-api.ts';
-import { waitFor } from '../e2e/support/wait-for.ts';
-import type { Echo } from '../gateway/support/echo-app.ts';
+import { freePorts } from '../support/free-ports.ts';
+import { servingNode } from '../support/mesh-api-client.ts';
+import { waitFor } from '../support/wait-for.ts';
+import type { Echo } from '../support/echo-apps.ts';
 import { startGatewayHarness, type GatewayHarness } from '../gateway/support/gateway-harness.ts';
-import { request } from '../gateway/support/http-request.ts';
+import { httpRequest as request } from '../support/http-client.ts';
 import { rawExchange } from './raw-exchange.ts';
 
 const mesh = 'frag';
