@@ -12,6 +12,7 @@ import { controlPlaneDefaults, parseControlPlaneConfig } from '../controlplane/c
 import { startControlPlane, type RunningControlPlane } from '../controlplane/control-plane.ts';
 import { AppMeshClient } from './api-client.ts';
 import { ChildProcesses, waitUntilOk } from './demo/child-processes.ts';
+import { routeGrpcLogs } from './grpc-log-routing.ts';
 import {
   colorRouteUpdate,
   colorVersions,
@@ -42,7 +43,9 @@ async function startControlPlaneOnFreePorts(dataDir: string): Promise<RunningCon
     xdsAddr: '127.0.0.1:0',
     dataDir,
   });
-  return startControlPlane(config, pino({ level: process.env.SWITCHYARD_LOG_LEVEL ?? 'warn' }));
+  const logger = pino({ level: process.env.SWITCHYARD_LOG_LEVEL ?? 'warn' });
+  routeGrpcLogs(logger);
+  return startControlPlane(config, logger);
 }
 
 async function sidecarFor(node: string): Promise<Sidecar> {

@@ -111,3 +111,28 @@ test('each expected start-up error is one actionable line on stderr, exit 1, no 
     await removeDir(dataDir);
   }
 });
+
+test('at debug level the details, and grpc-js own line, are in the log instead', async () => {
+  const blocker = await listening();
+  const dataDir = await makeTempDir('startup-debug');
+  try {
+    const args = ['control-plane', '--api-addr', '127.0.0.1:0', '--xds-addr', `127.0.0.1:${blocker.port}`];
+    const proc = spawnSwitchyard([...args, '--data-dir', dataDir], { SWITCHYARD_LOG_LEVEL: 'debug' });
+    const code = await new Promise<number | null>((resolve) => proc.child.once('close', resolve));
+    assert.equal(code, 1);
+    assert.equal(proc.stderr().split('\n').length, 2, proc.stderr());
+    const grpcLines = proc.logs.filter((line) => line.component === 'grpc-js');
+    assert.ok(grpcLines.length > 0, 'grpc-js logged through our logger');
+    assert.ok(
+      grpcLines.every((line) => line.level === 20),
+      'at debug level',
+    );
+    const detail = proc.logs.find(
+      (line) => (line.err as { type?: string } | undefined)?.type === 'StartupError',
+    );
+    assert.equal(detail?.level, 20, 'the error with its causes is logged at debug level');
+  } finally {
+    blocker.server.close();
+    await removeDir(dataDir);
+  }
+});
