@@ -11,6 +11,28 @@ export class ApiClientError extends Error {
   }
 }
 
+/** The control plane did not answer at all: its message says why in words and what to do. */
+export class ControlPlaneUnreachableError extends Error {
+  constructor(endpoint: string, error: unknown) {
+    // fetch reports "fetch failed"; the socket's reason is one cause further down.
+    const cause = (error as Error).cause as NodeJS.ErrnoException | undefined;
+    const code = cause?.code;
+    const why =
+      code === 'ECONNREFUSED'
+        ? 'nothing listens there'
+        : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+          ? 'the host name does not resolve'
+          : code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT'
+            ? 'the connection timed out'
+            : (code ?? cause?.message ?? (error as Error).message);
+    super(
+      `cannot reach the control plane at ${endpoint}: ${why}; start it with \`switchyard control-plane\` or pass its address with --endpoint`,
+      { cause: error },
+    );
+    this.name = 'ControlPlaneUnreachableError';
+  }
+}
+
 export class AppMeshClient {
   readonly endpoint: string;
 
@@ -33,7 +55,7 @@ export class AppMeshClient {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (error) {
-      throw new Error(`cannot reach the control plane at ${this.endpoint}`, { cause: error });
+      throw new ControlPlaneUnreachableError(this.endpoint, error);
     }
     const text = await response.text();
     const json = text ? (JSON.parse(text) as Record<string, unknown>) : {};

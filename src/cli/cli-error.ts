@@ -1,6 +1,6 @@
 // Errors a CLI command reports to the user, and the one place that turns any failure into a message and exit code.
 
-import { ApiClientError } from './api-client.ts';
+import { ApiClientError, ControlPlaneUnreachableError } from './api-client.ts';
 
 /** An expected failure: printed as `error: <message>` (plus a hint), never with a stack. */
 export class CliError extends Error {
@@ -13,7 +13,13 @@ export class CliError extends Error {
 }
 
 function messageOf(error: unknown): string {
-  if (error instanceof ApiClientError || error instanceof CliError) return error.message;
+  if (
+    error instanceof ApiClientError ||
+    error instanceof CliError ||
+    error instanceof ControlPlaneUnreachableError
+  ) {
+    return error.message;
+  }
   if (error instanceof Error) {
     const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
     return `${error.message}${cause}`;

@@ -9,6 +9,7 @@ import {
 } from '../controlplane/control-plane-config.ts';
 import { StartupError, startControlPlane } from '../controlplane/control-plane.ts';
 import { createLogger } from '../util/logger.ts';
+import { routeGrpcLogs } from './grpc-log-routing.ts';
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -82,6 +83,7 @@ export function controlPlaneCommand(): Command {
     )
     .action(async (options: ControlPlaneFlags) => {
       const logger = createLogger('switchyard-control-plane');
+      routeGrpcLogs(logger);
       const quota = asList(options.quota);
       const allowedHost = asList(options.allowedHost);
       try {
@@ -115,7 +117,8 @@ export function controlPlaneCommand(): Command {
         process.on('SIGTERM', () => stop('SIGTERM'));
       } catch (error) {
         if (error instanceof ConfigError || error instanceof StartupError) {
-          logger.fatal({ err: error }, error.message);
+          // The one stderr line says what to do; the chain of causes is only for whoever debugs.
+          logger.debug({ err: error }, error.message);
           process.stderr.write(`switchyard control-plane: ${error.message}\n`);
           process.exit(1);
         }

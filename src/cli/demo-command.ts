@@ -1,6 +1,7 @@
 // `switchyard demo`: a control plane, the color-app mesh with a sidecar beside every app and a gateway in front,
 // a gentle traffic generator, and a live view of the traffic split per color.
 
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { controlPlaneDefaults, parseControlPlaneConfig } from '../controlplane/c
 import { startControlPlane, type RunningControlPlane } from '../controlplane/control-plane.ts';
 import { AppMeshClient } from './api-client.ts';
 import { ChildProcesses, waitUntilOk } from './demo/child-processes.ts';
+import { routeGrpcLogs } from './grpc-log-routing.ts';
 import {
   colorRouteUpdate,
   colorVersions,
@@ -41,7 +43,9 @@ async function startControlPlaneOnFreePorts(dataDir: string): Promise<RunningCon
     xdsAddr: '127.0.0.1:0',
     dataDir,
   });
-  return startControlPlane(config, pino({ level: process.env.SWITCHYARD_LOG_LEVEL ?? 'warn' }));
+  const logger = pino({ level: process.env.SWITCHYARD_LOG_LEVEL ?? 'warn' });
+  routeGrpcLogs(logger);
+  return startControlPlane(config, logger);
 }
 
 async function sidecarFor(node: string): Promise<Sidecar> {
@@ -88,29 +92,45 @@ function introduction(endpoint: string, gatewayUrl: string, files: { blue: strin
   ].join('\n');
 }
 
+/** How long a clean stop may take before the demo kills what is left and exits anyway. */
+const stopGraceMs = 15_000;
+
 async function runDemo(options: { dataDir?: string }): Promise<void> {
-  const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'switchyard-demo-')));
+  const tempDir = options.dataDir ? undefined : await mkdtemp(path.join(tmpdir(), 'switchyard-demo-'));
+  const dataDir = options.dataDir ?? tempDir!;
   const children = new ChildProcesses();
   const servers: Server[] = [];
   let stopping = false;
   let controlPlane: RunningControlPlane | undefined;
   let stopTraffic = (): void => {};
   let viewTimer: NodeJS.Timeout | undefined;
+  // Whatever ends the process (a crash, a second Ctrl-C, a stop that hangs), no sidecar and no temp dir outlive it.
+  process.once('exit', () => {
+    children.killAllNow();
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+  });
+  // With the terminal closed (SIGHUP) a write to it fails with EIO or EPIPE: that must not cut the clean-up short.
+  const ignoreWriteError = (): void => {};
+  process.stdout.on('error', ignoreWriteError);
+  process.stderr.on('error', ignoreWriteError);
   const stop = async (code: number): Promise<void> => {
     if (stopping) return;
     stopping = true;
+    setTimeout(() => process.exit(1), stopGraceMs).unref();
     if (viewTimer) clearInterval(viewTimer);
     stopTraffic();
     await children.stopAll();
     for (const server of servers) server.closeAllConnections?.();
     await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
     await controlPlane?.close();
-    if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
+    if (tempDir) await rm(tempDir, { recursive: true, force: true });
     process.stdout.write('demo stopped\n');
     process.exit(code);
   };
-  process.once('SIGINT', () => void stop(0));
-  process.once('SIGTERM', () => void stop(0));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    // A second signal while stopping means "now": the exit handler still kills the children and removes the dir.
+    process.on(signal, () => (stopping ? process.exit(1) : void stop(0)));
+  }
   try {
     controlPlane = await startControlPlaneOnFreePorts(dataDir);
     const endpoint = `http://127.0.0.1:${controlPlane.apiAddress.port}`;

@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { AppMeshClient } from './api-client.ts';
+import { CliError } from './cli-error.ts';
 
 export const defaultEndpoint = 'http://127.0.0.1:9080';
 
@@ -15,5 +16,21 @@ export function endpointOption(): Option {
 
 export function clientFor(command: Command): AppMeshClient {
   const { endpoint } = command.optsWithGlobals<{ endpoint?: string }>();
-  return new AppMeshClient(endpoint ?? process.env.SWITCHYARD_ENDPOINT ?? defaultEndpoint);
+  return new AppMeshClient(parseEndpoint(endpoint ?? process.env.SWITCHYARD_ENDPOINT ?? defaultEndpoint));
+}
+
+/** `127.0.0.1:9080` would reach fetch as a URL of scheme "127.0.0.1": say so before any request. */
+export function parseEndpoint(endpoint: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.host === '') {
+    throw new CliError(
+      `--endpoint must be an http:// or https:// URL, got ${JSON.stringify(endpoint)}: pass --endpoint http://${endpoint.replace(/^[a-z]+:\/\//i, '')}`,
+    );
+  }
+  return endpoint;
 }

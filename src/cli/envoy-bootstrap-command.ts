@@ -5,8 +5,12 @@ import { Command, Option } from 'commander';
 import { parseArn, parseResourcePath } from '../model/arn.ts';
 import { parseHostPort } from '../controlplane/control-plane-config.ts';
 import { nodeMetadataKeys } from '../xds/protos/node-metadata.ts';
+import type { ResourceKey } from '../model/resource-key.ts';
+import { kinds } from '../model/resource-kinds.ts';
 import { CliError, runAction } from './cli-error.ts';
+import { clientFor } from './endpoint-option.ts';
 import { formatDocument } from './output/print-document.ts';
+import { describeResource } from './resource-api.ts';
 
 export interface BootstrapOptions {
   readonly node: string;
@@ -23,14 +27,34 @@ function socketAddress(hostPort: string, what: string) {
   return { socket_address: { address: host, port_value: port } };
 }
 
-export function envoyBootstrap(options: BootstrapOptions): Record<string, unknown> {
-  const path = parseArn(options.node) ? options.node.slice(options.node.indexOf(':mesh/') + 1) : options.node;
+function nodeKey(node: string): ResourceKey {
+  const path = parseArn(node) ? node.slice(node.indexOf(':mesh/') + 1) : node;
   const key = parseResourcePath(path);
   if (!key || (key.kind !== 'virtualNode' && key.kind !== 'virtualGateway')) {
-    throw new CliError(`--node ${JSON.stringify(options.node)} names no virtual node or gateway`, {
+    throw new CliError(`--node ${JSON.stringify(node)} names no virtual node or gateway`, {
       hint: 'use mesh/<mesh>/virtualNode/<name>, mesh/<mesh>/virtualGateway/<name> or the resource ARN',
     });
   }
+  return key;
+}
+
+/**
+ * A bootstrap for a node the control plane does not know is valid (the node may be created later), but an
+ * Envoy started with it gets no configuration: one line on stderr says so, or that it could not be checked.
+ */
+async function warningAboutNode(command: Command, key: ResourceKey): Promise<string | undefined> {
+  const what = `${kinds[key.kind].cliNoun} ${key.name} in mesh ${key.meshName}`;
+  try {
+    const client = clientFor(command);
+    if (await describeResource(client, key)) return undefined;
+    return `warning: ${what} does not exist at ${client.endpoint}; an Envoy with this bootstrap gets no configuration until it is created`;
+  } catch (error) {
+    return `warning: could not check that ${what} exists: ${(error as Error).message}`;
+  }
+}
+
+export function envoyBootstrap(options: BootstrapOptions): Record<string, unknown> {
+  nodeKey(options.node);
   const metadata: Record<string, number> = {};
   if (options.inboundPort) metadata[nodeMetadataKeys.inboundPort] = Number(options.inboundPort);
   if (options.outboundPort) metadata[nodeMetadataKeys.outboundPort] = Number(options.outboundPort);
@@ -86,7 +110,7 @@ export function envoyBootstrapCommand(): Command {
     .option('--outbound-port <port>', 'outbound listener port (default 15001)')
     .addOption(new Option('-o, --output <format>', 'yaml or json').choices(['yaml', 'json']).default('yaml'))
     .action(
-      runAction(async (options: BootstrapOptions & { output: 'yaml' | 'json' }) => {
+      runAction(async (options: BootstrapOptions & { output: 'yaml' | 'json' }, command: Command) => {
         let bootstrap;
         try {
           bootstrap = envoyBootstrap(options);
@@ -95,6 +119,8 @@ export function envoyBootstrapCommand(): Command {
           throw new CliError((error as Error).message, { cause: error });
         }
         process.stdout.write(formatDocument(bootstrap, options.output));
+        const warning = await warningAboutNode(command, nodeKey(options.node));
+        if (warning) process.stderr.write(`${warning}\n`);
       }),
     );
 }

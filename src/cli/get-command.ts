@@ -7,7 +7,7 @@ import type { AppMeshClient } from './api-client.ts';
 import { CliError, runAction } from './cli-error.ts';
 import { clientFor } from './endpoint-option.ts';
 import { findResources, type ScopeOptions } from './find-resource.ts';
-import { parseKindNoun } from './kind-noun.ts';
+import { kindList, parseKindNoun } from './kind-noun.ts';
 import { formatAge } from './output/age.ts';
 import { formatDocument, parseOutputFormat } from './output/print-document.ts';
 import { summaryColumns } from './output/resource-summary.ts';
@@ -45,35 +45,43 @@ export function renderResourceTable(
 }
 
 export function getCommand(): Command {
-  return new Command('get')
-    .description('list resources of a kind, or show one')
-    .argument(
-      '<kind>',
-      'mesh, virtual-service (vs), virtual-node (vn), virtual-router (vr), route, virtual-gateway (vg), gateway-route (gr)',
-    )
-    .argument('[name]', 'only the resource with this name')
-    .option('--mesh <mesh>', 'only this mesh (default: every mesh)')
-    .option('--virtual-router <router>', 'routes: only this router')
-    .option('--virtual-gateway <gateway>', 'gateway routes: only this gateway')
-    .addOption(new Option('-o, --output <format>', 'table, json or yaml').default('table'))
-    .action(
-      runAction(async (kindWord: string, name: string | undefined, options: GetOptions, command: Command) => {
-        const kind = parseKindNoun(kindWord);
-        const format = parseOutputFormat(options.output);
-        const client = clientFor(command);
-        const items = await describeAll(client, await findResources(client, kind, name, options));
-        if (name !== undefined && items.length === 0) {
-          const where = options.mesh ? ` in mesh ${options.mesh}` : '';
-          throw new CliError(`${kinds[kind].cliNoun} ${name} not found${where}`);
-        }
-        if (format === 'table') {
-          if (items.length === 0) process.stderr.write(`no ${kinds[kind].cliNoun} resources found\n`);
-          else process.stdout.write(renderResourceTable(kind, items));
-          return;
-        }
-        process.stdout.write(
-          formatDocument(name !== undefined && items.length === 1 ? items[0] : items, format),
-        );
-      }),
-    );
+  return (
+    new Command('get')
+      .description('list resources of a kind, or show one')
+      // Optional to commander so that a bare `get` can list the kinds instead of only saying one is missing.
+      .argument('[kind]', kindList())
+      .argument('[name]', 'only the resource with this name')
+      .option('--mesh <mesh>', 'only this mesh (default: every mesh)')
+      .option('--virtual-router <router>', 'routes: only this router')
+      .option('--virtual-gateway <gateway>', 'gateway routes: only this gateway')
+      .addOption(new Option('-o, --output <format>', 'table, json or yaml').default('table'))
+      .action(
+        runAction(
+          async (
+            kindWord: string | undefined,
+            name: string | undefined,
+            options: GetOptions,
+            command: Command,
+          ) => {
+            if (kindWord === undefined) throw new CliError(`name the kind of resource to get: ${kindList()}`);
+            const kind = parseKindNoun(kindWord);
+            const format = parseOutputFormat(options.output);
+            const client = clientFor(command);
+            const items = await describeAll(client, await findResources(client, kind, name, options));
+            if (name !== undefined && items.length === 0) {
+              const where = options.mesh ? ` in mesh ${options.mesh}` : '';
+              throw new CliError(`${kinds[kind].cliNoun} ${name} not found${where}`);
+            }
+            if (format === 'table') {
+              if (items.length === 0) process.stderr.write(`no ${kinds[kind].cliNoun} resources found\n`);
+              else process.stdout.write(renderResourceTable(kind, items));
+              return;
+            }
+            process.stdout.write(
+              formatDocument(name !== undefined && items.length === 1 ? items[0] : items, format),
+            );
+          },
+        ),
+      )
+  );
 }

@@ -22,6 +22,16 @@ for (const kind of kindNames) {
 }
 for (const [alias, kind] of Object.entries(shortAliases)) byWord.set(alias, kind);
 
+/** Every kind a user can name, as help text: `mesh, virtual-service (vs), ...`. */
+export function kindList(): string {
+  return kindNames
+    .map((kind) => {
+      const aliases = Object.keys(shortAliases).filter((alias) => shortAliases[alias] === kind);
+      return aliases.length === 0 ? kinds[kind].cliNoun : `${kinds[kind].cliNoun} (${aliases.join(', ')})`;
+    })
+    .join(', ');
+}
+
 export function parseKindNoun(word: string): KindName {
   const kind = byWord.get(canonical(word));
   if (kind) return kind;

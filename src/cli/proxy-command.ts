@@ -10,6 +10,7 @@ import type { Sidecar, SidecarNodeRef, SidecarSettings } from '../proxy/sidecar/
 import { createLogger } from '../util/logger.ts';
 import { appMeshDefaults, appMeshVariables, pinoLevel } from './appmesh-environment.ts';
 import { CliError, runAction } from './cli-error.ts';
+import { routeGrpcLogs } from './grpc-log-routing.ts';
 
 interface RawProxyOptions {
   node?: string;
@@ -179,6 +180,7 @@ async function startFromFlags(raw: RawProxyOptions, logger: Logger): Promise<Sid
 }
 
 async function runProxy(raw: RawProxyOptions, logger: Logger): Promise<void> {
+  routeGrpcLogs(logger);
   const sidecar = await startFromFlags(raw, logger);
   // The process belongs to the command: its signals stop the sidecar, whose end decides the exit code.
   const stop = (signal: NodeJS.Signals): void => void sidecar.stop(signal);

@@ -9,6 +9,7 @@ import { registerRegistryRoutes } from '../registry/http/registry-routes.ts';
 import { SqliteRegistryStore } from '../registry/sqlite-registry-store.ts';
 import type { RegistryStore } from '../registry/registry-store.ts';
 import { PostgresStore, redactDatabaseUrl } from '../store/postgres/postgres-store.ts';
+import { DataDirInUseError } from '../store/sqlite/data-dir-lock.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import type { Store } from '../store/store.ts';
 import type { ControlPlaneConfig, HostPort } from './control-plane-config.ts';
@@ -17,11 +18,19 @@ import { XdsControlPlane } from './xds/xds-control-plane.ts';
 
 const idempotencyWindowMs = 24 * 60 * 60 * 1000;
 
+/** An expected start-up failure: its message is one line that says what to do about it. */
 export class StartupError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'StartupError';
   }
+}
+
+function findCause<T>(error: unknown, type: abstract new (...args: never[]) => T): T | undefined {
+  for (let at = error, depth = 0; at !== undefined && depth < 10; at = (at as Error).cause, depth++) {
+    if (at instanceof type) return at;
+  }
+  return undefined;
 }
 
 export interface RunningControlPlane {
@@ -62,6 +71,12 @@ async function openStores(
     return { store, registry };
   } catch (error) {
     await store?.close();
+    const inUse = findCause(error, DataDirInUseError);
+    if (inUse) {
+      throw new StartupError(`${inUse.message}: stop that control plane, or pass another --data-dir`, {
+        cause: error,
+      });
+    }
     throw new StartupError(`cannot use data dir ${config.dataDir}: ${(error as Error).message}`, {
       cause: error,
     });
@@ -72,26 +87,27 @@ async function listen(
   app: ReturnType<typeof createApiServer>,
   addr: HostPort,
   what: string,
+  flag: string,
 ): Promise<HostPort> {
   try {
     await app.listen({ host: addr.host, port: addr.port });
   } catch (error) {
-    throw listenError(error, addr, what);
+    throw listenError(error, addr, what, flag);
   }
   const bound = app.server.address() as AddressInfo;
   return { host: bound.address, port: bound.port };
 }
 
-function listenError(error: unknown, addr: HostPort, what: string): StartupError {
+function listenError(error: unknown, addr: HostPort, what: string, flag: string): StartupError {
   const text = `${(error as Error).message} ${String((error as Error).cause ?? '')}`;
   const code = (error as NodeJS.ErrnoException).code;
   const reason =
     code === 'EADDRINUSE' || /EADDRINUSE|address already in use/i.test(text)
-      ? 'the port is already in use'
+      ? `the port is already in use: stop what holds it, or pass another port with ${flag}`
       : code === 'EADDRNOTAVAIL' || /EADDRNOTAVAIL/.test(text)
-        ? 'the address is not on this machine'
+        ? `the address is not on this machine: pass one of its addresses (or 0.0.0.0) with ${flag}`
         : code === 'EACCES' || /EACCES/.test(text)
-          ? 'permission denied'
+          ? `permission denied: pass a port above 1023 with ${flag}`
           : (error as Error).message;
   return new StartupError(`cannot listen for the ${what} on ${addr.host}:${addr.port}: ${reason}`, {
     cause: error,
@@ -140,7 +156,7 @@ export async function startControlPlane(
     let xds: XdsControlPlane | undefined = undefined;
     api.get('/switchyard/v1/xds/clients', async () => ({ clients: xds?.clients() ?? [] }));
     registerHealthRoutes(api, store);
-    const apiAddress = await listen(api, config.apiAddr, 'App Mesh API');
+    const apiAddress = await listen(api, config.apiAddr, 'App Mesh API', '--api-addr');
     cleanup.push(() => api.close());
     xds = await XdsControlPlane.start({
       store,
@@ -156,7 +172,7 @@ export async function startControlPlane(
     try {
       xdsPort = await xds.listen(config.xdsAddr);
     } catch (error) {
-      throw listenError(error, config.xdsAddr, 'xDS server');
+      throw listenError(error, config.xdsAddr, 'xDS server', '--xds-addr');
     }
     const xdsAddress = { host: config.xdsAddr.host, port: xdsPort };
     const pruner = setInterval(

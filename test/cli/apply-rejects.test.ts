@@ -113,3 +113,11 @@ test('stdin (-f -) is read like a file', async (t) => {
     'created mesh mesh/from-stdin\napplied: 1 created, 0 updated, 0 unchanged, 0 deleted\n',
   );
 });
+
+test('a .json file is read as strict JSON: "weight": 00 is refused with its file and line', async () => {
+  const mesh =
+    '{\n  "apiVersion": "appmesh.k8s.aws/v1beta2",\n  "kind": "Mesh",\n  "metadata": {"name": "m"},\n';
+  await rejects({ 'zero.json': `${mesh}  "spec": {"weight": 00}\n}\n` }, [
+    /^error: .*zero\.json: not valid JSON at line 5, column 23: Unexpected number$/m,
+  ]);
+});

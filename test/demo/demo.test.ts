@@ -1,10 +1,11 @@
 // `switchyard demo` as a user runs it: it becomes ready, the gateway answers, a weight change through the CLI
-// moves the split, and Ctrl-C (SIGINT) leaves no process behind.
+// moves the split, and Ctrl-C (SIGINT) or a closed terminal (SIGHUP) leaves no process and no temp dir behind.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { makeTempDir, removeDir } from '../support/control-plane-launcher.ts';
@@ -41,6 +42,56 @@ async function colorsOf(url: string, requests: number): Promise<Record<string, n
   }
   return counts;
 }
+
+/** Resolves with the demo's introduction lines and gateway URL once it prints them. */
+function demoReady(
+  demo: ChildProcessWithoutNullStreams,
+  stderr: () => string,
+): Promise<{ lines: string[]; gatewayUrl: string }> {
+  const lines: string[] = [];
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`demo not ready: ${lines.join('\n')}\n${stderr()}`)),
+      120_000,
+    );
+    createInterface({ input: demo.stdout }).on('line', (line) => {
+      lines.push(line);
+      const match = /^gateway: (http:\/\/\S+)$/.exec(line);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ lines, gatewayUrl: match[1]! });
+      }
+    });
+    demo.once('exit', (code) =>
+      reject(new Error(`demo exited with ${code}: ${lines.join('\n')}\n${stderr()}`)),
+    );
+  });
+}
+
+test(
+  'a closed terminal (SIGHUP) stops every child and removes the temp dir',
+  { timeout: 180_000 },
+  async () => {
+    const demo = spawn(switchyardBin, ['demo'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    demo.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    try {
+      const { lines } = await demoReady(demo, () => stderr);
+      // The introduction names the shift files the demo wrote into its temporary data dir.
+      const shiftFile = /apply -f (\S+shift-to-blue\.json)/.exec(lines.join('\n'))![1]!;
+      const tempDir = path.dirname(shiftFile);
+      assert.ok((await stat(tempDir)).isDirectory(), `the demo's temp dir ${tempDir} exists while it runs`);
+      const children = await childPids(demo.pid!);
+      assert.ok(children.length >= 5, `the demo runs its sidecars and gateway as processes: ${children}`);
+      demo.kill('SIGHUP');
+      assert.equal(await waitForExit(demo), 0, stderr);
+      assert.deepEqual(children.filter(isAlive), [], 'no process of the demo is left behind');
+      await assert.rejects(stat(tempDir), { code: 'ENOENT' }, `the temp dir ${tempDir} is removed`);
+    } finally {
+      if (demo.exitCode === null) demo.kill('SIGKILL');
+    }
+  },
+);
 
 test('the demo runs the color app end to end and stops cleanly', { timeout: 180_000 }, async () => {
   const dataDir = await makeTempDir('demo');

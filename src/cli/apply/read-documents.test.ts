@@ -42,3 +42,16 @@ test('a JSON list is a list of documents; broken input is a problem with its lin
   assert.equal(broken.problems[0]!.origin.document, 2);
   assert.match(broken.problems[0]!.message, /not valid YAML\/JSON at line \d+/);
 });
+
+test('a .json file is strict JSON: a leading zero or a trailing comma is an error naming the line', () => {
+  const zero = parseDocuments('w.json', '{\n  "weight": 00\n}\n');
+  assert.deepEqual(zero.documents, []);
+  assert.deepEqual(zero.problems, [
+    { origin: { file: 'w.json' }, message: 'not valid JSON at line 2, column 14: Unexpected number' },
+  ]);
+  const comma = parseDocuments('c.JSON', '{\n  "a": 1,\n}\n');
+  assert.match(comma.problems[0]!.message, /^not valid JSON at line 3, column 1: /);
+  // The same text in a .yaml file stays YAML, where 00 is a number.
+  assert.deepEqual(parseDocuments('w.yaml', '{\n  "weight": 00\n}\n').documents[0]!.value, { weight: 0 });
+  assert.deepEqual(parseDocuments('empty.json', ' \n').documents, []);
+});

@@ -31,8 +31,57 @@ async function filesOf(source: string): Promise<string[]> {
     .sort();
 }
 
-/** Parses one file's text: YAML (JSON is YAML) with CloudFormation tags; a top-level list is a list of documents. */
+/** Line and column (from 1) of a character offset, to point at a JSON syntax error. */
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset).split('\n');
+  return { line: before.length, column: before[before.length - 1]!.length + 1 };
+}
+
+/**
+ * A `.json` file is read as JSON, strictly: YAML would take `"weight": 00` or a trailing comma, which no
+ * JSON tool the user checks the file with would.
+ */
+function parseJson(file: string, text: string): ReadResult {
+  if (text.trim() === '') return { documents: [], problems: [] };
+  try {
+    return splitTopLevelList(
+      file,
+      [{ origin: { file, document: 1 }, value: JSON.parse(text) as unknown }],
+      [],
+    );
+  } catch (error) {
+    const message = (error as Error).message;
+    const offset = /at position (\d+)/.exec(message)?.[1];
+    const at = offset === undefined ? lineAndColumn(text, text.length) : lineAndColumn(text, Number(offset));
+    const reason = message.replace(/ in JSON.*$|, ".*$/s, '').replace(/^JSON\.parse: /, '');
+    return {
+      documents: [],
+      problems: [
+        { origin: { file }, message: `not valid JSON at line ${at.line}, column ${at.column}: ${reason}` },
+      ],
+    };
+  }
+}
+
+function splitTopLevelList(file: string, documents: SourceDocument[], problems: ApplyProblem[]): ReadResult {
+  if (documents.length === 1 && Array.isArray(documents[0]!.value)) {
+    return {
+      documents: (documents[0]!.value as unknown[]).map((value, i) => ({
+        origin: { file, document: i + 1 },
+        value,
+      })),
+      problems,
+    };
+  }
+  return { documents, problems };
+}
+
+/**
+ * Parses one file's text: JSON for a `.json` file, otherwise YAML with CloudFormation tags; a top-level list
+ * is a list of documents.
+ */
 export function parseDocuments(file: string, text: string): ReadResult {
+  if (path.extname(file).toLowerCase() === '.json') return parseJson(file, text);
   const documents: SourceDocument[] = [];
   const problems: ApplyProblem[] = [];
   let index = 0;
@@ -53,16 +102,7 @@ export function parseDocuments(file: string, text: string): ReadResult {
     if (value === null || value === undefined) continue;
     documents.push({ origin, value });
   }
-  if (documents.length === 1 && Array.isArray(documents[0]!.value)) {
-    return {
-      documents: (documents[0]!.value as unknown[]).map((value, i) => ({
-        origin: { file, document: i + 1 },
-        value,
-      })),
-      problems,
-    };
-  }
-  return { documents, problems };
+  return splitTopLevelList(file, documents, problems);
 }
 
 export async function readDocuments(sources: readonly string[]): Promise<ReadResult> {

@@ -31,6 +31,11 @@ export class ChildProcesses {
     return child;
   }
 
+  /** SIGKILL to every child still running, synchronously: for an exit that cannot wait for a clean stop. */
+  killAllNow(): void {
+    for (const child of this.#children) child.kill('SIGKILL');
+  }
+
   /** SIGTERM to every child, then SIGKILL to any still alive after `graceMs`. */
   async stopAll(graceMs = 5000): Promise<void> {
     const exits = [...this.#children].map(
