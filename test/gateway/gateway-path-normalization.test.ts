@@ -6,11 +6,9 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, test } from 'node:test';
-import { freePorts } from '../support/free-ports.ts';
-import { servingNode } from '../support/mesh-api-client.ts';
-import { waitFor } from '../support/wait-for.ts';
 import type { Echo } from '../support/echo-apps.ts';
-import { startGatewayHarness, type GatewayHarness } from './support/gateway-harness.ts';
+import type { GatewayHarness } from './support/gateway-harness.ts';
+import { startPublicRouteGateway } from './support/public-route-gateway.ts';
 import { httpRequest as request } from '../support/http-client.ts';
 
 const mesh = 'pn';
@@ -20,37 +18,9 @@ let h: GatewayHarness;
 let port: number;
 
 before(async () => {
-  h = await startGatewayHarness();
-  [port] = (await freePorts(1)) as [number];
-  const app = await h.startApp('pub-v1');
-  const api = h.mesh.api;
-  await api.createMesh(mesh);
-  await api.createNode(mesh, 'pub-v1', servingNode('pub-v1', app.port));
-  await api.createService(mesh, service, { provider: { virtualNode: { virtualNodeName: 'pub-v1' } } });
-  await api.createGateway(mesh, 'edge', { listeners: [{ portMapping: { port, protocol: 'http' } }] });
-  await h.requests.send(mesh, [
-    {
-      kind: 'gatewayRoute',
-      virtualGatewayName: 'edge',
-      body: {
-        gatewayRouteName: 'public',
-        spec: {
-          httpRoute: {
-            match: { prefix: '/public/' },
-            action: {
-              target: { virtualService: { virtualServiceName: service } },
-              rewrite: { prefix: { defaultPrefix: 'DISABLED' } },
-            },
-          },
-        },
-      },
-    },
-  ]);
-  await h.sidecarFor(mesh, 'pub-v1', app);
-  await h.gateway(mesh, 'edge');
-  await waitFor('the app answering through the gateway', async () => {
-    return (await request(port, '/public/ready')).status === 200;
-  });
+  const started = await startPublicRouteGateway(mesh, service);
+  h = started.harness;
+  port = started.port;
 });
 
 after(async () => {

@@ -6,12 +6,9 @@
 import assert from 'node:assert/strict';
 import http2 from 'node:http2';
 import { after, before, test } from 'node:test';
-import { freePorts } from '../support/free-ports.ts';
-import { servingNode } from '../support/mesh-api-client.ts';
-import { waitFor } from '../support/wait-for.ts';
 import type { Echo } from '../support/echo-apps.ts';
-import { startGatewayHarness, type GatewayHarness } from '../gateway/support/gateway-harness.ts';
-import { httpRequest as request } from '../support/http-client.ts';
+import type { GatewayHarness } from '../gateway/support/gateway-harness.ts';
+import { startPublicRouteGateway } from '../gateway/support/public-route-gateway.ts';
 import { rawExchange } from './raw-exchange.ts';
 
 const mesh = 'frag';
@@ -22,38 +19,10 @@ let port: number;
 let seen: string[];
 
 before(async () => {
-  h = await startGatewayHarness();
-  [port] = (await freePorts(1)) as [number];
-  const app = await h.startApp('pub-v1');
-  seen = app.seen;
-  const api = h.mesh.api;
-  await api.createMesh(mesh);
-  await api.createNode(mesh, 'pub-v1', servingNode('pub-v1', app.port));
-  await api.createService(mesh, service, { provider: { virtualNode: { virtualNodeName: 'pub-v1' } } });
-  await api.createGateway(mesh, 'edge', { listeners: [{ portMapping: { port, protocol: 'http' } }] });
-  await h.requests.send(mesh, [
-    {
-      kind: 'gatewayRoute',
-      virtualGatewayName: 'edge',
-      body: {
-        gatewayRouteName: 'public',
-        spec: {
-          httpRoute: {
-            match: { prefix: '/public/' },
-            action: {
-              target: { virtualService: { virtualServiceName: service } },
-              rewrite: { prefix: { defaultPrefix: 'DISABLED' } },
-            },
-          },
-        },
-      },
-    },
-  ]);
-  await h.sidecarFor(mesh, 'pub-v1', app);
-  await h.gateway(mesh, 'edge');
-  await waitFor('the app answering through the gateway', async () => {
-    return (await request(port, '/public/ready')).status === 200;
-  });
+  const started = await startPublicRouteGateway(mesh, service);
+  h = started.harness;
+  port = started.port;
+  seen = started.app.seen;
 });
 
 after(async () => {
