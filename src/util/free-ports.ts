@@ -2,7 +2,7 @@
 // sidecars, HAProxy in the benchmark).
 //
 // Ports come from below the kernel's ephemeral range (32768–60999), where no `listen(0)` or outgoing connection
-// of any test lands, and from a block chosen by this process's pid, so test files running in parallel do not
+// of any test lands, starting at a random place per process, so test files running in parallel rarely
 // hand out the same ports. A candidate is still checked by binding it.
 import net from 'node:net';
 
@@ -12,7 +12,9 @@ const blocks = 60;
 
 /** Ports handed out by this process are never handed out again, so concurrent callers do not collide. */
 const given = new Set<number>();
-let next = firstPort + (process.pid % blocks) * blockSize;
+// A random start, not one derived from the pid alone: two processes whose pids fell in the same block walked the
+// same sequence in lockstep and handed out the same ports whenever neither had bound its pick yet.
+let next = firstPort + Math.floor(Math.random() * blockSize * blocks);
 
 function isFree(port: number): Promise<boolean> {
   const server = net.createServer();

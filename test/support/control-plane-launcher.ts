@@ -76,8 +76,12 @@ export async function startControlPlaneProcess(
         const ended = proc.ended();
         if (ended !== undefined) throw new ExitedEarly(`control plane ended (${ended}): ${proc.stderr()}`);
         // The API listens first and the xDS server second (see control-plane.ts): both must answer.
+        // The answer must be App Mesh's ListMeshes (a request id and a mesh list), not whatever else listens there.
         const api = await fetch(`${endpoint}/v20190125/meshes`).then(
-          async (r) => (await r.arrayBuffer(), r.status === 200),
+          async (r) => {
+            const body = await r.text();
+            return r.status === 200 && r.headers.has('x-amzn-requestid') && body.includes('"meshes"');
+          },
           () => false,
         );
         return api && (await accepts(xdsPort));
