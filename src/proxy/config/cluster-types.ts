@@ -1,4 +1,5 @@
 // The proxy's own, immutable cluster and endpoint configuration: what Cluster and ClusterLoadAssignment decode into.
+import type { UpstreamTlsConfig } from './tls-types.ts';
 
 export interface CircuitBreakerLimits {
   readonly maxConnections: number;
@@ -88,4 +89,6 @@ export interface ClusterConfig {
   readonly panicThresholdPercent: number;
   /** Set exactly when discovery is ORIGINAL_DST. */
   readonly originalDst: OriginalDstConfig | undefined;
+  /** TLS originated to every host (the cluster's UpstreamTlsContext transport socket); absent: plaintext. */
+  readonly tls?: UpstreamTlsConfig;
 }

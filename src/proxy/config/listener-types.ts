@@ -1,5 +1,6 @@
 // The proxy's own, immutable listener configuration: what an Envoy Listener decodes into.
 import type { ClusterWeight, RouteTableConfig } from './route-types.ts';
+import type { DownstreamTlsConfig } from './tls-types.ts';
 
 export type AccessLogFormat =
   | { readonly kind: 'text'; readonly template: string }
@@ -64,4 +65,6 @@ export interface ListenerConfig {
   readonly listenerFiltersTimeoutMs: number;
   /** Connections held at once; more are closed as they arrive (`downstream_cx_overflow`). */
   readonly maxConnections: number;
+  /** TLS the listener terminates (a filter chain with a DownstreamTlsContext); absent: plaintext only. */
+  readonly tls?: DownstreamTlsConfig;
 }
