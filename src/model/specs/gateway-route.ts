@@ -32,6 +32,15 @@ function checkNotReserved(value: string, reserved: readonly string[], path: stri
   if (hit !== undefined) out.push({ path, message: `must not start with the reserved ${hit}` });
 }
 
+// A rewritten path goes on the request line as it is written: only visible ASCII can (others must be
+// percent-encoded), so anything else is refused here instead of failing every request at the proxy.
+const visibleAscii = /^[\x21-\x7e]*$/;
+
+function checkRequestLineSafe(value: string, path: string, out: Violation[]): void {
+  if (!visibleAscii.test(value))
+    out.push({ path, message: 'must be visible ASCII without spaces (percent-encode other characters)' });
+}
+
 export const httpGatewayRouteRewriteShape = refine(
   struct({
     hostname: hostnameRewriteShape,
@@ -52,10 +61,12 @@ export const httpGatewayRouteRewriteShape = refine(
       if (isSet(prefix.value) && !(prefix.value.startsWith('/') && prefix.value.endsWith('/'))) {
         out.push({ path: `${path}.prefix.value`, message: "must start and end with '/'" });
       }
+      if (isSet(prefix.value)) checkRequestLineSafe(prefix.value, `${path}.prefix.value`, out);
     }
     if (isSet(rewrite.path) && !rewrite.path.exact.startsWith('/')) {
       out.push({ path: `${path}.path.exact`, message: "must start with '/'" });
     }
+    if (isSet(rewrite.path)) checkRequestLineSafe(rewrite.path.exact, `${path}.path.exact`, out);
   },
 );
 export type HttpGatewayRouteRewrite = Infer<typeof httpGatewayRouteRewriteShape>;
