@@ -134,6 +134,8 @@ export interface Echo {
   readonly method: string;
   readonly path: string;
   readonly host: string;
+  /** The x-forwarded-client-cert header the app received (a TLS-terminating sidecar sets it). */
+  readonly forwardedClientCert?: string;
 }
 
 export interface EchoApp {
@@ -155,6 +157,7 @@ export async function startEchoApp(name: string, options: { http2?: boolean } = 
     method: string,
     path: string,
     host: string,
+    forwardedClientCert: string | undefined,
     answer: (status: number, body: string) => void,
   ): void => {
     seen.push(path);
@@ -164,7 +167,7 @@ export async function startEchoApp(name: string, options: { http2?: boolean } = 
       answer(503, JSON.stringify({ app: name, failed: true }));
       return;
     }
-    const echo: Echo = { app: name, method, path, host };
+    const echo: Echo = { app: name, method, path, host, forwardedClientCert };
     answer(200, JSON.stringify(echo));
   };
   let server: http.Server | http2.Http2Server;
@@ -176,6 +179,7 @@ export async function startEchoApp(name: string, options: { http2?: boolean } = 
         String(headers[':method']),
         String(headers[':path']),
         String(headers[':authority'] ?? ''),
+        headers['x-forwarded-client-cert'] as string | undefined,
         (status, body) => {
           stream.respond({ ':status': status, 'content-type': 'application/json', 'x-app': name });
           stream.end(body);
@@ -186,7 +190,8 @@ export async function startEchoApp(name: string, options: { http2?: boolean } = 
   } else {
     server = http.createServer((req, res) => {
       req.resume();
-      handle(req.method ?? '', req.url ?? '', req.headers.host ?? '', (status, body) => {
+      const xfcc = req.headers['x-forwarded-client-cert'] as string | undefined;
+      handle(req.method ?? '', req.url ?? '', req.headers.host ?? '', xfcc, (status, body) => {
         res.writeHead(status, { 'content-type': 'application/json', 'x-app': name });
         res.end(body);
       });
