@@ -2,6 +2,7 @@
 
 import { SerialQueue } from '../sqlite/serial-queue.ts';
 import { RevisionCompactedError, type Change, type Watch, type WatchHandlers } from '../store.ts';
+import { WatchOutbox } from '../watch-outbox.ts';
 
 /** What the feed reads from the database; every call may fail while the server is away. */
 export interface ChangeSource {
@@ -162,20 +163,14 @@ export class PostgresChangeFeed {
   }
 }
 
-type Delivery = { readonly changes: readonly Change[] } | { readonly error: Error };
-
 class FeedWatcher {
-  readonly #handlers: WatchHandlers;
-  readonly #onHandlerError: (error: unknown) => void;
+  readonly #outbox: WatchOutbox;
   readonly #detach: () => void;
   /** Revision of the last change queued for delivery. */
   queuedThrough: number;
   live = false;
   /** No more deliveries get queued (closed, or failing with an error still to deliver). */
   ending = false;
-  #closed = false;
-  #outbox: Delivery[] = [];
-  #draining = false;
 
   constructor(
     fromRevision: number,
@@ -184,8 +179,7 @@ class FeedWatcher {
     detach: () => void,
   ) {
     this.queuedThrough = fromRevision;
-    this.#handlers = handlers;
-    this.#onHandlerError = onHandlerError;
+    this.#outbox = new WatchOutbox(handlers, onHandlerError);
     this.#detach = detach;
   }
 
@@ -197,7 +191,7 @@ class FeedWatcher {
   }
 
   enqueue(changes: readonly Change[]): void {
-    this.#push({ changes });
+    this.#outbox.changes(changes);
     this.queuedThrough = changes[changes.length - 1]!.revision;
   }
 
@@ -205,39 +199,12 @@ class FeedWatcher {
     if (this.ending) return;
     this.ending = true;
     this.#detach();
-    this.#push({ error });
+    this.#outbox.error(error);
   }
 
   close(): void {
     this.ending = true;
-    this.#closed = true;
-    this.#outbox = [];
+    this.#outbox.close();
     this.#detach();
-  }
-
-  #push(delivery: Delivery): void {
-    this.#outbox.push(delivery);
-    if (this.#draining) return;
-    this.#draining = true;
-    setImmediate(() => this.#drain());
-  }
-
-  #drain(): void {
-    this.#draining = false;
-    const deliveries = this.#outbox;
-    this.#outbox = [];
-    for (const delivery of deliveries) {
-      if (this.#closed) return;
-      try {
-        if ('error' in delivery) {
-          this.#closed = true;
-          this.#handlers.onError(delivery.error);
-        } else {
-          this.#handlers.onChanges(delivery.changes);
-        }
-      } catch (error) {
-        this.#onHandlerError(error);
-      }
-    }
   }
 }

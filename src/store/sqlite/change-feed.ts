@@ -1,6 +1,7 @@
 // Fans committed change batches out to watchers: replay from history first, then live, always asynchronously.
 
 import { RevisionCompactedError, type Change, type Watch, type WatchHandlers } from '../store.ts';
+import { WatchOutbox } from '../watch-outbox.ts';
 
 /** What the feed needs from the store; the read methods run inside the store's read queue. */
 export interface ChangeHistory {
@@ -52,21 +53,15 @@ export class ChangeFeed {
   }
 }
 
-type Delivery = { readonly changes: readonly Change[] } | { readonly error: Error };
-
 class FeedWatcher {
-  readonly #handlers: WatchHandlers;
+  readonly #outbox: WatchOutbox;
   readonly #history: ChangeHistory;
-  readonly #onHandlerError: (error: unknown) => void;
   readonly #detach: () => void;
   /** Revision of the last change queued for delivery. */
   #queuedThrough: number;
   #live = false;
   /** No more deliveries get queued (closed, or failing with an error still to deliver). */
   #ending = false;
-  #closed = false;
-  #outbox: Delivery[] = [];
-  #draining = false;
 
   constructor(
     fromRevision: number,
@@ -76,9 +71,8 @@ class FeedWatcher {
     detach: () => void,
   ) {
     this.#queuedThrough = fromRevision;
-    this.#handlers = handlers;
+    this.#outbox = new WatchOutbox(handlers, onHandlerError);
     this.#history = history;
-    this.#onHandlerError = onHandlerError;
     this.#detach = detach;
   }
 
@@ -88,7 +82,7 @@ class FeedWatcher {
 
   offer(changes: readonly Change[]): void {
     if (!this.#live || this.#ending) return;
-    this.#enqueue({ changes });
+    this.#outbox.changes(changes);
     this.#queuedThrough = changes[changes.length - 1]!.revision;
   }
 
@@ -96,13 +90,12 @@ class FeedWatcher {
     if (this.#ending) return;
     this.#ending = true;
     this.#detach();
-    this.#enqueue({ error });
+    this.#outbox.error(error);
   }
 
   close(): void {
     this.#ending = true;
-    this.#closed = true;
-    this.#outbox = [];
+    this.#outbox.close();
     this.#detach();
   }
 
@@ -127,38 +120,12 @@ class FeedWatcher {
           throw new RevisionCompactedError(from, this.#history.compactedThrough() + 1);
         }
         for (const changes of batches) {
-          this.#enqueue({ changes });
+          this.#outbox.changes(changes);
           this.#queuedThrough = changes[changes.length - 1]!.revision;
         }
         if (this.#queuedThrough === committed) this.#live = true;
         else setImmediate(() => this.#replayStep());
       })
       .catch((error: unknown) => this.fail(error as Error));
-  }
-
-  #enqueue(delivery: Delivery): void {
-    this.#outbox.push(delivery);
-    if (this.#draining) return;
-    this.#draining = true;
-    setImmediate(() => this.#drain());
-  }
-
-  #drain(): void {
-    this.#draining = false;
-    const deliveries = this.#outbox;
-    this.#outbox = [];
-    for (const delivery of deliveries) {
-      if (this.#closed) return;
-      try {
-        if ('error' in delivery) {
-          this.#closed = true;
-          this.#handlers.onError(delivery.error);
-        } else {
-          this.#handlers.onChanges(delivery.changes);
-        }
-      } catch (error) {
-        this.#onHandlerError(error);
-      }
-    }
   }
 }
