@@ -14,6 +14,11 @@ export interface EnvoyResources {
    * does not exist yet): creating one of those must also recompute this output. Sorted by resource path.
    */
   readonly dependsOn: ResourceKey[];
+  /**
+   * What the specs ask for that this output cannot carry out (each names the field path), for the control
+   * plane to log; absent or empty when everything was expressed.
+   */
+  readonly warnings?: readonly string[];
 }
 
 /** Accumulates one translation's output; the first resource added under a name wins. */
@@ -23,6 +28,7 @@ export class ResourceCollector {
   readonly #clusters = new Map<string, Cluster>();
   readonly #assignments = new Map<string, ClusterLoadAssignment>();
   readonly #deps = new Map<string, ResourceKey>();
+  readonly #warnings = new Set<string>();
 
   addListener(listener: Listener & { name: string }): void {
     if (!this.#listeners.has(listener.name)) this.#listeners.set(listener.name, listener);
@@ -52,6 +58,11 @@ export class ResourceCollector {
     this.#deps.set(resourcePath(key), { kind, meshName, parentName, name });
   }
 
+  /** Records something a spec asks for that the output cannot express. */
+  warn(message: string): void {
+    this.#warnings.add(message);
+  }
+
   finish(): EnvoyResources {
     const byName = <T>(map: Map<string, T>): T[] =>
       [...map.entries()].sort(([a], [b]) => compare(a, b)).map(([, value]) => value);
@@ -62,6 +73,7 @@ export class ResourceCollector {
       clusterLoadAssignments: byName(this.#assignments),
       secrets: [],
       dependsOn: byName(this.#deps),
+      ...(this.#warnings.size > 0 ? { warnings: [...this.#warnings] } : {}),
     };
   }
 }

@@ -10,3 +10,13 @@ export { sourceOfAny } from './typed-config.ts';
 export { translateGateway } from './translate-gateway.ts';
 export type { GatewayOptions } from './translate-gateway.ts';
 export { gatewayListenerMetadataKey } from './gateway-listener.ts';
+export { defaultMeshSecurity, meshMtlsModes } from './mesh-security.ts';
+export type { MeshMtlsMode, MeshSecurity } from './mesh-security.ts';
+export {
+  defaultTrustDomain,
+  meshSpiffePrefix,
+  spiffeIdOf,
+  trustBundleSecretName,
+  trustDomainProblem,
+} from './workload-identity.ts';
+export type { WorkloadKind } from './workload-identity.ts';

@@ -11,10 +11,15 @@ import { compareGatewayRoutes } from './gateway-route-order.ts';
 import type { GatewayRouteInput } from './gateway-routes.ts';
 import type { EndpointsByNode, MeshState } from './mesh-state.ts';
 import { addTargetClusters } from './target-clusters.ts';
+import { upstreamTlsContext } from './client-tls.ts';
+import { defaultMeshSecurity, type MeshSecurity } from './mesh-security.ts';
+import type { ResolvedTarget } from './service-plan.ts';
 
 export interface GatewayOptions {
   /** Where the gateway's listeners bind; default 0.0.0.0. */
   readonly listenHost?: string;
+  /** The mesh-wide mTLS switch and trust domain; default mTLS off. */
+  readonly security?: MeshSecurity;
 }
 
 /**
@@ -47,6 +52,8 @@ export function translateGateway(
     listenHost: options.listenHost ?? '0.0.0.0',
     listenerCount: spec.listeners.length,
     accessLog: accessLogs(spec.logging),
+    security: options.security ?? defaultMeshSecurity,
+    serviceOfCluster: new Map<string, string>(),
   };
   const limits = new Map<string, CircuitBreakers[]>();
   const targets = spec.listeners.flatMap((listener) => {
@@ -59,8 +66,24 @@ export function translateGateway(
     }
     return reached;
   });
-  addTargetClusters(targets, endpoints, 'sidecar', out, (name) =>
-    loosestCircuitBreakers(limits.get(name) ?? []),
+  const policy = spec.backendDefaults?.clientPolicy?.tls ?? undefined;
+  const owner = { security: context.security, kind: 'virtualGateway', meshName, name: gatewayName } as const;
+  const tlsOf = (target: ResolvedTarget) =>
+    upstreamTlsContext(
+      policy,
+      target,
+      context.serviceOfCluster.get(target.clusterName) ?? target.node,
+      owner,
+      (m) => out.warn(m),
+      'spec.backendDefaults.clientPolicy.tls',
+    );
+  addTargetClusters(
+    targets,
+    endpoints,
+    'sidecar',
+    out,
+    (name) => loosestCircuitBreakers(limits.get(name) ?? []),
+    tlsOf,
   );
   return out.finish();
 }
