@@ -318,3 +318,33 @@ test('proxyless gRPC nodes get no TLS, and every TLS their spec or the mesh asks
     undefined,
   );
 });
+
+test('two backends reaching one target listener: the first decides its TLS, other TLS is a warning', () => {
+  const alias = [
+    routerService('alias.local', 'r'),
+    router('r', [8080, 'http']),
+    route('r', 'to-a', {
+      httpRoute: { match: { prefix: '/' }, action: { weightedTargets: [{ virtualNode: 'a', weight: 1 }] } },
+    }),
+  ];
+  const spec = (aliasPolicy: object) =>
+    record('virtualNode', 'web', {
+      backends: [
+        { virtualService: { virtualServiceName: 'a.local' } },
+        { virtualService: { virtualServiceName: 'alias.local', clientPolicy: aliasPolicy } },
+      ],
+      backendDefaults: { clientPolicy: { tls: { validation: fileTrust } } },
+    });
+  const same = translateSidecar(meshState({}, spec({}), ...providers, ...alias), 'web', new Map());
+  assert.equal(upstream(same, clusterA)?.sni, 'a.local');
+  assert.equal(same.warnings, undefined);
+  const other = translateSidecar(
+    meshState({}, spec({ tls: { enforce: false, validation: fileTrust } }), ...providers, ...alias),
+    'web',
+    new Map(),
+  );
+  assert.equal(upstream(other, clusterA)?.sni, 'a.local');
+  assert.deepEqual(other.warnings, [
+    'spec.backends[1].virtualService.clientPolicy.tls: a port 8080 is also reached through a.local, whose TLS applies (one cluster per target listener)',
+  ]);
+});

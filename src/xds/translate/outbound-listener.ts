@@ -92,6 +92,9 @@ export function addOutboundListener(
   const meshName = state.mesh.meshName;
   const hosts: VirtualHost[] = [];
   const tcpChains = new Map<number, FilterChain>();
+  // Per egress cluster: the backend that decided its TLS first and that TLS without the SNI (which names the
+  // service and so always differs), to warn when another backend reaching it asks for other TLS.
+  const tlsDecided = new Map<string, { service: string; tls: string }>();
   (spec.backends ?? []).forEach((backend, index) => {
     const serviceName = backend.virtualService.virtualServiceName;
     // Backends are soft references: one that does not exist (yet) is skipped.
@@ -102,8 +105,25 @@ export function addOutboundListener(
     const where = backend.virtualService.clientPolicy?.tls
       ? `spec.backends[${index}].virtualService.clientPolicy.tls`
       : 'spec.backendDefaults.clientPolicy.tls';
-    const tlsOf = (target: ResolvedTarget) =>
-      upstreamTlsContext(policy, target, serviceName, options.owner, (m) => out.warn(m), where);
+    const tlsOf = (target: ResolvedTarget) => {
+      const context = upstreamTlsContext(
+        policy,
+        target,
+        serviceName,
+        options.owner,
+        (m) => out.warn(m),
+        where,
+      );
+      const tls = JSON.stringify(context?.common_tls_context ?? null);
+      const decided = tlsDecided.get(target.clusterName);
+      if (!decided) tlsDecided.set(target.clusterName, { service: serviceName, tls });
+      else if (decided.tls !== tls) {
+        out.warn(
+          `${where}: ${target.node} port ${target.listener.portMapping.port} is also reached through ${decided.service}, whose TLS applies (one cluster per target listener)`,
+        );
+      }
+      return context;
+    };
     for (const port of plan.ports) {
       for (const route of port.routes) {
         addTargetClusters(route.targets, endpoints, 'sidecar', out, undefined, tlsOf);

@@ -19,11 +19,12 @@ export function addTargetClusters(
   tlsOf?: (target: ResolvedTarget) => UpstreamTlsContext | undefined,
 ): void {
   for (const target of targets) {
-    // A cluster is per target listener: the first backend that reaches it decides its TLS too.
+    // A cluster is per target listener: the first backend that reaches it decides its TLS too (tlsOf still
+    // sees every target, so a caller can tell when a later one asks for other TLS).
+    const tls = form === 'sidecar' ? tlsOf?.(target) : undefined;
     if (out.hasCluster(target.clusterName)) continue;
     if (form === 'sidecar') {
       const cluster = egressCluster(target.clusterName, target.listener, breakersOf?.(target.clusterName));
-      const tls = tlsOf?.(target);
       if (tls) cluster.transport_socket = upstreamTransportSocket(tls);
       out.addCluster(cluster);
     } else {
