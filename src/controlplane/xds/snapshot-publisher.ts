@@ -155,7 +155,8 @@ export class SnapshotPublisher {
     if (warnings.join('\n') !== tracked.warnings) {
       tracked.warnings = warnings.join('\n');
       // Loud on purpose: the spec asks for something (often TLS) this proxy will not get.
-      for (const warning of warnings) this.#logger.warn({ proxy: key }, `spec not applied: ${warning}`);
+      const proxy = `mesh/${identity.meshName}/${identity.kind}/${identity.name}`;
+      for (const warning of warnings) this.#logger.warn({ proxy }, `spec not applied: ${warning}`);
     }
     const dependsOn = output.dependsOn.map(resourcePath);
     if (dependsOn.join('\n') !== tracked.dependsOn.join('\n')) {
