@@ -7,11 +7,11 @@ import type { UpstreamTlsContext } from '../protos/generated/envoy/extensions/tr
 import type { ListenerOwner } from './listener-tls.ts';
 import type { ResolvedTarget } from './service-plan.ts';
 import {
+  certificateSourceOf,
   exactSanRules,
   tlsTransportSocketName,
   withCertificate,
   withValidation,
-  type CertificateSource,
   type CommonTlsContext,
   type PeerTrust,
 } from './tls-context.ts';
@@ -66,13 +66,7 @@ export function upstreamTlsContext(
     if (policy.enforce === false) return undefined;
     if (policy.ports && policy.ports.length > 0 && !policy.ports.includes(port)) return undefined;
     common = {};
-    const certificate = policy.certificate;
-    if (certificate) {
-      const source: CertificateSource = certificate.file
-        ? { file: { chain: certificate.file.certificateChain, key: certificate.file.privateKey } }
-        : { sds: certificate.sds!.secretName };
-      common = withCertificate(common, source);
-    }
+    if (policy.certificate) common = withCertificate(common, certificateSourceOf(policy.certificate));
     common = withValidation(common, specTrust(policy, warn, where));
   } else {
     const { mtls, trustDomain } = owner.security;

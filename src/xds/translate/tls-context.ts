@@ -14,9 +14,6 @@ export const tlsTransportSocketName = 'envoy.transport_sockets.tls';
 /** A certificate in App Mesh's spelling: listener certificates may also be ACM ARNs. */
 export type CertificateSpec = ListenerTls['certificate'] | NonNullable<ClientPolicyTls['certificate']>;
 
-/** Trust in App Mesh's spelling: client policies may also trust ACM CAs. */
-export type TrustSpec = ClientPolicyTls['validation']['trust'];
-
 /** A SAN rule as translation decides it; App Mesh specs only have exact names, mesh mTLS adds a prefix. */
 export interface SanRule {
   readonly kind: 'exact' | 'prefix';
