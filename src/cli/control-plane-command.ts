@@ -76,7 +76,7 @@ export function controlPlaneCommand(): Command {
     .addOption(
       new Option(
         '--mtls <mode>',
-        'mesh-wide mTLS for listeners and clients without their own TLS: off, permissive (TLS or plaintext accepted) or strict',
+        'mesh-wide mTLS for listeners and clients without their own TLS (permissive also accepts plaintext)',
       )
         .env('SWITCHYARD_MTLS')
         .choices(['off', 'permissive', 'strict'])
