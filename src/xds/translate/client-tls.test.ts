@@ -348,3 +348,34 @@ test('two backends reaching one target listener: the first decides its TLS, othe
     'spec.backends[1].virtualService.clientPolicy.tls: a port 8080 is also reached through a.local, whose TLS applies (one cluster per target listener)',
   ]);
 });
+
+test('secret references name each SDS secret with the field that asked for it, --mtls for the switch', () => {
+  const out = client(
+    {
+      listeners: [
+        {
+          portMapping: { port: 7000, protocol: 'http' },
+          tls: { mode: 'STRICT', certificate: { sds: { secretName: 'own-cert' } } },
+        },
+      ],
+      serviceDiscovery: { dns: { hostname: 'web.internal' } },
+      backends: [
+        { virtualService: { virtualServiceName: 'a.local' } },
+        {
+          virtualService: {
+            virtualServiceName: 'b.local',
+            clientPolicy: { tls: { validation: sdsTrust } },
+          },
+        },
+      ],
+    },
+    permissive,
+  );
+  assert.deepEqual(out.secretReferences, [
+    { name: 'bundle', field: 'spec.backends[1].virtualService.clientPolicy.tls' },
+    { name: 'own-cert', field: 'spec.listeners[0].tls' },
+    { name: 'spiffe://example.org', field: '--mtls' },
+    { name: 'spiffe://example.org/mesh/m/virtualNode/web', field: '--mtls' },
+  ]);
+  assert.equal(client({ backends: backends('a.local') }).secretReferences, undefined);
+});

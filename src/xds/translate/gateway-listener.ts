@@ -7,6 +7,7 @@ import type { GatewayRouteInput } from './gateway-routes.ts';
 import { composeGatewayRoute } from './gateway-routes.ts';
 import { httpConnectionManagerFilter, sidecarHttpConnectionManager } from './http-connection-manager.ts';
 import { listenerTlsPlan, tlsFilterChains, tlsInspectorFilter } from './listener-tls.ts';
+import { sdsSecretNames } from './tls-context.ts';
 import type { MeshSecurity } from './mesh-security.ts';
 import type { MeshState } from './mesh-state.ts';
 import { ingressListenerName, ingressRouteConfigName, ingressStatPrefix } from './naming.ts';
@@ -72,6 +73,7 @@ export function addGatewayListener(
   listener: VirtualGatewayListener,
   ordered: readonly GatewayRouteInput[],
   out: ResourceCollector,
+  index: number,
 ): ResolvedTarget[] {
   const { port, protocol } = listener.portMapping;
   const routes: Route[] = [];
@@ -111,6 +113,9 @@ export function addGatewayListener(
     },
     false,
   );
+  for (const name of sdsSecretNames(tls?.context.common_tls_context)) {
+    out.referSecret(name, `spec.listeners[${index}].tls`);
+  }
   const healthCheck = listener.healthCheck ?? undefined;
   out.addListener({
     name: ingressListenerName(context.listenHost, port),

@@ -12,6 +12,7 @@ import {
   sidecarHttpConnectionManager,
 } from './http-connection-manager.ts';
 import { listenerTlsPlan, tlsFilterChains, tlsInspectorFilter } from './listener-tls.ts';
+import { sdsSecretNames } from './tls-context.ts';
 import { defaultMeshSecurity, type MeshSecurity } from './mesh-security.ts';
 import {
   ingressClusterName,
@@ -61,6 +62,7 @@ function filterChains(
   accessLog: AccessLog[],
   out: ResourceCollector,
   matchDestinationPort: boolean,
+  index: number,
 ): FilterChain[] {
   const { port, protocol } = listener.portMapping;
   const owner = {
@@ -70,6 +72,9 @@ function filterChains(
     name: options.nodeName,
   } as const;
   const tls = listenerTlsPlan(listener.tls, protocol, owner, true);
+  for (const name of sdsSecretNames(tls?.context.common_tls_context)) {
+    out.referSecret(name, tls?.fromMesh ? '--mtls' : `spec.listeners[${index}].tls`);
+  }
   const clusterName = ingressClusterName(options.meshName, options.nodeName, protocol, port);
   out.addCluster(ingressCluster(clusterName, listener, options.appHost));
   const statPrefix = ingressStatPrefix(protocol, port, listenerCount);
@@ -118,9 +123,9 @@ export function addInboundListener(
   if (listeners.length === 0) return;
   if (options.portPerListener && listeners.length > 1) {
     let port = options.inboundPort - 1;
-    listeners.forEach((listener) => {
+    listeners.forEach((listener, index) => {
       port += port + 1 === options.outboundPort ? 2 : 1;
-      const chains = filterChains(options, listener, listeners.length, accessLog, out, false);
+      const chains = filterChains(options, listener, listeners.length, accessLog, out, false, index);
       out.addListener({
         name: ingressListenerName(options.listenHost, port),
         address: { socket_address: { address: options.listenHost, port_value: port } },
@@ -139,8 +144,8 @@ export function addInboundListener(
     });
     return;
   }
-  const chains = listeners.flatMap((listener) =>
-    filterChains(options, listener, listeners.length, accessLog, out, listeners.length > 1),
+  const chains = listeners.flatMap((listener, index) =>
+    filterChains(options, listener, listeners.length, accessLog, out, listeners.length > 1, index),
   );
   out.addListener({
     name: ingressListenerName(options.listenHost, options.inboundPort),

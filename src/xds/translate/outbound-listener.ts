@@ -21,6 +21,7 @@ import {
 } from './service-plan.ts';
 import { addTargetClusters } from './target-clusters.ts';
 import { tcpProxyFilter } from './tcp-proxy.ts';
+import { sdsSecretNames } from './tls-context.ts';
 
 export interface OutboundOptions {
   readonly outboundPort: number;
@@ -116,8 +117,12 @@ export function addOutboundListener(
       );
       const tls = JSON.stringify(context?.common_tls_context ?? null);
       const decided = tlsDecided.get(target.clusterName);
-      if (!decided) tlsDecided.set(target.clusterName, { service: serviceName, tls });
-      else if (decided.tls !== tls) {
+      if (!decided) {
+        tlsDecided.set(target.clusterName, { service: serviceName, tls });
+        for (const name of sdsSecretNames(context?.common_tls_context)) {
+          out.referSecret(name, policy ? where : '--mtls');
+        }
+      } else if (decided.tls !== tls) {
         out.warn(
           `${where}: ${target.node} port ${target.listener.portMapping.port} is also reached through ${decided.service}, whose TLS applies (one cluster per target listener)`,
         );

@@ -61,6 +61,17 @@ function sanMatchers(rules: readonly SanRule[]): SubjectAltNameMatcher[] {
   );
 }
 
+/** The SDS secrets a context makes the proxy subscribe to (certificates first, then the validation secret). */
+export function sdsSecretNames(context: CommonTlsContext | null | undefined): string[] {
+  if (!context) return [];
+  const names = (context.tls_certificate_sds_secret_configs ?? []).map((s) => s.name ?? '');
+  const validation =
+    context.validation_context_sds_secret_config ??
+    context.combined_validation_context?.validation_context_sds_secret_config;
+  if (validation?.name) names.push(validation.name);
+  return names;
+}
+
 /** Sets the certificate fields of `context`. */
 export function withCertificate(context: CommonTlsContext, source: CertificateSource): CommonTlsContext {
   if ('sds' in source) return { ...context, tls_certificate_sds_secret_configs: [sdsSecret(source.sds)] };

@@ -11,6 +11,7 @@ import { compareGatewayRoutes } from './gateway-route-order.ts';
 import type { GatewayRouteInput } from './gateway-routes.ts';
 import type { EndpointsByNode, MeshState } from './mesh-state.ts';
 import { addTargetClusters } from './target-clusters.ts';
+import { sdsSecretNames } from './tls-context.ts';
 import { upstreamTlsContext } from './client-tls.ts';
 import { defaultMeshSecurity, type MeshSecurity } from './mesh-security.ts';
 import type { ResolvedTarget } from './service-plan.ts';
@@ -56,8 +57,8 @@ export function translateGateway(
     serviceOfCluster: new Map<string, string>(),
   };
   const limits = new Map<string, CircuitBreakers[]>();
-  const targets = spec.listeners.flatMap((listener) => {
-    const reached = addGatewayListener(context, listener, ordered, out);
+  const targets = spec.listeners.flatMap((listener, index) => {
+    const reached = addGatewayListener(context, listener, ordered, out, index);
     const breakers = circuitBreakers(listener.connectionPool ?? undefined);
     for (const { clusterName } of reached) {
       const list = limits.get(clusterName);
@@ -68,15 +69,19 @@ export function translateGateway(
   });
   const policy = spec.backendDefaults?.clientPolicy?.tls ?? undefined;
   const owner = { security: context.security, kind: 'virtualGateway', meshName, name: gatewayName } as const;
-  const tlsOf = (target: ResolvedTarget) =>
-    upstreamTlsContext(
+  const where = policy ? 'spec.backendDefaults.clientPolicy.tls' : '--mtls';
+  const tlsOf = (target: ResolvedTarget) => {
+    const tls = upstreamTlsContext(
       policy,
       target,
       context.serviceOfCluster.get(target.clusterName) ?? target.node,
       owner,
       (m) => out.warn(m),
-      'spec.backendDefaults.clientPolicy.tls',
+      where,
     );
+    for (const name of sdsSecretNames(tls?.common_tls_context)) out.referSecret(name, where);
+    return tls;
+  };
   addTargetClusters(
     targets,
     endpoints,
