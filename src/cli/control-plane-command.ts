@@ -75,6 +75,20 @@ export function controlPlaneCommand(): Command {
     )
     .addOption(
       new Option(
+        '--mtls <mode>',
+        'mesh-wide mTLS for listeners and clients without their own TLS (permissive also accepts plaintext)',
+      )
+        .env('SWITCHYARD_MTLS')
+        .choices(['off', 'permissive', 'strict'])
+        .default(controlPlaneDefaults.mtls),
+    )
+    .addOption(
+      new Option('--trust-domain <name>', 'SPIFFE trust domain of the built-in proxy identities')
+        .env('SWITCHYARD_TRUST_DOMAIN')
+        .default(controlPlaneDefaults.trustDomain),
+    )
+    .addOption(
+      new Option(
         '--allowed-host <name>',
         'a name the API accepts in the Host header besides IP addresses and localhost (repeatable, or comma-separated)',
       )

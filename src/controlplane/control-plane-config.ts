@@ -3,6 +3,13 @@
 import path from 'node:path';
 import { parseQuotaOverrides, type Quotas } from '../api/quotas.ts';
 import { invalidAllowedHost } from '../util/host-check.ts';
+import {
+  defaultMeshSecurity,
+  meshMtlsModes,
+  trustDomainProblem,
+  type MeshMtlsMode,
+  type MeshSecurity,
+} from '../xds/translate/index.ts';
 
 export interface HostPort {
   readonly host: string;
@@ -22,6 +29,8 @@ export interface ControlPlaneConfig {
   readonly allowedHosts: readonly string[];
   /** How long a sidecar's registry instances outlive its last xDS stream. */
   readonly instanceGraceMs: number;
+  /** Mesh-wide mTLS (`--mtls`) and the trust domain of built-in identities (`--trust-domain`). */
+  readonly security: MeshSecurity;
 }
 
 export const controlPlaneDefaults = {
@@ -31,6 +40,8 @@ export const controlPlaneDefaults = {
   region: 'us-east-1',
   accountId: '000000000000',
   instanceGraceMs: '30000',
+  mtls: defaultMeshSecurity.mtls,
+  trustDomain: defaultMeshSecurity.trustDomain,
 };
 
 export class ConfigError extends Error {
@@ -63,6 +74,22 @@ export interface RawControlPlaneOptions {
   readonly allowedHost?: readonly string[];
   /** Milliseconds, as text from the flag or SWITCHYARD_INSTANCE_GRACE_MS; default 30000. */
   readonly instanceGraceMs?: string;
+  /** off | permissive | strict (--mtls, SWITCHYARD_MTLS); default off. */
+  readonly mtls?: string;
+  /** --trust-domain / SWITCHYARD_TRUST_DOMAIN; default switchyard.local. */
+  readonly trustDomain?: string;
+}
+
+/** The mesh-wide TLS settings from `--mtls` and `--trust-domain`. */
+export function parseMeshSecurity(mtls: string | undefined, trustDomain: string | undefined): MeshSecurity {
+  const mode = mtls ?? defaultMeshSecurity.mtls;
+  if (!meshMtlsModes.includes(mode as MeshMtlsMode)) {
+    throw new ConfigError(`--mtls must be one of ${meshMtlsModes.join(', ')}, got ${JSON.stringify(mode)}`);
+  }
+  const domain = trustDomain ?? defaultMeshSecurity.trustDomain;
+  const problem = trustDomainProblem(domain);
+  if (problem) throw new ConfigError(`--trust-domain ${problem}, got ${JSON.stringify(domain)}`);
+  return Object.freeze({ mtls: mode as MeshMtlsMode, trustDomain: domain });
 }
 
 /** The database URL `--store` names, or undefined for the embedded SQLite store. */
@@ -115,6 +142,7 @@ export function parseControlPlaneConfig(raw: RawControlPlaneOptions): ControlPla
     );
   }
   const databaseUrl = parseStoreOption(raw.store);
+  const security = parseMeshSecurity(raw.mtls, raw.trustDomain);
   return Object.freeze({
     apiAddr: parseHostPort(raw.apiAddr, '--api-addr'),
     xdsAddr: parseHostPort(raw.xdsAddr, '--xds-addr'),
@@ -125,5 +153,6 @@ export function parseControlPlaneConfig(raw: RawControlPlaneOptions): ControlPla
     quotas,
     allowedHosts: Object.freeze(allowedHosts),
     instanceGraceMs,
+    security,
   });
 }

@@ -163,6 +163,7 @@ export async function startControlPlane(
       registry,
       quotas: config.quotas,
       instanceGraceMs: config.instanceGraceMs,
+      security: config.security,
       controlPlaneId: controlPlaneIdentifier(apiAddress),
       logger: logger.child({ component: 'xds' }),
     });

@@ -59,3 +59,35 @@ test('the validator reports broken rules', () => {
     routeProblems.join('\n'),
   );
 });
+
+test('the validator reaches into TLS transport sockets', () => {
+  const context = packAny(
+    'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext',
+    {
+      common_tls_context: {
+        tls_certificate_sds_secret_configs: [{ name: '' }],
+        validation_context: { match_typed_subject_alt_names: [{ san_type: 'SAN_TYPE_UNSPECIFIED' }] },
+      },
+    },
+  );
+  const listener = {
+    name: 'l',
+    address: { socket_address: { address: '127.0.0.1', port_value: 1 } },
+    filter_chains: [{ transport_socket: { name: 'envoy.transport_sockets.tls', typed_config: context } }],
+  };
+  const problems = violations('type.googleapis.com/envoy.config.listener.v3.Listener', listener, 'l');
+  const tls =
+    'l.filter_chains[0].transport_socket.typed_config<envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext>.common_tls_context';
+  assert.ok(
+    problems.includes(`${tls}.tls_certificate_sds_secret_configs[0].name: shorter than 1`),
+    problems.join('\n'),
+  );
+  assert.ok(
+    problems.some((p) => p.startsWith(`${tls}.validation_context.match_typed_subject_alt_names[0].san_type`)),
+    problems.join('\n'),
+  );
+  assert.ok(
+    problems.includes(`${tls}.validation_context.match_typed_subject_alt_names[0].matcher: required`),
+    problems.join('\n'),
+  );
+});

@@ -8,6 +8,7 @@ import prettier from 'prettier';
 import { translateGateway, translateGrpcClient, translateSidecar } from '../../src/xds/translate/index.ts';
 import { exampleNames, loadExample } from './example-mesh.ts';
 import { goldenJson } from './golden-json.ts';
+import { mtlsTranslations } from './translations.ts';
 
 const update = process.env.UPDATE_GOLDEN === '1';
 
@@ -56,4 +57,10 @@ for (const name of exampleNames()) {
       await compareGolden(path.join(dir, 'gateway', `${gateway}.json`), goldenJson(resources));
     });
   }
+}
+
+for (const { label, goldenFile, resources } of mtlsTranslations()) {
+  test(`golden ${label}`, async () => {
+    await compareGolden(path.join(import.meta.dirname, goldenFile), goldenJson(resources));
+  });
 }

@@ -1,16 +1,49 @@
 // Every translation the golden tests make: each example's node sidecars, virtual-service gRPC clients and
-// virtual gateways.
+// virtual gateways, plus the TLS example under each mesh-wide mTLS mode.
 import {
   translateGateway,
   translateGrpcClient,
   translateSidecar,
   type EnvoyResources,
+  type MeshSecurity,
 } from '../../src/xds/translate/index.ts';
 import { exampleNames, loadExample } from './example-mesh.ts';
 
 export interface Translation {
   readonly label: string;
   readonly resources: EnvoyResources;
+}
+
+/** A translation under a mesh-wide mTLS mode, with its golden file relative to test/golden/. */
+export interface SecurityTranslation extends Translation {
+  readonly goldenFile: string;
+}
+
+/** The example that shows the mesh-wide switch: its explicit TLS blocks win, the rest gets built-in mTLS. */
+export const mtlsExample = 'tls-mesh';
+
+export function mtlsTranslations(): SecurityTranslation[] {
+  const example = loadExample(mtlsExample);
+  const result: SecurityTranslation[] = [];
+  for (const mtls of ['permissive', 'strict'] as const) {
+    const security: MeshSecurity = { mtls, trustDomain: 'switchyard.local' };
+    const dir = `${mtlsExample}/mtls-${mtls}`;
+    for (const node of example.nodeNames) {
+      result.push({
+        label: `${mtlsExample} (mtls ${mtls}) sidecar ${node}`,
+        goldenFile: `${dir}/${node}.json`,
+        resources: translateSidecar(example.state, node, example.endpoints, { security }),
+      });
+    }
+    for (const gateway of example.gatewayNames) {
+      result.push({
+        label: `${mtlsExample} (mtls ${mtls}) gateway ${gateway}`,
+        goldenFile: `${dir}/gateway/${gateway}.json`,
+        resources: translateGateway(example.state, gateway, example.endpoints, { security }),
+      });
+    }
+  }
+  return result;
 }
 
 export function allTranslations(): Translation[] {
@@ -36,6 +69,7 @@ export function allTranslations(): Translation[] {
       });
     }
   }
+  result.push(...mtlsTranslations());
   return result;
 }
 

@@ -1,6 +1,6 @@
 // Runs a real control plane (SQLite file, API on a loopback socket) inside the test process.
 
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { parseControlPlaneConfig } from '../../src/controlplane/control-plane-config.ts';
 import { startControlPlane, type RunningControlPlane } from '../../src/controlplane/control-plane.ts';
 import { makeTempDir, removeDir } from './control-plane-launcher.ts';
@@ -11,7 +11,18 @@ export interface TestControlPlane {
   close(): Promise<void>;
 }
 
-export async function startTestControlPlane(quota: string[] = []): Promise<TestControlPlane> {
+/** Control plane settings a test may change besides quotas (flag values as text, as the CLI passes them). */
+export interface TestControlPlaneOptions {
+  readonly mtls?: string;
+  readonly trustDomain?: string;
+  /** Default: silent. */
+  readonly logger?: Logger;
+}
+
+export async function startTestControlPlane(
+  quota: string[] = [],
+  options: TestControlPlaneOptions = {},
+): Promise<TestControlPlane> {
   const dataDir = await makeTempDir('api');
   const config = parseControlPlaneConfig({
     apiAddr: '127.0.0.1:0',
@@ -20,8 +31,10 @@ export async function startTestControlPlane(quota: string[] = []): Promise<TestC
     region: 'us-east-1',
     accountId: '111122223333',
     quota,
+    mtls: options.mtls,
+    trustDomain: options.trustDomain,
   });
-  const running = await startControlPlane(config, pino({ level: 'silent' }));
+  const running = await startControlPlane(config, options.logger ?? pino({ level: 'silent' }));
   return {
     endpoint: `http://127.0.0.1:${running.apiAddress.port}`,
     running,

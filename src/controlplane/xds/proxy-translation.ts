@@ -3,11 +3,13 @@
 
 import { meshKey, resourceKey, type ResourceKey } from '../../model/resource-key.ts';
 import {
+  defaultMeshSecurity,
   translateGateway,
   translateGrpcNode,
   translateSidecar,
   type EndpointsByNode,
   type EnvoyResources,
+  type MeshSecurity,
   type MeshState,
 } from '../../xds/translate/index.ts';
 import type { ProxyIdentity } from './proxy-identity.ts';
@@ -26,15 +28,19 @@ export function translateProxy(
   state: MeshState | undefined,
   identity: ProxyIdentity,
   endpoints: EndpointsByNode,
+  security: MeshSecurity = defaultMeshSecurity,
 ): EnvoyResources {
   const ownKey = resourceKey(identity.kind, identity.meshName, identity.name);
   if (!state) return nothing([meshKey(identity.meshName), ownKey]);
-  if (identity.kind === 'virtualGateway') return translateGateway(state, identity.name, endpoints);
-  if (identity.form === 'grpc') return translateGrpcNode(state, identity.name, endpoints);
+  if (identity.kind === 'virtualGateway') {
+    return translateGateway(state, identity.name, endpoints, { security });
+  }
+  if (identity.form === 'grpc') return translateGrpcNode(state, identity.name, endpoints, security);
   return translateSidecar(state, identity.name, endpoints, {
     inboundPort: identity.inboundPort,
     outboundPort: identity.outboundPort,
     appHost: identity.appHost,
     inboundPortPerListener: identity.inboundPortPerListener,
+    security,
   });
 }

@@ -4,6 +4,7 @@
 import type { Logger } from 'pino';
 import { parentKeyOf, resourcePath, type ResourceKey } from '../../model/resource-key.ts';
 import { Snapshot, type SnapshotCache } from '../../xds/server/index.ts';
+import { defaultMeshSecurity, type MeshSecurity } from '../../xds/translate/index.ts';
 import type { EndpointBook } from './endpoint-book.ts';
 import type { MeshStates } from './mesh-states.ts';
 import { identityOfKey } from './proxy-identity.ts';
@@ -15,6 +16,8 @@ interface Tracked {
   dependsOn: readonly string[];
   /** Whether a snapshot was ever set: a proxy that had config and lost its node gets an empty one. */
   published: boolean;
+  /** The translation warnings last logged, so an unchanged spec does not repeat them on every push. */
+  warnings: string;
 }
 
 export class SnapshotPublisher {
@@ -22,6 +25,7 @@ export class SnapshotPublisher {
   readonly #states: MeshStates;
   readonly #endpoints: EndpointBook;
   readonly #logger: Logger;
+  readonly #security: MeshSecurity;
   readonly #encoder = new ResourceEncoder();
   readonly #tracked = new Map<string, Tracked>();
   readonly #dependents = new Map<string, Set<string>>();
@@ -31,7 +35,14 @@ export class SnapshotPublisher {
   #oldestPendingWriteMs: number | undefined;
   #pendingRevision = 0;
 
-  constructor(cache: SnapshotCache, states: MeshStates, endpoints: EndpointBook, logger: Logger) {
+  constructor(
+    cache: SnapshotCache,
+    states: MeshStates,
+    endpoints: EndpointBook,
+    logger: Logger,
+    security: MeshSecurity = defaultMeshSecurity,
+  ) {
+    this.#security = security;
     this.#cache = cache;
     this.#states = states;
     this.#endpoints = endpoints;
@@ -45,7 +56,7 @@ export class SnapshotPublisher {
       tracked.streams += 1;
       return;
     }
-    this.#tracked.set(key, { streams: 1, dependsOn: [], published: false });
+    this.#tracked.set(key, { streams: 1, dependsOn: [], published: false, warnings: '' });
     this.#recompute(key);
   }
 
@@ -131,6 +142,7 @@ export class SnapshotPublisher {
         this.#states.state(identity.meshName),
         identity,
         this.#endpoints.endpointsFor(identity.meshName),
+        this.#security,
       );
     } catch (error) {
       this.#logger.error(
@@ -138,6 +150,13 @@ export class SnapshotPublisher {
         'translation failed; the proxy keeps its last configuration',
       );
       return;
+    }
+    const warnings = [...(output.warnings ?? [])];
+    if (warnings.join('\n') !== tracked.warnings) {
+      tracked.warnings = warnings.join('\n');
+      // Loud on purpose: the spec asks for something (often TLS) this proxy will not get.
+      const proxy = `mesh/${identity.meshName}/${identity.kind}/${identity.name}`;
+      for (const warning of warnings) this.#logger.warn({ proxy }, `spec not applied: ${warning}`);
     }
     const dependsOn = output.dependsOn.map(resourcePath);
     if (dependsOn.join('\n') !== tracked.dependsOn.join('\n')) {

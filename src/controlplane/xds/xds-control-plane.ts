@@ -15,6 +15,7 @@ import { InstanceLeases, proxyTokenOf, type SetLeaseTimer } from './instance-lea
 import { MeshStates } from './mesh-states.ts';
 import { identityOfKey, parseProxyIdentity, snapshotKeyOf, type ProxyIdentity } from './proxy-identity.ts';
 import { SnapshotPublisher } from './snapshot-publisher.ts';
+import type { MeshSecurity } from '../../xds/translate/index.ts';
 
 /** Per mesh, the virtual nodes a batch changed; `undefined` when the mesh record itself changed (sync all). */
 function changedNodesByMesh(changes: readonly Change[]): Map<string, string[] | undefined> {
@@ -47,6 +48,8 @@ export interface XdsControlPlaneOptions {
   readonly setTimer?: SetLeaseTimer;
   /** Sent as `control_plane.identifier` in every response (where the API is; see control-plane.ts). */
   readonly controlPlaneId?: string;
+  /** The mesh-wide mTLS switch and trust domain (`--mtls`, `--trust-domain`); default mTLS off. */
+  readonly security?: MeshSecurity;
 }
 
 export const defaultInstanceGraceMs = 30_000;
@@ -83,7 +86,7 @@ export class XdsControlPlane {
       now: options.now,
       onNodeEndpoints: (meshName, nodeName) => this.#publisher.endpointsChanged(meshName, nodeName),
     });
-    this.#publisher = new SnapshotPublisher(cache, states, this.#endpoints, logger);
+    this.#publisher = new SnapshotPublisher(cache, states, this.#endpoints, logger, options.security);
     this.#leases = new InstanceLeases({
       registry: options.registry,
       graceMs: options.instanceGraceMs ?? defaultInstanceGraceMs,

@@ -52,6 +52,10 @@ export type {
   PreviousHostsPredicate__Output,
 } from './generated/envoy/extensions/retry/host/previous_hosts/v3/PreviousHostsPredicate.ts';
 export type {
+  TlsInspector,
+  TlsInspector__Output,
+} from './generated/envoy/extensions/filters/listener/tls_inspector/v3/TlsInspector.ts';
+export type {
   DiscoveryRequest,
   DiscoveryRequest__Output,
 } from './generated/envoy/service/discovery/v3/DiscoveryRequest.ts';

@@ -27,6 +27,7 @@ export const extensionTypeUrls = {
   httpProtocolOptions: 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
   previousHostsPredicate:
     'type.googleapis.com/envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate',
+  tlsInspector: 'type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector',
 } as const;
 
 export type ResourceTypeUrl = (typeof typeUrls)[keyof typeof typeUrls];
@@ -49,6 +50,7 @@ export interface InputMessages {
   'type.googleapis.com/envoy.extensions.access_loggers.stream.v3.StderrAccessLog': m.StderrAccessLog;
   'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions': m.HttpProtocolOptions;
   'type.googleapis.com/envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate': m.PreviousHostsPredicate;
+  'type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector': m.TlsInspector;
 }
 
 /** Decoded ("restricted") message shape per known type URL, for unpacking. */
@@ -69,6 +71,7 @@ export interface OutputMessages {
   'type.googleapis.com/envoy.extensions.access_loggers.stream.v3.StderrAccessLog': m.StderrAccessLog__Output;
   'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions': m.HttpProtocolOptions__Output;
   'type.googleapis.com/envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate': m.PreviousHostsPredicate__Output;
+  'type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector': m.TlsInspector__Output;
 }
 
 export type KnownTypeUrl = keyof InputMessages;

@@ -14,6 +14,23 @@ export interface EnvoyResources {
    * does not exist yet): creating one of those must also recompute this output. Sorted by resource path.
    */
   readonly dependsOn: ResourceKey[];
+  /**
+   * What the specs ask for that this output cannot carry out (each names the field path), for the control
+   * plane to log; absent or empty when everything was expressed.
+   */
+  readonly warnings?: readonly string[];
+  /**
+   * Every SDS secret the output makes the proxy subscribe to, with the spec field that named it (`--mtls` for
+   * the mesh-wide switch), sorted by name then field; absent when there are none. The control plane uses the
+   * field to say which spec names a secret it cannot serve.
+   */
+  readonly secretReferences?: readonly SecretReference[];
+}
+
+export interface SecretReference {
+  readonly name: string;
+  /** A field path such as `spec.listeners[0].tls`, or `--mtls`. */
+  readonly field: string;
 }
 
 /** Accumulates one translation's output; the first resource added under a name wins. */
@@ -23,6 +40,8 @@ export class ResourceCollector {
   readonly #clusters = new Map<string, Cluster>();
   readonly #assignments = new Map<string, ClusterLoadAssignment>();
   readonly #deps = new Map<string, ResourceKey>();
+  readonly #warnings = new Set<string>();
+  readonly #secretReferences = new Map<string, SecretReference>();
 
   addListener(listener: Listener & { name: string }): void {
     if (!this.#listeners.has(listener.name)) this.#listeners.set(listener.name, listener);
@@ -52,6 +71,16 @@ export class ResourceCollector {
     this.#deps.set(resourcePath(key), { kind, meshName, parentName, name });
   }
 
+  /** Records something a spec asks for that the output cannot express. */
+  warn(message: string): void {
+    this.#warnings.add(message);
+  }
+
+  /** Records that the output subscribes the proxy to SDS secret `name`, because of spec field `field`. */
+  referSecret(name: string, field: string): void {
+    this.#secretReferences.set(`${name}\n${field}`, { name, field });
+  }
+
   finish(): EnvoyResources {
     const byName = <T>(map: Map<string, T>): T[] =>
       [...map.entries()].sort(([a], [b]) => compare(a, b)).map(([, value]) => value);
@@ -62,6 +91,8 @@ export class ResourceCollector {
       clusterLoadAssignments: byName(this.#assignments),
       secrets: [],
       dependsOn: byName(this.#deps),
+      ...(this.#warnings.size > 0 ? { warnings: [...this.#warnings] } : {}),
+      ...(this.#secretReferences.size > 0 ? { secretReferences: byName(this.#secretReferences) } : {}),
     };
   }
 }

@@ -6,6 +6,9 @@ import type { AccessLog, Route } from './envoy-types.ts';
 import type { GatewayRouteInput } from './gateway-routes.ts';
 import { composeGatewayRoute } from './gateway-routes.ts';
 import { httpConnectionManagerFilter, sidecarHttpConnectionManager } from './http-connection-manager.ts';
+import { listenerTlsPlan, tlsFilterChains, tlsInspectorFilter } from './listener-tls.ts';
+import { sdsSecretNames } from './tls-context.ts';
+import type { MeshSecurity } from './mesh-security.ts';
 import type { MeshState } from './mesh-state.ts';
 import { ingressListenerName, ingressRouteConfigName, ingressStatPrefix } from './naming.ts';
 import type { ResolvedTarget } from './service-plan.ts';
@@ -17,6 +20,9 @@ export interface GatewayListenerContext {
   readonly listenHost: string;
   readonly listenerCount: number;
   readonly accessLog: AccessLog[];
+  readonly security: MeshSecurity;
+  /** Filled in: the virtual service each reached cluster was reached through (its TLS server name). */
+  readonly serviceOfCluster: Map<string, string>;
 }
 
 /** Where a gateway listener's App Mesh settings that Envoy has no field for travel (listener metadata). */
@@ -57,14 +63,17 @@ export function routesForListener(
 }
 
 /**
- * Adds the listener and its route configuration; returns the targets its routes reach. The health check and
- * TLS settings have no place in an Envoy listener and are carried in its metadata for the gateway proxy.
+ * Adds the listener and its route configuration; returns the targets its routes reach. The listener's `tls`
+ * becomes TLS filter chains (listener-tls.ts); the mesh-wide mTLS switch leaves gateway listeners alone, as
+ * their clients are outside the mesh. The health check has no place in an Envoy listener and is carried in its
+ * metadata for the gateway proxy.
  */
 export function addGatewayListener(
   context: GatewayListenerContext,
   listener: VirtualGatewayListener,
   ordered: readonly GatewayRouteInput[],
   out: ResourceCollector,
+  index: number,
 ): ResolvedTarget[] {
   const { port, protocol } = listener.portMapping;
   const routes: Route[] = [];
@@ -73,6 +82,11 @@ export function addGatewayListener(
     const composed = composeGatewayRoute(context.state, route, out);
     routes.push(...composed.routes);
     targets.push(...composed.targets);
+    for (const target of composed.targets) {
+      if (!context.serviceOfCluster.has(target.clusterName)) {
+        context.serviceOfCluster.set(target.clusterName, composed.service);
+      }
+    }
   }
   // Answered here rather than by Envoy's implicit 404 so the proxy counts it as a route like any other.
   routes.push({ name: 'no_gateway_route', match: { prefix: '/' }, direct_response: { status: 404 } });
@@ -88,14 +102,32 @@ export function addGatewayListener(
   );
   // Host names are matched without the port the client may have put in the authority.
   hcm.strip_any_host_port = true;
-  const carried = { healthCheck: listener.healthCheck ?? undefined, tls: listener.tls ?? undefined };
+  const tls = listenerTlsPlan(
+    listener.tls,
+    protocol,
+    {
+      security: context.security,
+      kind: 'virtualGateway',
+      meshName: context.state.mesh.meshName,
+      name: context.gatewayName,
+    },
+    false,
+  );
+  for (const name of sdsSecretNames(tls?.context.common_tls_context)) {
+    out.referSecret(name, `spec.listeners[${index}].tls`);
+  }
+  const healthCheck = listener.healthCheck ?? undefined;
   out.addListener({
     name: ingressListenerName(context.listenHost, port),
     address: { socket_address: { address: context.listenHost, port_value: port } },
     traffic_direction: 'INBOUND',
-    filter_chains: [{ name: `ingress_${protocol}_${port}`, filters: [httpConnectionManagerFilter(hcm)] }],
-    ...(carried.healthCheck || carried.tls
-      ? { metadata: { filter_metadata: { [gatewayListenerMetadataKey]: toStruct(carried) } } }
+    ...(tls ? { listener_filters: [tlsInspectorFilter()] } : {}),
+    filter_chains: tlsFilterChains(
+      { name: `ingress_${protocol}_${port}`, filters: [httpConnectionManagerFilter(hcm)] },
+      tls,
+    ),
+    ...(healthCheck
+      ? { metadata: { filter_metadata: { [gatewayListenerMetadataKey]: toStruct({ healthCheck }) } } }
       : {}),
   });
   return targets;

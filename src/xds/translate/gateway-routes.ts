@@ -21,6 +21,8 @@ export interface ComposedGatewayRoute {
   readonly routes: Route[];
   /** Every target the routes send traffic to (their clusters must exist). */
   readonly targets: ResolvedTarget[];
+  /** The virtual service the route targets. */
+  readonly service: string;
 }
 
 function withMatchers(path: RouteMatch, gateway: GatewayMatch, service?: RouteMatch): RouteMatch {
@@ -50,7 +52,11 @@ export function composeGatewayRoute(
   const plan = planService(state, target.service, deps);
   const port = plan && httpFamilyPort(plan, target.port);
   if (!port) {
-    return { routes: [{ name: route.name, match: ownMatch, direct_response: { status: 503 } }], targets: [] };
+    return {
+      routes: [{ name: route.name, match: ownMatch, direct_response: { status: 503 } }],
+      targets: [],
+      service: target.service,
+    };
   }
   const routes: Route[] = [];
   const targets: ResolvedTarget[] = [];
@@ -81,5 +87,5 @@ export function composeGatewayRoute(
   if (!coversAll) {
     routes.push({ name: `${route.name}/no_route`, match: ownMatch, direct_response: { status: 404 } });
   }
-  return { routes, targets };
+  return { routes, targets, service: target.service };
 }

@@ -30,6 +30,15 @@ export function sidecarHttpConnectionManager(
 }
 
 /**
+ * On a listener that terminates TLS in front of the local app: whatever x-forwarded-client-cert the client sent
+ * is replaced by the verified peer's identity (its URI SAN and subject), so the app can trust the header.
+ */
+export function forwardClientCertificate(hcm: HttpConnectionManager): void {
+  hcm.forward_client_cert_details = 'SANITIZE_SET';
+  hcm.set_current_client_cert_details = { uri: true, subject: { value: true } };
+}
+
+/**
  * For grpc-js-xds: RDS over ADS and the router filter, plus the stat prefix Envoy's validation requires (gRPC
  * ignores it). In particular no
  * `common_http_protocol_options.idle_timeout`, which grpc-js 1.14 misreads as a deadline for every call.

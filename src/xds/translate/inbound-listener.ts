@@ -6,7 +6,14 @@ import { ingressCluster } from './clusters.ts';
 import { appMeshMillis, millisToDuration } from './durations.ts';
 import type { AccessLog, FilterChain, RouteAction } from './envoy-types.ts';
 import type { ResourceCollector } from './envoy-resources.ts';
-import { httpConnectionManagerFilter, sidecarHttpConnectionManager } from './http-connection-manager.ts';
+import {
+  forwardClientCertificate,
+  httpConnectionManagerFilter,
+  sidecarHttpConnectionManager,
+} from './http-connection-manager.ts';
+import { listenerTlsPlan, tlsFilterChains, tlsInspectorFilter } from './listener-tls.ts';
+import { sdsSecretNames } from './tls-context.ts';
+import { defaultMeshSecurity, type MeshSecurity } from './mesh-security.ts';
 import {
   ingressClusterName,
   ingressListenerName,
@@ -30,6 +37,8 @@ export interface InboundOptions {
   readonly portPerListener?: boolean;
   /** A port the per-listener inbound ports skip (the outbound listener's). */
   readonly outboundPort?: number;
+  /** Mesh-wide TLS settings; default mTLS off. */
+  readonly security?: MeshSecurity;
 }
 
 function localAppAction(cluster: string, listener: NodeListener): RouteAction {
@@ -45,15 +54,27 @@ function localAppAction(cluster: string, listener: NodeListener): RouteAction {
   return action;
 }
 
-function filterChain(
+/** The chains serving one node listener: one plaintext chain, or its TLS chain(s) (listener-tls.ts). */
+function filterChains(
   options: InboundOptions,
   listener: NodeListener,
   listenerCount: number,
   accessLog: AccessLog[],
   out: ResourceCollector,
   matchDestinationPort: boolean,
-): FilterChain {
+  index: number,
+): FilterChain[] {
   const { port, protocol } = listener.portMapping;
+  const owner = {
+    security: options.security ?? defaultMeshSecurity,
+    kind: 'virtualNode',
+    meshName: options.meshName,
+    name: options.nodeName,
+  } as const;
+  const tls = listenerTlsPlan(listener.tls, protocol, owner, true);
+  for (const name of sdsSecretNames(tls?.context.common_tls_context)) {
+    out.referSecret(name, tls?.fromMesh ? '--mtls' : `spec.listeners[${index}].tls`);
+  }
   const clusterName = ingressClusterName(options.meshName, options.nodeName, protocol, port);
   out.addCluster(ingressCluster(clusterName, listener, options.appHost));
   const statPrefix = ingressStatPrefix(protocol, port, listenerCount);
@@ -64,7 +85,7 @@ function filterChain(
     const idle = listener.timeout?.tcp?.idle;
     const idleTimeout = idle != null ? millisToDuration(appMeshMillis(idle)) : undefined;
     chain.filters = [tcpProxyFilter(statPrefix, [{ name: clusterName, weight: 1 }], idleTimeout, accessLog)];
-    return chain;
+    return tlsFilterChains(chain, tls);
   }
   const routeConfigName = ingressRouteConfigName(protocol, port);
   out.addRouteConfiguration({
@@ -77,10 +98,18 @@ function filterChain(
       },
     ],
   });
-  chain.filters = [
-    httpConnectionManagerFilter(sidecarHttpConnectionManager(statPrefix, routeConfigName, accessLog)),
-  ];
-  return chain;
+  const hcm = sidecarHttpConnectionManager(statPrefix, routeConfigName, accessLog);
+  // The app learns who called (x-forwarded-client-cert), and never from the caller itself.
+  if (tls) forwardClientCertificate(hcm);
+  chain.filters = [httpConnectionManagerFilter(hcm)];
+  return tlsFilterChains(chain, tls);
+}
+
+/** The TLS inspector when any chain matches on the transport protocol. */
+function listenerFilters(chains: readonly FilterChain[]) {
+  return chains.some((c) => c.filter_chain_match?.transport_protocol)
+    ? { listener_filters: [tlsInspectorFilter()] }
+    : {};
 }
 
 /** Adds the inbound listener (none when the node serves nothing), its route configurations and clusters. */
@@ -94,13 +123,15 @@ export function addInboundListener(
   if (listeners.length === 0) return;
   if (options.portPerListener && listeners.length > 1) {
     let port = options.inboundPort - 1;
-    listeners.forEach((listener) => {
+    listeners.forEach((listener, index) => {
       port += port + 1 === options.outboundPort ? 2 : 1;
+      const chains = filterChains(options, listener, listeners.length, accessLog, out, false, index);
       out.addListener({
         name: ingressListenerName(options.listenHost, port),
         address: { socket_address: { address: options.listenHost, port_value: port } },
         traffic_direction: 'INBOUND',
-        filter_chains: [filterChain(options, listener, listeners.length, accessLog, out, false)],
+        ...listenerFilters(chains),
+        filter_chains: chains,
         metadata: {
           filter_metadata: {
             // Read by our sidecar to register this inbound port for that node listener.
@@ -113,13 +144,14 @@ export function addInboundListener(
     });
     return;
   }
-  const chains = listeners.map((listener) =>
-    filterChain(options, listener, listeners.length, accessLog, out, listeners.length > 1),
+  const chains = listeners.flatMap((listener, index) =>
+    filterChains(options, listener, listeners.length, accessLog, out, listeners.length > 1, index),
   );
   out.addListener({
     name: ingressListenerName(options.listenHost, options.inboundPort),
     address: { socket_address: { address: options.listenHost, port_value: options.inboundPort } },
     traffic_direction: 'INBOUND',
+    ...listenerFilters(chains),
     filter_chains: chains,
     ...(listeners.length > 1 ? { use_original_dst: { value: true } } : {}),
   });

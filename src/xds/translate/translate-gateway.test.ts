@@ -416,7 +416,7 @@ test('listener connection pools limit the clusters they reach; a shared cluster 
   assert.deepEqual(thresholds(state), [20, 2147483647, 2147483647]);
 });
 
-test('health check and TLS settings travel in the listener metadata', () => {
+test('the health check travels in the listener metadata', () => {
   const healthCheck = {
     protocol: 'http',
     path: '/ping',

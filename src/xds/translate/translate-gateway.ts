@@ -11,10 +11,16 @@ import { compareGatewayRoutes } from './gateway-route-order.ts';
 import type { GatewayRouteInput } from './gateway-routes.ts';
 import type { EndpointsByNode, MeshState } from './mesh-state.ts';
 import { addTargetClusters } from './target-clusters.ts';
+import { sdsSecretNames } from './tls-context.ts';
+import { upstreamTlsContext } from './client-tls.ts';
+import { defaultMeshSecurity, type MeshSecurity } from './mesh-security.ts';
+import type { ResolvedTarget } from './service-plan.ts';
 
 export interface GatewayOptions {
   /** Where the gateway's listeners bind; default 0.0.0.0. */
   readonly listenHost?: string;
+  /** The mesh-wide mTLS switch and trust domain; default mTLS off. */
+  readonly security?: MeshSecurity;
 }
 
 /**
@@ -47,10 +53,12 @@ export function translateGateway(
     listenHost: options.listenHost ?? '0.0.0.0',
     listenerCount: spec.listeners.length,
     accessLog: accessLogs(spec.logging),
+    security: options.security ?? defaultMeshSecurity,
+    serviceOfCluster: new Map<string, string>(),
   };
   const limits = new Map<string, CircuitBreakers[]>();
-  const targets = spec.listeners.flatMap((listener) => {
-    const reached = addGatewayListener(context, listener, ordered, out);
+  const targets = spec.listeners.flatMap((listener, index) => {
+    const reached = addGatewayListener(context, listener, ordered, out, index);
     const breakers = circuitBreakers(listener.connectionPool ?? undefined);
     for (const { clusterName } of reached) {
       const list = limits.get(clusterName);
@@ -59,8 +67,28 @@ export function translateGateway(
     }
     return reached;
   });
-  addTargetClusters(targets, endpoints, 'sidecar', out, (name) =>
-    loosestCircuitBreakers(limits.get(name) ?? []),
+  const policy = spec.backendDefaults?.clientPolicy?.tls ?? undefined;
+  const owner = { security: context.security, kind: 'virtualGateway', meshName, name: gatewayName } as const;
+  const where = policy ? 'spec.backendDefaults.clientPolicy.tls' : '--mtls';
+  const tlsOf = (target: ResolvedTarget) => {
+    const tls = upstreamTlsContext(
+      policy,
+      target,
+      context.serviceOfCluster.get(target.clusterName) ?? target.node,
+      owner,
+      (m) => out.warn(m),
+      where,
+    );
+    for (const name of sdsSecretNames(tls?.common_tls_context)) out.referSecret(name, where);
+    return tls;
+  };
+  addTargetClusters(
+    targets,
+    endpoints,
+    'sidecar',
+    out,
+    (name) => loosestCircuitBreakers(limits.get(name) ?? []),
+    tlsOf,
   );
   return out.finish();
 }

@@ -4,6 +4,7 @@ import { resourceKey } from '../../model/resource-key.ts';
 import { accessLogs } from './access-log.ts';
 import { ResourceCollector, type EnvoyResources } from './envoy-resources.ts';
 import { addInboundListener } from './inbound-listener.ts';
+import { defaultMeshSecurity, type MeshSecurity } from './mesh-security.ts';
 import type { EndpointsByNode, MeshState } from './mesh-state.ts';
 import { addOutboundListener } from './outbound-listener.ts';
 
@@ -18,6 +19,8 @@ export interface SidecarOptions {
   readonly listenHost?: string;
   /** One inbound listener per node listener on consecutive ports (see InboundOptions.portPerListener). */
   readonly inboundPortPerListener?: boolean;
+  /** The mesh-wide mTLS switch and trust domain; default mTLS off. */
+  readonly security?: MeshSecurity;
 }
 
 /**
@@ -39,6 +42,7 @@ export function translateSidecar(
   const spec = node.spec;
   const listenHost = options.listenHost ?? '0.0.0.0';
   const accessLog = accessLogs(spec.logging);
+  const security = options.security ?? defaultMeshSecurity;
   addInboundListener(
     {
       meshName,
@@ -48,6 +52,7 @@ export function translateSidecar(
       appHost: options.appHost ?? '127.0.0.1',
       portPerListener: options.inboundPortPerListener ?? false,
       outboundPort: options.outboundPort ?? 15001,
+      security,
     },
     spec,
     accessLog,
@@ -56,7 +61,11 @@ export function translateSidecar(
   addOutboundListener(
     state,
     spec,
-    { outboundPort: options.outboundPort ?? 15001, listenHost },
+    {
+      outboundPort: options.outboundPort ?? 15001,
+      listenHost,
+      owner: { security, kind: 'virtualNode', meshName, name: nodeName },
+    },
     endpoints,
     accessLog,
     out,
