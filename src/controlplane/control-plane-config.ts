@@ -22,9 +22,18 @@ export interface ControlPlaneConfig {
   readonly allowedHosts: readonly string[];
   /** How long a sidecar's registry instances outlive its last xDS stream. */
   readonly instanceGraceMs: number;
+  /** The SPIFFE trust domain of built-in identities (`spiffe://<trustDomain>/mesh/...`). */
+  readonly trustDomain: string;
+  /** Life of the built-in CA's workload certificates (re-issued at two thirds of it). */
+  readonly certTtlMs: number;
+  /** The operator's CA certificate and key files (--ca-cert/--ca-key); absent: the store's built-in root. */
+  readonly caCertPath?: string;
+  readonly caKeyPath?: string;
 }
 
 export const controlPlaneDefaults = {
+  trustDomain: 'switchyard.local',
+  certTtl: '24h',
   apiAddr: '127.0.0.1:9080',
   xdsAddr: '127.0.0.1:15010',
   dataDir: './.switchyard',
@@ -63,6 +72,35 @@ export interface RawControlPlaneOptions {
   readonly allowedHost?: readonly string[];
   /** Milliseconds, as text from the flag or SWITCHYARD_INSTANCE_GRACE_MS; default 30000. */
   readonly instanceGraceMs?: string;
+  readonly trustDomain?: string;
+  /** A duration such as 24h, 90m or 10s. */
+  readonly certTtl?: string;
+  readonly caCert?: string;
+  readonly caKey?: string;
+}
+
+const durationUnitsMs: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `--cert-ttl`: a whole number with a unit (s, m, h, d), from 10s to 365d. */
+export function parseCertTtl(text: string): number {
+  const match = /^(\d+)(s|m|h|d)$/.exec(text);
+  const ms = match ? Number(match[1]) * durationUnitsMs[match[2]!]! : NaN;
+  if (!(ms >= 10_000 && ms <= 365 * 86_400_000)) {
+    throw new ConfigError(
+      `--cert-ttl must be a duration from 10s to 365d such as 24h, 90m or 10s, got ${JSON.stringify(text)}`,
+    );
+  }
+  return ms;
+}
+
+/** `--trust-domain`: a SPIFFE trust domain (lower-case letters, digits, dots, dashes, underscores). */
+export function parseTrustDomain(text: string): string {
+  if (!/^[a-z0-9._-]{1,255}$/.test(text) || text.startsWith('.') || text.endsWith('.')) {
+    throw new ConfigError(
+      `--trust-domain must be a SPIFFE trust domain such as switchyard.local (lower-case letters, digits, . - _), got ${JSON.stringify(text)}`,
+    );
+  }
+  return text;
 }
 
 /** The database URL `--store` names, or undefined for the embedded SQLite store. */
@@ -115,6 +153,11 @@ export function parseControlPlaneConfig(raw: RawControlPlaneOptions): ControlPla
     );
   }
   const databaseUrl = parseStoreOption(raw.store);
+  if ((raw.caCert === undefined) !== (raw.caKey === undefined) || raw.caCert === '' || raw.caKey === '') {
+    throw new ConfigError(
+      '--ca-cert and --ca-key go together: pass both files, or neither for the built-in CA',
+    );
+  }
   return Object.freeze({
     apiAddr: parseHostPort(raw.apiAddr, '--api-addr'),
     xdsAddr: parseHostPort(raw.xdsAddr, '--xds-addr'),
@@ -125,5 +168,10 @@ export function parseControlPlaneConfig(raw: RawControlPlaneOptions): ControlPla
     quotas,
     allowedHosts: Object.freeze(allowedHosts),
     instanceGraceMs,
+    trustDomain: parseTrustDomain(raw.trustDomain ?? controlPlaneDefaults.trustDomain),
+    certTtlMs: parseCertTtl(raw.certTtl ?? controlPlaneDefaults.certTtl),
+    ...(raw.caCert !== undefined && raw.caKey !== undefined
+      ? { caCertPath: path.resolve(raw.caCert), caKeyPath: path.resolve(raw.caKey) }
+      : {}),
   });
 }
