@@ -1,7 +1,7 @@
 // The control plane's certificate authority at run time: its roots (from the store, shared by every replica,
 // or the operator's CA), which one signs, which ones peers trust, and rotation to a new root.
 
-import type { Store } from '../store/store.ts';
+import type { Store, StoredAuthority } from '../store/store.ts';
 import type { CaClock, CaTimer } from './ca-clock.ts';
 import {
   CaConfigError,
@@ -43,6 +43,13 @@ export class RotationRefusedError extends Error {
   }
 }
 
+/** Roots in activation order: each one signs until the next one's time comes. */
+function parseAll(scope: ArnScope, stored: readonly StoredAuthority[]): Authority[] {
+  return stored
+    .map((row) => parseStoredAuthority(scope, row))
+    .sort((a, b) => a.activatesAtMs - b.activatesAtMs || a.createdAtMs - b.createdAtMs);
+}
+
 export class MeshCa {
   readonly #options: MeshCaOptions;
   readonly #listeners = new Set<() => void>();
@@ -62,10 +69,7 @@ export class MeshCa {
       });
       stored = await options.store.listAuthorities();
     }
-    return new MeshCa(
-      options,
-      stored.map((row) => parseStoredAuthority(options.scope, row)),
-    );
+    return new MeshCa(options, parseAll(options.scope, stored));
   }
 
   private constructor(options: MeshCaOptions, authorities: readonly Authority[]) {
@@ -126,10 +130,12 @@ export class MeshCa {
         'the CA comes from --ca-cert/--ca-key: replace those files and restart the control plane to rotate it',
       );
     const now = this.#options.clock.now();
+    // Later than every root so far, so the order of activation is the order of rotation.
+    const latest = Math.max(...this.#authorities.map((a) => a.activatesAtMs));
     const { authority, stored } = createRootAuthority(
       this.#options.scope,
       now,
-      now + (this.#options.trustLeadMs ?? 10_000),
+      Math.max(now + (this.#options.trustLeadMs ?? 10_000), latest + 1),
     );
     await this.#options.store.insertAuthority(stored, { onlyIfNone: false });
     await this.reload();
@@ -141,7 +147,7 @@ export class MeshCa {
     if (this.#options.operator) return;
     const stored = await this.#options.store.listAuthorities();
     if (stored.map((row) => row.id).join() === this.#authorities.map((a) => a.id).join()) return;
-    this.#authorities = stored.map((row) => parseStoredAuthority(this.#options.scope, row));
+    this.#authorities = parseAll(this.#options.scope, stored);
     this.#armTransition();
     this.#notify();
   }
@@ -172,13 +178,21 @@ export class MeshCa {
       .flatMap((authority) => [authority.activatesAtMs, authority.activatesAtMs + this.#options.certTtlMs])
       .filter((at) => at > now);
     if (moments.length === 0) return;
+    const states = this.#stateSignature();
     this.#transitionTimer = this.#options.clock.setTimer(
       () => {
         this.#armTransition();
-        this.#notify();
+        // Some moments change nothing (the end of a life no root was replaced in).
+        if (this.#stateSignature() !== states) this.#notify();
       },
       Math.min(...moments) - now,
     );
+  }
+
+  #stateSignature(): string {
+    return this.views()
+      .map((view) => `${view.authority.id}=${view.state}`)
+      .join();
   }
 
   #armPoll(): void {
