@@ -346,7 +346,10 @@ export class PostgresStore implements Store {
             'LOCK TABLE certificate_authorities IN SHARE ROW EXCLUSIVE MODE',
           );
           if (options.onlyIfNone) {
-            const { rows } = await connection.run('insertAuthority', 'SELECT 1 FROM certificate_authorities LIMIT 1');
+            const { rows } = await connection.run(
+              'insertAuthority',
+              'SELECT 1 FROM certificate_authorities LIMIT 1',
+            );
             if (rows.length > 0) {
               await connection.run('insertAuthority', 'ROLLBACK');
               return false;

@@ -206,7 +206,11 @@ export class SqliteStore implements Store {
         this.#reader
           .prepare('SELECT id, created_at, body FROM certificate_authorities ORDER BY created_at, id')
           .all()
-          .map((row) => ({ id: String(row['id']), createdAtMs: Number(row['created_at']), body: String(row['body']) })),
+          .map((row) => ({
+            id: String(row['id']),
+            createdAtMs: Number(row['created_at']),
+            body: String(row['body']),
+          })),
       ),
     );
   }
