@@ -63,25 +63,50 @@ function sdsNamesIn(value: unknown, out: Set<string>): void {
 const dnsName =
   /^(?:\*\.)?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
 
-/** DNS SANs of a node: its DNS service-discovery hostname and the virtual services whose traffic reaches it. */
-export function dnsNamesOf(state: MeshState, nodeName: string): string[] {
-  const names = new Set<string>();
-  const node = state.virtualNodes.get(nodeName);
-  const hostname = node?.spec.serviceDiscovery?.dns?.hostname;
-  if (hostname) names.add(hostname);
-  // A route's weighted targets are `{ virtualNode, weight, port? }` wherever the protocol puts them.
-  const target = JSON.stringify({ virtualNode: nodeName }).slice(1, -1);
-  const routerTargets = (routerName: string): boolean =>
-    JSON.stringify(state.routes.get(routerName)?.map((route) => route.spec) ?? []).includes(target);
-  for (const service of state.virtualServices.values()) {
-    const provider = service.spec.provider;
-    if (
-      provider?.virtualNode?.virtualNodeName === nodeName ||
-      (provider?.virtualRouter && routerTargets(provider.virtualRouter.virtualRouterName))
-    )
-      names.add(service.name);
+const weightedTargetsOf = (value: unknown, out: Set<string>): void => {
+  if (Array.isArray(value)) for (const item of value) weightedTargetsOf(item, out);
+  else if (value !== null && typeof value === 'object') {
+    for (const [member, inner] of Object.entries(value)) {
+      if (member === 'weightedTargets' && Array.isArray(inner)) {
+        for (const target of inner as { virtualNode?: unknown }[])
+          if (typeof target.virtualNode === 'string') out.add(target.virtualNode);
+      } else weightedTargetsOf(inner, out);
+    }
   }
-  return [...names].filter((name) => dnsName.test(name)).sort();
+};
+
+// Built once per mesh state (states are rebuilt on change), so a recompute of N proxies is not N scans.
+const namesByState = new WeakMap<MeshState, ReadonlyMap<string, readonly string[]>>();
+
+/** DNS SANs of a node: its DNS service-discovery hostname and the virtual services whose traffic reaches it. */
+export function dnsNamesOf(state: MeshState, nodeName: string): readonly string[] {
+  let byNode = namesByState.get(state);
+  if (!byNode) {
+    const names = new Map<string, Set<string>>();
+    const add = (node: string, name: string) => {
+      if (!dnsName.test(name)) return;
+      let set = names.get(node);
+      if (!set) names.set(node, (set = new Set()));
+      set.add(name);
+    };
+    for (const node of state.virtualNodes.values()) {
+      const hostname = node.spec.serviceDiscovery?.dns?.hostname;
+      if (hostname) add(node.name, hostname);
+    }
+    for (const service of state.virtualServices.values()) {
+      const provider = service.spec.provider;
+      if (provider?.virtualNode) add(provider.virtualNode.virtualNodeName, service.name);
+      if (provider?.virtualRouter) {
+        const targets = new Set<string>();
+        for (const route of state.routes.get(provider.virtualRouter.virtualRouterName) ?? [])
+          weightedTargetsOf(route.spec, targets);
+        for (const target of targets) add(target, service.name);
+      }
+    }
+    byNode = new Map([...names].map(([node, set]) => [node, [...set].sort()]));
+    namesByState.set(state, byNode);
+  }
+  return byNode.get(nodeName) ?? [];
 }
 
 interface Served {
