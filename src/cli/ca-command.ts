@@ -56,9 +56,33 @@ export function caCommand(): Command {
   ca.command('show')
     .description('list the CA roots: ARN, state, subject, expiry and fingerprint')
     .addOption(new Option('-o, --output <format>', 'table, json or yaml').default('table'))
+    .addOption(
+      new Option(
+        '--identity <mesh/M/virtualNode/N>',
+        'instead, the names a spec uses for that workload: SPIFFE ID (sds) and certificate ARN (acm)',
+      ),
+    )
     .action(
-      runAction(async (options: { output: string }, command: Command) => {
+      runAction(async (options: { output: string; identity?: string }, command: Command) => {
         const format = parseOutputFormat(options.output);
+        if (options.identity !== undefined) {
+          const match = /^mesh\/([^/]+)\/(virtualNode|virtualGateway)\/([^/]+)$/.exec(options.identity);
+          if (!match)
+            throw new CliError(
+              `--identity must be mesh/<mesh>/virtualNode/<name> or mesh/<mesh>/virtualGateway/<name>`,
+            );
+          const path = match.slice(1).map(encodeURIComponent).join('/');
+          const names = await clientFor(command).request('GET', `${caPath}/identities/${path}`);
+          process.stdout.write(
+            format === 'table'
+              ? renderTable(
+                  ['NAME', 'VALUE'],
+                  Object.entries(names).map(([key, value]) => [key, String(value)]),
+                )
+              : formatDocument(names, format),
+          );
+          return;
+        }
         const answer = (await clientFor(command).request('GET', caPath)) as unknown as CaAnswer;
         if (format === 'table') process.stdout.write(caTable(answer));
         else {

@@ -3,7 +3,8 @@
 
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { fingerprintOf } from '../ca/certificate-authority.ts';
+import { certificateArnOf, fingerprintOf } from '../ca/certificate-authority.ts';
+import { spiffeIdOf, trustBundleNameOf } from '../xds/translate/workload-identity.ts';
 import { RotationRefusedError, type AuthorityView, type MeshCa } from '../ca/mesh-ca.ts';
 
 export interface CaRoutesOptions {
@@ -48,6 +49,26 @@ export function registerCaRoutes(app: FastifyInstance, ca: MeshCa, options: CaRo
   app.get('/switchyard/v1/ca', async () => describe());
   app.get('/switchyard/v1/ca/bundle.pem', async (_request, reply) =>
     reply.header('content-type', 'application/x-pem-file').send(ca.trustBundlePem()),
+  );
+  // The names an App Mesh spec uses for a workload's built-in identity (sds secretName or acm certificateArn).
+  app.get<{ Params: { mesh: string; kind: string; name: string } }>(
+    '/switchyard/v1/ca/identities/:mesh/:kind/:name',
+    async (request, reply) => {
+      const { mesh, kind, name } = request.params;
+      if (kind !== 'virtualNode' && kind !== 'virtualGateway') {
+        return reply
+          .status(400)
+          .header('x-amzn-errortype', 'BadRequestException')
+          .send({ message: `kind must be virtualNode or virtualGateway, got ${JSON.stringify(kind)}` });
+      }
+      const spiffeId = spiffeIdOf(options.trustDomain, mesh, kind, name);
+      return {
+        spiffeId,
+        certificateArn: certificateArnOf(ca.scope, spiffeId),
+        trustBundleName: trustBundleNameOf(options.trustDomain),
+        certificateAuthorityArn: ca.signer().arn,
+      };
+    },
   );
   app.post('/switchyard/v1/ca/rotate', async (_request, reply) => {
     try {

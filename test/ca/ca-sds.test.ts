@@ -220,3 +220,50 @@ test('the root survives a restart: same ARN, same bundle', async (t) => {
   assert.equal(pem.headers.get('content-type'), 'application/x-pem-file');
   assert.equal(await pem.text(), shown['trustBundlePem']);
 });
+
+test('acm ARNs in a spec name this CA: the certificate ARN is the node’s identity, the CA ARN its root', async (t) => {
+  const h = await start(t);
+  await buildMesh(h.endpoint);
+  const names = (await call(h.endpoint, 'GET', '/switchyard/v1/ca/identities/m/virtualNode/z')).json as {
+    spiffeId: string;
+    certificateArn: string;
+    certificateAuthorityArn: string;
+  };
+  assert.equal(names.spiffeId, spiffe('z'));
+  assert.match(names.certificateArn, /^arn:aws:acm:us-east-1:111122223333:certificate\/[0-9a-f-]{36}$/);
+  const created = await call(h.endpoint, 'PUT', '/v20190125/meshes/m/virtualNodes', {
+    virtualNodeName: 'z',
+    spec: {
+      listeners: [
+        {
+          portMapping: { port: 8080, protocol: 'http' },
+          tls: { mode: 'STRICT', certificate: { acm: { certificateArn: names.certificateArn } } },
+        },
+      ],
+      serviceDiscovery: { dns: { hostname: 'z.m.local' } },
+      backendDefaults: {
+        clientPolicy: {
+          tls: {
+            validation: { trust: { acm: { certificateAuthorityArns: [names.certificateAuthorityArn] } } },
+          },
+        },
+      },
+    },
+  });
+  assert.equal(created.status, 200, JSON.stringify(created.json));
+  const z = subscribe(h.client, 'z', [names.certificateArn, names.certificateAuthorityArn]);
+  const secrets = secretsOf(await nextSecrets(z, 'the ARN secrets'));
+  assert.deepEqual([...secrets.keys()].sort(), [names.certificateArn, names.certificateAuthorityArn].sort());
+  const root = new X509Certificate(
+    secrets.get(names.certificateAuthorityArn)?.validation_context?.trusted_ca?.inline_string ?? '',
+  );
+  const { leaf } = leafOf(secrets.get(names.certificateArn));
+  assert.equal(leaf.checkIssued(root), true);
+  assert.match(leaf.subjectAltName ?? '', new RegExp(`URI:${spiffe('z')}`));
+  // Another node's certificate ARN is not served to z.
+  const other = (await call(h.endpoint, 'GET', '/switchyard/v1/ca/identities/m/virtualNode/x')).json;
+  z.send({ type_url: typeUrls.secret, resource_names_subscribe: [other['certificateArn'] as string] });
+  const refused = await z.inbox.next('the answer for x’s ARN');
+  assert.deepEqual(refused.resources, []);
+  assert.deepEqual(refused.removed_resources, [other['certificateArn']]);
+});

@@ -74,6 +74,15 @@ test('ca show, rotate, show again, export: the table, the rotation line and the 
   }
 });
 
+test('ca show --identity prints the names a spec uses for a workload', async () => {
+  const result = await runCli(cp.endpoint, ['ca', 'show', '--identity', 'mesh/m/virtualNode/blue']);
+  assert.equal(result.code, 0, result.stderr);
+  await golden('ca-identity.txt', masked(result.stdout));
+  const bad = await runCli(cp.endpoint, ['ca', 'show', '--identity', 'blue']);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /^error: --identity must be mesh\/<mesh>\/virtualNode\/<name>/);
+});
+
 test('ca show with an unknown output format fails with a hint', async () => {
   const result = await runCli(cp.endpoint, ['ca', 'show', '-o', 'xml']);
   assert.equal(result.code, 1);
