@@ -26,6 +26,8 @@ interface Harness {
   readonly manual: ManualClock;
   readonly dataDir: string;
   readonly client: AdsTestClient;
+  /** Log lines at warn level and above. */
+  readonly warnings: Record<string, unknown>[];
 }
 
 async function start(t: TestContext, dataDir?: string): Promise<Harness> {
@@ -45,14 +47,23 @@ async function start(t: TestContext, dataDir?: string): Promise<Harness> {
     trustDomain: 'example.org',
     certTtl: '30s',
   });
-  const running = await startControlPlane(config, pino({ level: 'silent' }), { caClock });
+  const warnings: Record<string, unknown>[] = [];
+  const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line)) });
+  const running = await startControlPlane(config, logger, { caClock });
   const client = new AdsTestClient(running.xdsAddress.port);
   t.after(async () => {
     client.close();
     await running.close();
     if (!dataDir) await removeDir(dir);
   });
-  return { endpoint: `http://127.0.0.1:${running.apiAddress.port}`, running, manual, dataDir: dir, client };
+  return {
+    endpoint: `http://127.0.0.1:${running.apiAddress.port}`,
+    running,
+    manual,
+    dataDir: dir,
+    client,
+    warnings,
+  };
 }
 
 async function buildMesh(endpoint: string): Promise<void> {
@@ -153,6 +164,14 @@ test('node X gets its own identity and the bundle, not Y’s; it renews at 2/3 o
   assert.equal(leaf.checkPrivateKey(createPrivateKey(keyPem)), true);
   assert.equal(leaf.subject, 'CN=x');
   assert.equal(leaf.subjectAltName, `URI:${spiffe('x')}, DNS:x-svc.m.local, DNS:x.m.local`);
+
+  // The CA ARN nobody has is named once, with its spec field; no key material is ever logged.
+  const unknown = h.warnings.filter((line) => String(line['name']).endsWith('certificate-authority/nope'));
+  assert.equal(unknown.length, 1);
+  assert.equal(
+    unknown[0]?.['field'],
+    'spec.backendDefaults.clientPolicy.tls.validation.trust.acm.certificateAuthorityArns[0]',
+  );
 
   // Y's own stream gets Y's identity, with a different key.
   const y = subscribe(h.client, 'y', [spiffe('y')]);

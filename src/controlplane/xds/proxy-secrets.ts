@@ -228,8 +228,10 @@ export class ProxySecrets {
     this.#timerAtMs = Infinity;
     const now = this.#options.clock.now();
     const due = [...this.#served].filter(([, served]) => served.renewAtMs <= now).map(([key]) => key);
-    const next = Math.min(...[...this.#served.values()].map((s) => s.renewAtMs).filter((at) => at > now));
-    if (Number.isFinite(next)) this.#arm(next);
+    let next = Infinity;
+    for (const served of this.#served.values())
+      if (served.renewAtMs > now) next = Math.min(next, served.renewAtMs);
+    if (next !== Infinity) this.#arm(next);
     if (due.length > 0) this.#options.onRenewalDue(due);
   }
 }
