@@ -95,6 +95,18 @@ export function controlPlaneCommand(): Command {
         .env('SWITCHYARD_ALLOWED_HOSTS')
         .argParser(collect),
     )
+    .addOption(
+      new Option('--cert-ttl <duration>', 'life of built-in workload certificates (e.g. 24h, 90m, 10s)')
+        .env('SWITCHYARD_CERT_TTL')
+        .default(controlPlaneDefaults.certTtl),
+    )
+    .addOption(
+      new Option(
+        '--ca-cert <file>',
+        'PEM of your CA (root or intermediate, then its chain) to sign with',
+      ).env('SWITCHYARD_CA_CERT'),
+    )
+    .addOption(new Option('--ca-key <file>', 'PEM private key of --ca-cert').env('SWITCHYARD_CA_KEY'))
     .action(async (options: ControlPlaneFlags) => {
       const logger = createLogger('switchyard-control-plane');
       routeGrpcLogs(logger);

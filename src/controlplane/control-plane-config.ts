@@ -31,9 +31,15 @@ export interface ControlPlaneConfig {
   readonly instanceGraceMs: number;
   /** Mesh-wide mTLS (`--mtls`) and the trust domain of built-in identities (`--trust-domain`). */
   readonly security: MeshSecurity;
+  /** Life of the built-in CA's workload certificates (re-issued at two thirds of it). */
+  readonly certTtlMs: number;
+  /** The operator's CA certificate and key files (--ca-cert/--ca-key); absent: the store's built-in root. */
+  readonly caCertPath?: string;
+  readonly caKeyPath?: string;
 }
 
 export const controlPlaneDefaults = {
+  certTtl: '24h',
   apiAddr: '127.0.0.1:9080',
   xdsAddr: '127.0.0.1:15010',
   dataDir: './.switchyard',
@@ -78,6 +84,24 @@ export interface RawControlPlaneOptions {
   readonly mtls?: string;
   /** --trust-domain / SWITCHYARD_TRUST_DOMAIN; default switchyard.local. */
   readonly trustDomain?: string;
+  /** A duration such as 24h, 90m or 10s. */
+  readonly certTtl?: string;
+  readonly caCert?: string;
+  readonly caKey?: string;
+}
+
+const durationUnitsMs: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `--cert-ttl`: a whole number with a unit (s, m, h, d), from 10s to 365d. */
+export function parseCertTtl(text: string): number {
+  const match = /^(\d+)(s|m|h|d)$/.exec(text);
+  const ms = match ? Number(match[1]) * durationUnitsMs[match[2]!]! : NaN;
+  if (!(ms >= 10_000 && ms <= 365 * 86_400_000)) {
+    throw new ConfigError(
+      `--cert-ttl must be a duration from 10s to 365d such as 24h, 90m or 10s, got ${JSON.stringify(text)}`,
+    );
+  }
+  return ms;
 }
 
 /** The mesh-wide TLS settings from `--mtls` and `--trust-domain`. */
@@ -143,6 +167,11 @@ export function parseControlPlaneConfig(raw: RawControlPlaneOptions): ControlPla
   }
   const databaseUrl = parseStoreOption(raw.store);
   const security = parseMeshSecurity(raw.mtls, raw.trustDomain);
+  if ((raw.caCert === undefined) !== (raw.caKey === undefined) || raw.caCert === '' || raw.caKey === '') {
+    throw new ConfigError(
+      '--ca-cert and --ca-key go together: pass both files, or neither for the built-in CA',
+    );
+  }
   return Object.freeze({
     apiAddr: parseHostPort(raw.apiAddr, '--api-addr'),
     xdsAddr: parseHostPort(raw.xdsAddr, '--xds-addr'),
@@ -154,5 +183,9 @@ export function parseControlPlaneConfig(raw: RawControlPlaneOptions): ControlPla
     allowedHosts: Object.freeze(allowedHosts),
     instanceGraceMs,
     security,
+    certTtlMs: parseCertTtl(raw.certTtl ?? controlPlaneDefaults.certTtl),
+    ...(raw.caCert !== undefined && raw.caKey !== undefined
+      ? { caCertPath: path.resolve(raw.caCert), caKeyPath: path.resolve(raw.caKey) }
+      : {}),
   });
 }

@@ -15,6 +15,11 @@ import type { Store } from '../store/store.ts';
 import type { ControlPlaneConfig, HostPort } from './control-plane-config.ts';
 import { registerHealthRoutes } from './health-routes.ts';
 import { XdsControlPlane } from './xds/xds-control-plane.ts';
+import { systemCaClock, type CaClock } from '../ca/ca-clock.ts';
+import { CaConfigError, loadOperatorAuthority, type Authority } from '../ca/certificate-authority.ts';
+import { MeshCa } from '../ca/mesh-ca.ts';
+import { registerCaRoutes } from './ca-routes.ts';
+import { readFile } from 'node:fs/promises';
 
 const idempotencyWindowMs = 24 * 60 * 60 * 1000;
 
@@ -39,7 +44,37 @@ export interface RunningControlPlane {
   readonly store: Store;
   readonly registry: RegistryStore;
   readonly xds: XdsControlPlane;
+  readonly ca: MeshCa;
   close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** The CA's clock (certificate dates, renewal and rotation timers); tests inject a manual one. */
+  readonly caClock?: CaClock;
+}
+
+async function readOperatorCa(config: ControlPlaneConfig, nowMs: number): Promise<Authority | undefined> {
+  if (config.caCertPath === undefined || config.caKeyPath === undefined) return undefined;
+  const read = async (file: string, flag: string): Promise<string> => {
+    try {
+      return await readFile(file, 'utf8');
+    } catch (error) {
+      throw new StartupError(`cannot read ${flag} ${file}: ${(error as Error).message}`, { cause: error });
+    }
+  };
+  const certificateText = await read(config.caCertPath, '--ca-cert');
+  const keyText = await read(config.caKeyPath, '--ca-key');
+  try {
+    return loadOperatorAuthority(
+      { region: config.region, accountId: config.accountId },
+      certificateText,
+      keyText,
+      nowMs,
+    );
+  } catch (error) {
+    if (error instanceof CaConfigError) throw new StartupError(error.message, { cause: error });
+    throw error;
+  }
 }
 
 async function openStores(
@@ -138,7 +173,10 @@ async function closeAll(steps: readonly (() => Promise<void> | void)[], logger: 
 export async function startControlPlane(
   config: ControlPlaneConfig,
   logger: Logger,
+  options: StartOptions = {},
 ): Promise<RunningControlPlane> {
+  const caClock = options.caClock ?? systemCaClock;
+  const operatorCa = await readOperatorCa(config, caClock.now());
   const { store, registry } = await openStores(config, logger);
   const cleanup: (() => Promise<void> | void)[] = [() => store.close(), () => registry.close()];
   try {
@@ -150,7 +188,29 @@ export async function startControlPlane(
       newUid: () => randomUUID(),
       logger: logger.child({ component: 'api' }),
     };
+    let ca: MeshCa;
+    try {
+      ca = await MeshCa.open({
+        store,
+        clock: caClock,
+        scope: { region: config.region, accountId: config.accountId },
+        certTtlMs: config.certTtlMs,
+        ...(operatorCa ? { operator: operatorCa } : {}),
+        onPollError: (error) => logger.warn({ err: error }, 'reading the CA roots from the store failed'),
+      });
+    } catch (error) {
+      throw new StartupError(`cannot load the certificate authority: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    const openedCa = ca;
+    cleanup.push(() => openedCa.close());
     const api = createApiServer(ctx, { allowedHosts: config.allowedHosts });
+    registerCaRoutes(api, ca, {
+      trustDomain: config.security.trustDomain,
+      certTtlMs: config.certTtlMs,
+      logger,
+    });
     registerRegistryRoutes(api, registry, { store, logger: logger.child({ component: 'registry' }) });
     // The API listens first, so the xDS server can tell proxies where it is; until then no proxy is connected.
     let xds: XdsControlPlane | undefined = undefined;
@@ -166,6 +226,7 @@ export async function startControlPlane(
       security: config.security,
       controlPlaneId: controlPlaneIdentifier(apiAddress),
       logger: logger.child({ component: 'xds' }),
+      ca: { ca, trustDomain: config.security.trustDomain, clock: caClock },
     });
     const started = xds;
     cleanup.push(() => started.close());
@@ -196,7 +257,7 @@ export async function startControlPlane(
       },
       'control plane ready',
     );
-    return { apiAddress, xdsAddress, store, registry, xds, close: () => closeAll(cleanup, logger) };
+    return { apiAddress, xdsAddress, store, registry, xds, ca, close: () => closeAll(cleanup, logger) };
   } catch (error) {
     await closeAll(cleanup, logger);
     throw error;

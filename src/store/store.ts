@@ -65,6 +65,13 @@ export interface WatchHandlers {
   onError(error: Error): void;
 }
 
+/** A root of the built-in certificate authority (src/ca owns the body's format; it holds the private key). */
+export interface StoredAuthority {
+  readonly id: string;
+  readonly createdAtMs: number;
+  readonly body: string;
+}
+
 export interface Store {
   /** Runs `work` on a consistent view. */
   read<T>(work: (tx: ReadTx) => Promise<T>): Promise<T>;
@@ -80,6 +87,13 @@ export interface Store {
    * Fails through `onError` with a RevisionCompactedError if that history is gone.
    */
   watch(fromRevision: number, handlers: WatchHandlers): Watch;
+  /** The built-in CA's roots, oldest first. Outside the revisioned records: proxies never see them. */
+  listAuthorities(): Promise<StoredAuthority[]>;
+  /**
+   * Adds a CA root; with `onlyIfNone`, only when the store holds none yet (replicas starting together agree
+   * on one). Resolves whether it was added.
+   */
+  insertAuthority(authority: StoredAuthority, options: { readonly onlyIfNone: boolean }): Promise<boolean>;
   /** Removes idempotency entries created before `olderThanMs` (epoch ms). */
   pruneIdempotency(olderThanMs: number): Promise<number>;
   /**

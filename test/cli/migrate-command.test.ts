@@ -19,9 +19,9 @@ test('switchyard migrate brings a PostgreSQL database to the current schema', { 
     const first = await run(switchyardBin, ['migrate'], {
       env: { ...process.env, SWITCHYARD_DATABASE_URL: url },
     });
-    assert.match(first.stdout, /migrated from schema version 0 to 1/);
+    assert.match(first.stdout, /migrated from schema version 0 to 2/);
     const second = await run(switchyardBin, ['migrate', '--store', url]);
-    assert.match(second.stdout, /already at schema version 1/);
+    assert.match(second.stdout, /already at schema version 2/);
     for (const output of [first.stdout, first.stderr, second.stdout, second.stderr]) {
       assert.doesNotMatch(output, /hunter2/);
     }

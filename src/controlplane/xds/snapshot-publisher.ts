@@ -8,6 +8,7 @@ import { defaultMeshSecurity, type MeshSecurity } from '../../xds/translate/inde
 import type { EndpointBook } from './endpoint-book.ts';
 import type { MeshStates } from './mesh-states.ts';
 import { identityOfKey } from './proxy-identity.ts';
+import type { ProxySecrets } from './proxy-secrets.ts';
 import { translateProxy } from './proxy-translation.ts';
 import { ResourceEncoder } from './resource-encoder.ts';
 
@@ -34,6 +35,8 @@ export class SnapshotPublisher {
   /** Epoch ms of the oldest write not yet pushed, for the write-to-push log line. */
   #oldestPendingWriteMs: number | undefined;
   #pendingRevision = 0;
+  /** The built-in CA's secrets, when the control plane runs one. */
+  #secrets: ProxySecrets | undefined;
 
   constructor(
     cache: SnapshotCache,
@@ -41,8 +44,10 @@ export class SnapshotPublisher {
     endpoints: EndpointBook,
     logger: Logger,
     security: MeshSecurity = defaultMeshSecurity,
+    secrets?: ProxySecrets,
   ) {
     this.#security = security;
+    this.#secrets = secrets;
     this.#cache = cache;
     this.#states = states;
     this.#endpoints = endpoints;
@@ -69,7 +74,14 @@ export class SnapshotPublisher {
     this.#index(key, tracked.dependsOn, []);
     this.#tracked.delete(key);
     this.#dirty.delete(key);
+    this.#secrets?.forget(key);
     this.#cache.clearSnapshot(key);
+  }
+
+  /** Recomputes the named proxies (certificates due for renewal), or all of them (the CA's roots changed). */
+  refresh(keys?: readonly string[]): void {
+    for (const key of keys ?? this.#tracked.keys()) if (this.#tracked.has(key)) this.#dirty.add(key);
+    this.#scheduleFlush();
   }
 
   /** Records changed (one committed batch): recompute every proxy that read one of them. */
@@ -162,6 +174,24 @@ export class SnapshotPublisher {
     if (dependsOn.join('\n') !== tracked.dependsOn.join('\n')) {
       this.#index(key, tracked.dependsOn, dependsOn);
       tracked.dependsOn = dependsOn;
+    }
+    if (this.#secrets) {
+      try {
+        const state = this.#states.state(identity.meshName);
+        const secrets = this.#secrets.secretsFor(key, identity, state, output);
+        const ours = new Set(secrets.map((secret) => secret.name));
+        output = {
+          ...output,
+          secrets: [...output.secrets.filter((s) => !ours.has(s.name ?? '')), ...secrets],
+        };
+      } catch (error) {
+        // The message names no key material: issuance errors come from the CA's certificate or clock.
+        this.#logger.error(
+          { err: error, proxy: key },
+          'issuing the proxy certificate failed; the proxy keeps its last configuration',
+        );
+        return;
+      }
     }
     const resources = this.#encoder.encodeAll(output);
     if (resources.length === 0 && !tracked.published) return;

@@ -16,6 +16,10 @@ import { MeshStates } from './mesh-states.ts';
 import { identityOfKey, parseProxyIdentity, snapshotKeyOf, type ProxyIdentity } from './proxy-identity.ts';
 import { SnapshotPublisher } from './snapshot-publisher.ts';
 import type { MeshSecurity } from '../../xds/translate/index.ts';
+import { ProxySecrets } from './proxy-secrets.ts';
+import { systemCaClock, type CaClock } from '../../ca/ca-clock.ts';
+import { IdentityIssuer } from '../../ca/identity-issuer.ts';
+import type { MeshCa } from '../../ca/mesh-ca.ts';
 
 /** Per mesh, the virtual nodes a batch changed; `undefined` when the mesh record itself changed (sync all). */
 function changedNodesByMesh(changes: readonly Change[]): Map<string, string[] | undefined> {
@@ -50,6 +54,13 @@ export interface XdsControlPlaneOptions {
   readonly controlPlaneId?: string;
   /** The mesh-wide mTLS switch and trust domain (`--mtls`, `--trust-domain`); default mTLS off. */
   readonly security?: MeshSecurity;
+  /** The built-in CA: every sidecar and gateway gets its identity and the trust bundle over SDS. */
+  readonly ca?: {
+    readonly ca: MeshCa;
+    readonly trustDomain: string;
+    /** Renewal timers and certificate dates; tests inject a manual clock. */
+    readonly clock?: CaClock;
+  };
 }
 
 export const defaultInstanceGraceMs = 30_000;
@@ -62,6 +73,7 @@ export class XdsControlPlane {
   readonly #states: MeshStates;
   readonly #endpoints: EndpointBook;
   readonly #publisher: SnapshotPublisher;
+  readonly #secrets: ProxySecrets | undefined;
   readonly #server: AdsServer;
   readonly #quotas: Quotas;
   readonly #streamsPerResource = new Map<string, number>();
@@ -86,7 +98,28 @@ export class XdsControlPlane {
       now: options.now,
       onNodeEndpoints: (meshName, nodeName) => this.#publisher.endpointsChanged(meshName, nodeName),
     });
-    this.#publisher = new SnapshotPublisher(cache, states, this.#endpoints, logger, options.security);
+    const caOptions = options.ca;
+    if (caOptions) {
+      const clock = caOptions.clock ?? systemCaClock;
+      this.#secrets = new ProxySecrets({
+        ca: caOptions.ca,
+        issuer: new IdentityIssuer(caOptions.ca, clock),
+        clock,
+        trustDomain: caOptions.trustDomain,
+        logger,
+        onRenewalDue: (keys) => this.#publisher.refresh(keys),
+      });
+      // A new root, or one that starts signing or stops being trusted: every proxy gets new secrets.
+      caOptions.ca.onChange(() => this.#publisher.refresh());
+    }
+    this.#publisher = new SnapshotPublisher(
+      cache,
+      states,
+      this.#endpoints,
+      logger,
+      options.security,
+      this.#secrets,
+    );
     this.#leases = new InstanceLeases({
       registry: options.registry,
       graceMs: options.instanceGraceMs ?? defaultInstanceGraceMs,
@@ -162,6 +195,7 @@ export class XdsControlPlane {
 
   async close(): Promise<void> {
     this.#leases.close();
+    this.#secrets?.close();
     await this.#server.close();
     this.#endpoints.close();
     this.#states.close();

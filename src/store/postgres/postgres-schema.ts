@@ -51,6 +51,14 @@ const migrations: readonly string[] = [
   );
   CREATE INDEX idempotency_by_age ON idempotency (created_at);
   `,
+  // The built-in CA's roots and their private keys (src/ca/certificate-authority.ts owns the body).
+  `
+  CREATE TABLE certificate_authorities (
+    id text PRIMARY KEY,
+    created_at bigint NOT NULL,
+    body text NOT NULL
+  );
+  `,
 ];
 
 export const postgresSchemaVersion = migrations.length;

@@ -223,8 +223,8 @@ test(
   async () => {
     const { url, drop } = await freshDatabase();
     try {
-      assert.deepEqual(await PostgresStore.migrate(url), { from: 0, to: 1 });
-      assert.deepEqual(await PostgresStore.migrate(url), { from: 1, to: 1 });
+      assert.deepEqual(await PostgresStore.migrate(url), { from: 0, to: 2 });
+      assert.deepEqual(await PostgresStore.migrate(url), { from: 2, to: 2 });
       const store = await PostgresStore.open({ url, ...quiet });
       await putNodes(store, ['kept']);
       await store.close();
@@ -235,7 +235,7 @@ test(
       await admin.end();
       await assert.rejects(PostgresStore.open({ url, ...quiet }), (error) => {
         assert.ok(error instanceof StoreUnavailableError);
-        assert.match(error.message, /schema version 999 is newer than this release understands \(1\)/);
+        assert.match(error.message, /schema version 999 is newer than this release understands \(2\)/);
         return true;
       });
       await assert.rejects(PostgresStore.migrate(url), /schema version 999/);

@@ -9,6 +9,7 @@ import {
   StoreUnavailableError,
   type Change,
   type ReadTx,
+  type StoredAuthority,
   type Store,
   type Watch,
   type WatchHandlers,
@@ -318,6 +319,53 @@ export class PostgresStore implements Store {
           [olderThanMs],
         );
         return rowCount ?? 0;
+      }),
+    );
+  }
+
+  listAuthorities(): Promise<StoredAuthority[]> {
+    return this.#enter('read', () =>
+      this.#withClient(async (connection) => {
+        const { rows } = await connection.run<{ id: string; created_at: string; body: string }>(
+          'listAuthorities',
+          'SELECT id, created_at, body FROM certificate_authorities ORDER BY created_at, id',
+        );
+        return rows.map((row) => ({ id: row.id, createdAtMs: Number(row.created_at), body: row.body }));
+      }),
+    );
+  }
+
+  insertAuthority(authority: StoredAuthority, options: { readonly onlyIfNone: boolean }): Promise<boolean> {
+    return this.#enter('write', () =>
+      this.#withClient(async (connection) => {
+        await connection.run('insertAuthority', 'BEGIN');
+        try {
+          // Replicas starting together on an empty table: the lock makes exactly one of them create the root.
+          await connection.run(
+            'insertAuthority',
+            'LOCK TABLE certificate_authorities IN SHARE ROW EXCLUSIVE MODE',
+          );
+          if (options.onlyIfNone) {
+            const { rows } = await connection.run(
+              'insertAuthority',
+              'SELECT 1 FROM certificate_authorities LIMIT 1',
+            );
+            if (rows.length > 0) {
+              await connection.run('insertAuthority', 'ROLLBACK');
+              return false;
+            }
+          }
+          await connection.run(
+            'insertAuthority',
+            'INSERT INTO certificate_authorities (id, created_at, body) VALUES ($1, $2, $3)',
+            [authority.id, authority.createdAtMs, authority.body],
+          );
+          await connection.run('insertAuthority', 'COMMIT');
+          return true;
+        } catch (error) {
+          await connection.run('rollback', 'ROLLBACK').catch(() => {});
+          throw error;
+        }
       }),
     );
   }

@@ -50,6 +50,14 @@ const migrations: readonly string[] = [
   ) STRICT;
   CREATE INDEX idempotency_by_age ON idempotency (created_at);
   `,
+  // The built-in CA's roots and their private keys (src/ca/certificate-authority.ts owns the body).
+  `
+  CREATE TABLE certificate_authorities (
+    id TEXT PRIMARY KEY,
+    created_at INTEGER NOT NULL,
+    body TEXT NOT NULL
+  ) STRICT;
+  `,
 ];
 
 export const schemaVersion = migrations.length;

@@ -6,6 +6,7 @@ import { DatabaseSync } from 'node:sqlite';
 import {
   StoreUnavailableError,
   type ReadTx,
+  type StoredAuthority,
   type Store,
   type Watch,
   type WatchHandlers,
@@ -196,6 +197,35 @@ export class SqliteStore implements Store {
       sqlite('pruneIdempotency', () =>
         Number(this.#writeStatements.pruneIdempotency.run(olderThanMs).changes),
       ),
+    );
+  }
+
+  listAuthorities(): Promise<StoredAuthority[]> {
+    return this.#enter('read', this.#reads, () =>
+      sqlite('listAuthorities', () =>
+        this.#reader
+          .prepare('SELECT id, created_at, body FROM certificate_authorities ORDER BY created_at, id')
+          .all()
+          .map((row) => ({
+            id: String(row['id']),
+            createdAtMs: Number(row['created_at']),
+            body: String(row['body']),
+          })),
+      ),
+    );
+  }
+
+  insertAuthority(authority: StoredAuthority, options: { readonly onlyIfNone: boolean }): Promise<boolean> {
+    // One writer connection and a serial write queue: the check and the insert cannot interleave with another.
+    return this.#enter('write', this.#writes, () =>
+      sqlite('insertAuthority', () => {
+        if (options.onlyIfNone && this.#writer.prepare('SELECT 1 FROM certificate_authorities LIMIT 1').get())
+          return false;
+        this.#writer
+          .prepare('INSERT INTO certificate_authorities (id, created_at, body) VALUES (?, ?, ?)')
+          .run(authority.id, authority.createdAtMs, authority.body);
+        return true;
+      }),
     );
   }
 
