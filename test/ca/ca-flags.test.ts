@@ -37,7 +37,7 @@ test('bad CA flags are refused in one line', async (t) => {
   );
   assert.match(
     await refused(['--trust-domain', 'Bad Domain']),
-    /--trust-domain must be a SPIFFE trust domain/,
+    /--trust-domain may hold only lowercase letters.*SPIFFE trust domain/,
   );
   assert.match(await refused(['--ca-cert', '/nonexistent.pem']), /--ca-cert and --ca-key go together/);
   assert.match(
