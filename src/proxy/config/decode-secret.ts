@@ -22,7 +22,10 @@ function dataSource(d: DataSource__Output | null | undefined, path: string, v: V
       v.add(path, 'is required');
       return undefined;
     default:
-      v.add(path, `${d.specifier} data sources are not supported (inline_string, inline_bytes, filename)`);
+      v.add(
+        path,
+        `${String(d?.specifier)} data sources are not supported (inline_string, inline_bytes, filename)`,
+      );
       return undefined;
   }
 }
