@@ -55,7 +55,7 @@ export function downstreamTlsSocket(names: SdsTlsNames): object {
   return {
     name: 'envoy.transport_sockets.tls',
     typed_config: packAny(extensionTypeUrls.downstreamTlsContext, {
-      require_client_certificate: names.trust !== undefined,
+      require_client_certificate: { value: names.trust !== undefined },
       common_tls_context: commonTlsContext(names),
     }),
   };
