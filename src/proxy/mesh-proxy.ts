@@ -142,10 +142,12 @@ export class MeshProxy {
       ...(options.tlsFilePollIntervalMs ? { pollIntervalMs: options.tlsFilePollIntervalMs } : {}),
     });
     // A reloaded file: the applied configuration again, which rebuilds just what uses that file.
+    // Queued behind any apply in flight, and reading the configuration only then: a newer one may have landed.
     this.#material.onChange(() => {
-      const config = this.#config;
-      if (!config || this.#closing) return;
-      this.apply(config).catch((error: unknown) =>
+      const run = this.#applying.then(() =>
+        this.#config && !this.#closing ? this.#apply(this.#config) : undefined,
+      );
+      this.#applying = run.catch((error: unknown) =>
         this.#logger?.warn({ err: error }, 'tls material changed but the configuration could not be rebuilt'),
       );
     });
