@@ -4,16 +4,21 @@ import type { AdminControls } from './admin/admin-controls.ts';
 import { AdminServer } from './admin/admin-server.ts';
 import { systemClock } from './clock.ts';
 import type { Clock } from './clock.ts';
+import type { ClusterConfig } from './config/cluster-types.ts';
 import type { ListenerConfig } from './config/listener-types.ts';
 import { decodeSnapshot } from './config/proxy-config.ts';
 import type { EnvoySnapshot, ProxyConfig } from './config/proxy-config.ts';
 import type { RouteTableConfig } from './config/route-types.ts';
+import type { CertificateSource, PeerValidation, SecretConfig } from './config/tls-types.ts';
 import { RouteTable } from './http/route-table.ts';
 import type { HttpScope } from './http/router.ts';
 import { ListenerManager } from './listeners/listener-manager.ts';
 import type { TcpScope } from './listeners/tcp-listener.ts';
 import { HttpStats, TcpStats } from './stats/http-stats.ts';
 import { StatsStore } from './stats/stats-store.ts';
+import type { TlsMaterialSource } from './tls/tls-material.ts';
+import { WatchedTlsMaterial } from './tls/watched-tls-material.ts';
+import type { MaterialLogger } from './tls/watched-tls-material.ts';
 import type { Cluster } from './upstream/cluster.ts';
 import { ClusterManager } from './upstream/cluster-manager.ts';
 
@@ -27,7 +32,65 @@ interface BuiltTable {
 interface BuiltScope {
   readonly listener: ListenerConfig;
   readonly routeTable: RouteTable | undefined;
+  /** The TLS material objects the scope's TLS was made from (empty without TLS). */
+  readonly material: readonly object[];
   readonly scope: HttpScope | TcpScope;
+}
+
+/** The cluster config handed to the cluster manager, and the TLS material it was given with. */
+interface AppliedCluster {
+  readonly config: ClusterConfig;
+  readonly material: readonly object[];
+  /** `config`, or a copy of it once the material changed (a new object is what makes a cluster rebuild). */
+  readonly given: ClusterConfig;
+}
+
+function sameMaterial(a: readonly object[], b: readonly object[]): boolean {
+  return a.length === b.length && a.every((m, i) => m === b[i]);
+}
+
+/**
+ * The material TLS settings resolve to now: the same objects while nothing changed. Throws ConfigError when a
+ * certificate or trust source is missing or unusable (the configuration is then refused).
+ */
+function materialOf(
+  material: TlsMaterialSource,
+  tls:
+    | { readonly certificate: CertificateSource | undefined; readonly validation: PeerValidation | undefined }
+    | undefined,
+): readonly object[] {
+  if (!tls) return [];
+  const out: object[] = [];
+  if (tls.certificate) out.push(material.certificate(tls.certificate));
+  if (tls.validation) out.push(material.trust(tls.validation.trust));
+  return out;
+}
+
+/** Files a configuration's TLS reads (the material source watches only these). */
+function tlsFilesOf(config: ProxyConfig): string[] {
+  const files: string[] = [];
+  const secretFiles = (s: SecretConfig | undefined): void => {
+    if (s?.kind === 'certificate-file') files.push(s.certificateChainPath, s.privateKeyPath);
+    if (s?.kind === 'validation-file') files.push(s.trustedCaPath);
+  };
+  const tlsFiles = (
+    tls:
+      | {
+          readonly certificate: CertificateSource | undefined;
+          readonly validation: PeerValidation | undefined;
+        }
+      | undefined,
+  ): void => {
+    const c = tls?.certificate;
+    if (c?.kind === 'file') files.push(c.certificateChainPath, c.privateKeyPath);
+    else if (c) secretFiles(config.secrets.get(c.secretName));
+    const t = tls?.validation?.trust;
+    if (t?.kind === 'file') files.push(t.certificateChainPath);
+    else if (t) secretFiles(config.secrets.get(t.secretName));
+  };
+  for (const l of config.listeners.values()) tlsFiles(l.tls);
+  for (const c of config.clusters.values()) tlsFiles(c.tls);
+  return files;
 }
 
 export interface MeshProxyOptions {
@@ -38,6 +101,10 @@ export interface MeshProxyOptions {
   readonly admin?: { readonly host: string; readonly port: number };
   /** What the admin interface may do to the process running this proxy (the sidecar's quit, identity...). */
   readonly adminControls?: AdminControls;
+  /** Where TLS file reload warnings go (never PEM). */
+  readonly logger?: MaterialLogger;
+  /** How often TLS files in use are stat()ed besides fs.watch (default 2 s). */
+  readonly tlsFilePollIntervalMs?: number;
 }
 
 export class MeshProxy {
@@ -57,13 +124,34 @@ export class MeshProxy {
   /** What the applied configuration built, kept so an update rebuilds only what changed. */
   #tables = new Map<string, BuiltTable>();
   #scopes = new Map<string, BuiltScope>();
+  #appliedClusters = new Map<string, AppliedCluster>();
+  #closing = false;
+  readonly #material: WatchedTlsMaterial;
+  readonly #logger: MaterialLogger | undefined;
   readonly #tableBuilds = this.stats.counter('switchyard.config.route_table_builds');
   readonly #scopeBuilds = this.stats.counter('switchyard.config.listener_scope_builds');
+  /** Listener scopes and clusters rebuilt because their TLS material changed (rotation, file reload). */
+  readonly #tlsRebuilds = this.stats.counter('switchyard.config.tls_material_rebuilds');
 
   constructor(options: MeshProxyOptions = {}) {
     this.#clock = options.clock ?? systemClock;
     this.#random = options.random ?? Math.random;
-    this.#clusters = new ClusterManager(this.stats, this.#clock, this.#random);
+    this.#logger = options.logger;
+    this.#material = new WatchedTlsMaterial({
+      ...(options.logger ? { logger: options.logger } : {}),
+      ...(options.tlsFilePollIntervalMs ? { pollIntervalMs: options.tlsFilePollIntervalMs } : {}),
+    });
+    // A reloaded file: the applied configuration again, which rebuilds just what uses that file.
+    // Queued behind any apply in flight, and reading the configuration only then: a newer one may have landed.
+    this.#material.onChange(() => {
+      const run = this.#applying.then(() =>
+        this.#config && !this.#closing ? this.#apply(this.#config) : undefined,
+      );
+      this.#applying = run.catch((error: unknown) =>
+        this.#logger?.warn({ err: error }, 'tls material changed but the configuration could not be rebuilt'),
+      );
+    });
+    this.#clusters = new ClusterManager(this.stats, this.#clock, this.#random, this.#material);
     this.#adminOptions = options.admin;
     this.#adminControls = options.adminControls;
   }
@@ -103,6 +191,11 @@ export class MeshProxy {
 
   get config(): ProxyConfig | undefined {
     return this.#config;
+  }
+
+  /** Where listeners and clusters read TLS PEM: the applied configuration's SDS secrets, and watched files. */
+  get tlsMaterial(): TlsMaterialSource {
+    return this.#material;
   }
 
   cluster(name: string): Cluster | undefined {
@@ -154,17 +247,49 @@ export class MeshProxy {
       return built.table;
     };
     const scopes = new Map<string, BuiltScope>();
-    const plan = await this.#listeners.prepare(config.listeners, {
-      http: (l) => this.#httpScope(l, config, tableFor, scopes),
-      tcp: (l) => this.#tcpScope(l, scopes),
-    });
+    const previousSecrets = this.#config?.secrets ?? new Map<string, SecretConfig>();
+    // Scope builders and clusters read the new secrets; put back the old ones if this configuration is refused.
+    this.#material.setSecrets(config.secrets);
+    let clusters: Map<string, AppliedCluster>;
+    let plan;
+    try {
+      clusters = this.#clusterMaterial(config);
+      plan = await this.#listeners.prepare(config.listeners, {
+        http: (l) => this.#httpScope(l, config, tableFor, scopes),
+        tcp: (l) => this.#tcpScope(l, scopes),
+      });
+    } catch (error) {
+      this.#material.setSecrets(previousSecrets);
+      throw error;
+    }
     // Synchronous from here: a request on a running listener sees all of the old config or all of the new. (A
     // listener bound by this apply may take a connection before this point; it then finds only old clusters.)
-    this.#clusters.apply(config.clusters, config.endpoints);
+    this.#clusters.apply(new Map([...clusters].map(([name, c]) => [name, c.given])), config.endpoints);
     plan.commit();
     this.#tables = tables;
     this.#scopes = scopes;
+    this.#appliedClusters = clusters;
     this.#config = config;
+    this.#material.keepOnly(tlsFilesOf(config));
+  }
+
+  /**
+   * What each cluster is given: its decoded config, unless its TLS material changed since it was applied; then a
+   * copy, so the cluster manager updates it and the cluster makes new TLS contexts (pools and hosts stay).
+   */
+  #clusterMaterial(config: ProxyConfig): Map<string, AppliedCluster> {
+    const out = new Map<string, AppliedCluster>();
+    for (const [name, c] of config.clusters) {
+      const material = materialOf(this.#material, c.tls);
+      const previous = this.#appliedClusters.get(name);
+      if (previous?.config !== c) out.set(name, { config: c, material, given: c });
+      else if (sameMaterial(previous.material, material)) out.set(name, previous);
+      else {
+        this.#tlsRebuilds.inc();
+        out.set(name, { config: c, material, given: Object.freeze({ ...c }) });
+      }
+    }
+    return out;
   }
 
   #httpScope(
@@ -180,10 +305,14 @@ export class MeshProxy {
       hcm.routes.kind === 'inline'
         ? tableFor(`inline:${strip}:${l.name}`, hcm.routes.table, strip)
         : tableFor(`rds:${strip}:${hcm.routes.name}`, config.routeTables.get(hcm.routes.name), strip);
+    const material = materialOf(this.#material, l.tls);
     const previous = this.#scopes.get(l.name);
     if (previous?.listener === l && previous.routeTable === routeTable) {
-      scopes.set(l.name, previous);
-      return previous.scope as HttpScope;
+      if (sameMaterial(previous.material, material)) {
+        scopes.set(l.name, previous);
+        return previous.scope as HttpScope;
+      }
+      this.#tlsRebuilds.inc();
     }
     let stats = this.#httpStats.get(hcm.statPrefix);
     if (!stats) this.#httpStats.set(hcm.statPrefix, (stats = new HttpStats(this.stats, hcm.statPrefix)));
@@ -195,19 +324,24 @@ export class MeshProxy {
       clusters: this.#clusters,
       clock: this.#clock,
       random: this.#random,
+      material: this.#material,
       onComplete: logger.empty ? undefined : (ds, info) => logger.log(ds, info),
     };
     this.#scopeBuilds.inc();
-    scopes.set(l.name, { listener: l, routeTable, scope });
+    scopes.set(l.name, { listener: l, routeTable, material, scope });
     return scope;
   }
 
   #tcpScope(l: ListenerConfig, scopes: Map<string, BuiltScope>): TcpScope {
     if (l.filter.kind !== 'tcp') throw new Error(`listener ${l.name} is not a TCP listener`);
+    const material = materialOf(this.#material, l.tls);
     const previous = this.#scopes.get(l.name);
     if (previous?.listener === l) {
-      scopes.set(l.name, previous);
-      return previous.scope as TcpScope;
+      if (sameMaterial(previous.material, material)) {
+        scopes.set(l.name, previous);
+        return previous.scope as TcpScope;
+      }
+      this.#tlsRebuilds.inc();
     }
     const tcp = l.filter;
     let stats = this.#tcpStats.get(tcp.statPrefix);
@@ -218,14 +352,17 @@ export class MeshProxy {
       clusters: this.#clusters,
       clock: this.#clock,
       random: this.#random,
+      material: this.#material,
     };
     this.#scopeBuilds.inc();
-    scopes.set(l.name, { listener: l, routeTable: undefined, scope });
+    scopes.set(l.name, { listener: l, routeTable: undefined, material, scope });
     return scope;
   }
 
   /** Drains listeners (up to `drainMs`), closes upstream connections, the admin server and log files. */
   async close(drainMs = 1_000): Promise<void> {
+    this.#closing = true;
+    this.#material.close();
     await this.#applying;
     await this.#listeners.close(drainMs);
     this.#clusters.close();

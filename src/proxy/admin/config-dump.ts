@@ -1,5 +1,5 @@
 // /config_dump: the applied Envoy resources as JSON, in the shape of Envoy's admin ConfigDump: each resource with
-// its xDS version_info and only the fields that are set (proto-json.ts).
+// its xDS version_info and only the fields that are set (proto-json.ts); private keys are "[redacted]".
 import { typeUrls } from '../../xds/protos/index.ts';
 import type { EnvoySnapshot } from '../config/proxy-config.ts';
 import { protoJson } from './proto-json.ts';
@@ -20,6 +20,7 @@ export function configDump(
   versionOf: ResourceVersionOf = () => undefined,
 ): object {
   const s = snapshot ?? { listeners: [], routeConfigurations: [], clusters: [], clusterLoadAssignments: [] };
+  const secrets = s.secrets ?? [];
   return {
     configs: [
       {
@@ -51,6 +52,15 @@ export function configDump(
         dynamic_endpoint_configs: s.clusterLoadAssignments.map((e) => ({
           ...versioned(versionOf(typeUrls.clusterLoadAssignment, e.cluster_name)),
           endpoint_config: resource(typeUrls.clusterLoadAssignment, e),
+        })),
+      },
+      {
+        '@type': 'type.googleapis.com/envoy.admin.v3.SecretsConfigDump',
+        // Private keys are rendered "[redacted]" (the field is annotated sensitive), as in Envoy.
+        dynamic_active_secrets: secrets.map((secret) => ({
+          name: secret.name,
+          ...versioned(versionOf(typeUrls.secret, secret.name)),
+          secret: resource(typeUrls.secret, secret),
         })),
       },
     ],

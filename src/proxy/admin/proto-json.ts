@@ -1,5 +1,6 @@
 // Renders a decoded Envoy message as Envoy's admin prints it: only fields that are set (no proto3 defaults, no
-// oneof names, no empty lists), Anys as `{"@type", ...fields}`, Durations as "5s", wrappers as bare values.
+// oneof names, no empty lists), Anys as `{"@type", ...fields}`, Durations as "5s", wrappers as bare values, and
+// fields annotated `udpa.annotations.sensitive` (private keys, passwords) as "[redacted]".
 import { messageNameOf, messageType, unpackAny } from '../../xds/protos/index.ts';
 
 /** The parts of protobufjs reflection we read (keeps this file free of a direct protobufjs import). */
@@ -11,6 +12,7 @@ interface FieldInfo {
   /** The oneof (also proto3 `optional`'s synthetic one) the field is in: set there means set, even to a default. */
   readonly partOf: unknown;
   readonly resolvedType: TypeInfo | EnumInfo | null;
+  readonly options?: Readonly<Record<string, unknown>>;
 }
 interface TypeInfo {
   readonly fullName: string;
@@ -89,6 +91,15 @@ function fieldValue(field: FieldInfo, value: unknown): unknown {
   return value instanceof Uint8Array ? bytesText(value) : value;
 }
 
+/** Every string (and bytes) leaf replaced, as Envoy's MessageUtil::redact does under a sensitive field. */
+function redacted(value: unknown): unknown {
+  if (typeof value === 'string') return '[redacted]';
+  if (Array.isArray(value)) return value.map(redacted);
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === '@type' ? v : redacted(v)]));
+  return value;
+}
+
 function messageJson(type: TypeInfo, message: unknown): Record<string, unknown> {
   const object = (message ?? {}) as Record<string, unknown>;
   const out: Record<string, unknown> = {};
@@ -105,6 +116,8 @@ function messageJson(type: TypeInfo, message: unknown): Record<string, unknown> 
     } else if (field.partOf || !isDefault(field, value)) {
       out[field.name] = fieldValue(field, value);
     }
+    if (field.name in out && field.options?.['(udpa.annotations.sensitive)'] === true)
+      out[field.name] = redacted(out[field.name]);
   }
   return out;
 }

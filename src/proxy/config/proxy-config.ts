@@ -5,6 +5,7 @@ import type {
   ClusterLoadAssignment__Output,
   Listener__Output,
   RouteConfiguration__Output,
+  Secret__Output,
 } from '../../xds/protos/index.ts';
 import { ConfigError } from './config-error.ts';
 import type { ClusterConfig, EndpointsConfig } from './cluster-types.ts';
@@ -12,8 +13,10 @@ import { decodeCluster } from './decode-cluster.ts';
 import { decodeClusterLoadAssignment } from './decode-cluster-load-assignment.ts';
 import { decodeListener } from './decode-listener.ts';
 import { decodeRouteConfiguration } from './decode-route-configuration.ts';
+import { decodeSecret } from './decode-secret.ts';
 import type { ListenerConfig } from './listener-types.ts';
 import type { RouteTableConfig } from './route-types.ts';
+import type { SecretConfig } from './tls-types.ts';
 
 /** Envoy resources as protobufjs `toObject` renders them (the generated `__Output` shapes). */
 export interface EnvoySnapshot {
@@ -21,6 +24,8 @@ export interface EnvoySnapshot {
   readonly routeConfigurations: readonly RouteConfiguration__Output[];
   readonly clusters: readonly Cluster__Output[];
   readonly clusterLoadAssignments: readonly ClusterLoadAssignment__Output[];
+  /** SDS secrets (absent: none). */
+  readonly secrets?: readonly Secret__Output[];
 }
 
 /** Immutable; the data path reads only this. Maps are keyed by resource name (EDS: cluster_name). */
@@ -29,6 +34,8 @@ export interface ProxyConfig {
   readonly routeTables: ReadonlyMap<string, RouteTableConfig>;
   readonly clusters: ReadonlyMap<string, ClusterConfig>;
   readonly endpoints: ReadonlyMap<string, EndpointsConfig>;
+  /** SDS secrets by name: what `{kind: 'sds'}` certificate and trust sources resolve to. */
+  readonly secrets: ReadonlyMap<string, SecretConfig>;
   /** What was applied, for /config_dump. */
   readonly source: EnvoySnapshot;
 }
@@ -45,6 +52,7 @@ export interface DecodedSnapshot {
   readonly routeConfigurations: readonly Decoded<RouteConfiguration__Output, RouteTableConfig>[];
   readonly clusters: readonly Decoded<Cluster__Output, ClusterConfig>[];
   readonly clusterLoadAssignments: readonly Decoded<ClusterLoadAssignment__Output, EndpointsConfig>[];
+  readonly secrets?: readonly Decoded<Secret__Output, SecretConfig>[];
 }
 
 function decodeAll<In, Out>(
@@ -91,6 +99,7 @@ export function decodeSnapshot(snapshot: EnvoySnapshot): ProxyConfig {
     routeConfigurations: decodeAll(snapshot.routeConfigurations, decodeRouteConfiguration, errors),
     clusters: decodeAll(snapshot.clusters, decodeCluster, errors),
     clusterLoadAssignments: decodeAll(snapshot.clusterLoadAssignments, decodeClusterLoadAssignment, errors),
+    secrets: decodeAll(snapshot.secrets ?? [], decodeSecret, errors),
   };
   return assembleConfig(decoded, errors);
 }
@@ -112,6 +121,7 @@ export function assembleConfig(decoded: DecodedSnapshot, earlierErrors: readonly
     (c) => c.cluster_name,
     errors,
   );
+  const secrets = byName(decoded.secrets ?? [], 'Secret', (s) => s.name, errors);
   const ports = new Map<string, string>();
   for (const l of listeners.values()) {
     const key = `${l.host}:${l.port}`;
@@ -126,6 +136,7 @@ export function assembleConfig(decoded: DecodedSnapshot, earlierErrors: readonly
     routeConfigurations: decoded.routeConfigurations.map((d) => d.message),
     clusters: decoded.clusters.map((d) => d.message),
     clusterLoadAssignments: decoded.clusterLoadAssignments.map((d) => d.message),
+    secrets: (decoded.secrets ?? []).map((d) => d.message),
   };
-  return Object.freeze({ listeners, routeTables, clusters, endpoints, source });
+  return Object.freeze({ listeners, routeTables, clusters, endpoints, secrets, source });
 }

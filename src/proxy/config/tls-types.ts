@@ -47,7 +47,16 @@ export interface UpstreamTlsConfig {
   readonly alpn: readonly string[];
 }
 
-/** An SDS Secret, decoded. */
+/**
+ * An SDS Secret, decoded. Inline PEM arrives in the secret; the `*-file` forms name files on the proxy's disk,
+ * read (and watched) like a listener's own file certificate.
+ */
 export type SecretConfig =
   | { readonly kind: 'certificate'; readonly certificateChain: string; readonly privateKey: string }
-  | { readonly kind: 'validation'; readonly trustedCa: string };
+  | { readonly kind: 'validation'; readonly trustedCa: string }
+  | {
+      readonly kind: 'certificate-file';
+      readonly certificateChainPath: string;
+      readonly privateKeyPath: string;
+    }
+  | { readonly kind: 'validation-file'; readonly trustedCaPath: string };

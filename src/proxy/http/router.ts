@@ -21,6 +21,7 @@ import type { LocalReplyReason } from './rescue.ts';
 import { retriableFailure, retriableResponse } from './retry-decision.ts';
 import type { RouteTable } from './route-table.ts';
 import { pickWeighted, randomFromHeader } from './weighted-pick.ts';
+import type { TlsMaterialSource } from '../tls/tls-material.ts';
 
 /** What a listener hands the router for each request: the config snapshot the request started under. */
 export interface HttpScope {
@@ -31,6 +32,8 @@ export interface HttpScope {
   readonly clusters: ClusterManager;
   readonly clock: Clock;
   readonly random: () => number;
+  /** Where the listener's TLS certificate and trust PEM come from (a rotated one arrives in a new scope). */
+  readonly material: TlsMaterialSource;
   /** Called once per finished request (access logs). */
   readonly onComplete: ((ds: Downstream, info: RequestInfo) => void) | undefined;
 }

@@ -8,6 +8,7 @@ import type { TcpStats } from '../stats/http-stats.ts';
 import { ListenerStats, listenerStatAddress } from '../stats/listener-stats.ts';
 import type { ClusterManager } from '../upstream/cluster-manager.ts';
 import type { RunningListener } from './http-listener.ts';
+import type { TlsMaterialSource } from '../tls/tls-material.ts';
 
 export interface TcpScope {
   readonly tcp: TcpProxyConfig;
@@ -15,6 +16,8 @@ export interface TcpScope {
   readonly clusters: ClusterManager;
   readonly clock: Clock;
   readonly random: () => number;
+  /** Where the listener's TLS certificate and trust PEM come from (a rotated one arrives in a new scope). */
+  readonly material: TlsMaterialSource;
 }
 
 export class TcpListener implements RunningListener {

@@ -63,6 +63,7 @@ export async function startSidecar(
   const running: { sidecar?: RunningSidecar } = {};
   const proxy = new MeshProxy({
     admin: settings.admin,
+    logger,
     adminControls: {
       identity: {
         nodeId: settings.nodeId,

@@ -2,6 +2,8 @@
 import type { Clock } from '../clock.ts';
 import type { ClusterConfig, EndpointsConfig } from '../config/cluster-types.ts';
 import type { StatsStore } from '../stats/stats-store.ts';
+import { DirectTlsMaterial } from '../tls/tls-material.ts';
+import type { TlsMaterialSource } from '../tls/tls-material.ts';
 import { Cluster } from './cluster.ts';
 
 export class ClusterManager {
@@ -11,11 +13,19 @@ export class ClusterManager {
   readonly #store: StatsStore;
   readonly #clock: Clock;
   readonly #random: () => number;
+  /** Where clusters read their TLS client certificate and trust PEM when they are built or updated. */
+  readonly material: TlsMaterialSource;
 
-  constructor(store: StatsStore, clock: Clock, random: () => number = Math.random) {
+  constructor(
+    store: StatsStore,
+    clock: Clock,
+    random: () => number = Math.random,
+    material: TlsMaterialSource = new DirectTlsMaterial(new Map()),
+  ) {
     this.#store = store;
     this.#clock = clock;
     this.#random = random;
+    this.material = material;
   }
 
   get(name: string): Cluster | undefined {

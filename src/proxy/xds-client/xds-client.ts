@@ -1,13 +1,14 @@
 // The sidecar's delta ADS client: keeps a subscription to the control plane, decodes each resource once as it
-// arrives, warms and applies whole configs.
+// arrives, warms and applies whole configs (listeners and clusters one by one while their SDS secrets arrive).
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { ConfigError } from '../config/config-error.ts';
 import type { ClusterConfig, EndpointsConfig } from '../config/cluster-types.ts';
 import type { ListenerConfig } from '../config/listener-types.ts';
 import { assembleConfig } from '../config/proxy-config.ts';
-import type { DecodedSnapshot, ProxyConfig } from '../config/proxy-config.ts';
+import type { Decoded, DecodedSnapshot, ProxyConfig } from '../config/proxy-config.ts';
 import type { RouteTableConfig } from '../config/route-types.ts';
+import type { SecretConfig } from '../config/tls-types.ts';
 import { ListenerBindError } from '../listeners/listener-bind-error.ts';
 import { adsServiceDefinition, typeUrls } from '../../xds/protos/index.ts';
 import type {
@@ -18,10 +19,17 @@ import type {
   Listener__Output,
   Node,
   RouteConfiguration__Output,
+  Secret__Output,
 } from '../../xds/protos/index.ts';
 import { reconnectDelayMs } from './reconnect-back-off.ts';
 import type { ReconnectBackOff } from './reconnect-back-off.ts';
-import { endpointNamesOf, kindByTypeUrl, resourceKinds, routeNamesOf } from './resource-kinds.ts';
+import {
+  endpointNamesOf,
+  kindByTypeUrl,
+  resourceKinds,
+  routeNamesOf,
+  secretNamesOf,
+} from './resource-kinds.ts';
 import type { XdsKindName } from './resource-kinds.ts';
 import { ResourceStore } from './resource-store.ts';
 import type { HeldResource } from './resource-store.ts';
@@ -39,6 +47,9 @@ export interface AppliedEvent {
   readonly routeConfigurations: number;
   readonly clusters: number;
   readonly clusterLoadAssignments: number;
+  readonly secrets: number;
+  /** Listeners and clusters held back because an SDS secret they reference has not arrived. */
+  readonly warming: number;
   /** True for the first configuration this client applied. */
   readonly first: boolean;
 }
@@ -74,7 +85,10 @@ export interface XdsClientOptions {
   readonly transform?: (snapshot: DecodedSnapshot) => DecodedSnapshot;
   /** Default 250 ms base, 5 s cap. */
   readonly reconnect?: ReconnectBackOff;
-  /** How long new clusters / listeners wait for their EDS / RDS before being applied anyway (Envoy: 15 s). */
+  /**
+   * How long new clusters / listeners wait for their EDS / RDS before being applied anyway (Envoy: 15 s); and
+   * how long a listener or cluster waits for an SDS secret before it is taken out of service (see #secretReady).
+   */
   readonly warmingTimeoutMs?: number;
   readonly random?: () => number;
   /** Called after every successful apply, on the client's work queue (keep it quick). */
@@ -98,7 +112,14 @@ interface Stream {
 
 const invalidArgument = 3;
 const maxMessageBytes = 64 * 1024 * 1024;
-const dependentTypes = [typeUrls.clusterLoadAssignment, typeUrls.routeConfiguration] as const;
+/** Types subscribed by the names the held listeners and clusters reference. */
+const dependentTypes = [
+  typeUrls.clusterLoadAssignment,
+  typeUrls.routeConfiguration,
+  typeUrls.secret,
+] as const;
+/** Dependent types the whole configuration waits for (secrets hold back only the resources naming them). */
+const warmingTypes = [typeUrls.clusterLoadAssignment, typeUrls.routeConfiguration] as const;
 
 let clientConstructor: grpc.ServiceClientConstructor | undefined;
 
@@ -134,8 +155,17 @@ export class XdsClient {
   #reconnectTimer: NodeJS.Timeout | undefined;
   #warmingTimer: NodeJS.Timeout | undefined;
   #warmingExpired = false;
-  #appliedGeneration = -1;
-  #failedGeneration = -1;
+  #appliedGeneration = '';
+  #failedGeneration = '';
+  /** Per secret still awaited: the timer after which resources naming it stop waiting for it. */
+  readonly #secretTimers = new Map<string, NodeJS.Timeout>();
+  /** Secrets awaited longer than the warming timeout. */
+  readonly #secretsOverdue = new Set<string>();
+  /** Bumped when a secret becomes overdue: the resources naming it must be applied differently. */
+  #overdueGeneration = 0;
+  /** The listeners and clusters last applied (before `transform`), which serve on while a new version warms. */
+  #appliedListeners = new Map<string, Decoded<Listener__Output, ListenerConfig>>();
+  #appliedClusters = new Map<string, Decoded<Cluster__Output, ClusterConfig>>();
   #applies = 0;
   #nacks = 0;
   #closed = false;
@@ -173,6 +203,8 @@ export class XdsClient {
     this.#closed = true;
     clearTimeout(this.#reconnectTimer);
     clearTimeout(this.#warmingTimer);
+    for (const timer of this.#secretTimers.values()) clearTimeout(timer);
+    this.#secretTimers.clear();
     const stream = this.#stream;
     this.#stream = undefined;
     if (stream) {
@@ -281,6 +313,7 @@ export class XdsClient {
         remember(name);
         this.#store.set(res.type_url, name, { version: r.version, message, config });
         this.#pending.get(res.type_url)?.delete(name);
+        if (res.type_url === typeUrls.secret) this.#secretArrived(name);
       } catch (error) {
         // The bad resource is not taken; whatever version of it we held before stays in force.
         problems.push(
@@ -289,6 +322,9 @@ export class XdsClient {
       }
     }
     for (const name of res.removed_resources) {
+      // Like Envoy, a secret still referenced is not dropped when the server removes it: connections keep
+      // being made with the last one received (a never-received one stays awaited).
+      if (res.type_url === typeUrls.secret && this.#subscribed.get(res.type_url)!.has(name)) continue;
       remember(name);
       this.#store.delete(res.type_url, name);
       this.#pending.get(res.type_url)?.delete(name);
@@ -314,7 +350,10 @@ export class XdsClient {
     for (const [name, held] of replaced) {
       if (held) this.#store.set(typeUrl, name, held);
       else this.#store.delete(typeUrl, name);
-      if (!held && this.#subscribed.get(typeUrl)?.has(name)) this.#pending.get(typeUrl)?.add(name);
+      if (!held && this.#subscribed.get(typeUrl)?.has(name)) {
+        this.#pending.get(typeUrl)?.add(name);
+        if (typeUrl === typeUrls.secret) this.#awaitSecret(name);
+      }
     }
     if (kindByTypeUrl.get(typeUrl)?.wildcard) this.#syncSubscriptions(stream);
   }
@@ -327,6 +366,7 @@ export class XdsClient {
         endpointNamesOf(this.#store.messages<Cluster__Output>(typeUrls.cluster)),
       ],
       [typeUrls.routeConfiguration, routeNamesOf(this.#store.messages<Listener__Output>(typeUrls.listener))],
+      [typeUrls.secret, this.#wantedSecrets()],
     ]);
     for (const [typeUrl, names] of wanted) {
       const current = this.#subscribed.get(typeUrl)!;
@@ -337,10 +377,14 @@ export class XdsClient {
         current.delete(n);
         pending.delete(n);
         this.#store.delete(typeUrl, n);
+        if (typeUrl === typeUrls.secret) this.#secretArrived(n);
       }
       for (const n of add) {
         current.add(n);
-        if (!this.#store.has(typeUrl, n)) pending.add(n);
+        if (!this.#store.has(typeUrl, n)) {
+          pending.add(n);
+          if (typeUrl === typeUrls.secret) this.#awaitSecret(n);
+        }
       }
       if (add.length === 0 && drop.length === 0) continue;
       if (!stream.opened.has(typeUrl)) {
@@ -357,17 +401,89 @@ export class XdsClient {
   }
 
   /**
+   * Secrets the held listeners and clusters name, and those the applied ones name (an applied version serves
+   * on while its successor waits for a secret, so its own secrets must stay).
+   */
+  #wantedSecrets(): Set<string> {
+    const names = new Set<string>();
+    const resources = [
+      ...this.#store.messages<Listener__Output>(typeUrls.listener),
+      ...this.#store.messages<Cluster__Output>(typeUrls.cluster),
+      ...[...this.#appliedListeners.values()].map((d) => d.message),
+      ...[...this.#appliedClusters.values()].map((d) => d.message),
+    ];
+    for (const r of resources) for (const n of secretNamesOf(r)) names.add(n);
+    return names;
+  }
+
+  #awaitSecret(name: string): void {
+    if (this.#secretTimers.has(name) || this.#closed) return;
+    const timer = setTimeout(() => {
+      this.#secretTimers.delete(name);
+      this.#secretsOverdue.add(name);
+      this.#overdueGeneration++;
+      this.#log.warn(
+        { secret: name, afterMs: this.#options.warmingTimeoutMs ?? 15_000 },
+        'sds secret not received; listeners and clusters naming it are out of service until it arrives',
+      );
+      this.#enqueue(async () => {
+        const problem = await this.#applyIfWarm();
+        if (problem !== undefined) this.#log.error({ problem: errorText(problem) }, 'configuration refused');
+      });
+    }, this.#options.warmingTimeoutMs ?? 15_000);
+    timer.unref();
+    this.#secretTimers.set(name, timer);
+  }
+
+  /** The secret arrived (or is no longer wanted): stop waiting for it. */
+  #secretArrived(name: string): void {
+    clearTimeout(this.#secretTimers.get(name));
+    this.#secretTimers.delete(name);
+    this.#secretsOverdue.delete(name);
+  }
+
+  /**
+   * Secret warming, per resource, like Envoy's: a listener or cluster whose SDS secrets are all held is applied
+   * as received. One still waiting for a secret is held back: its previously applied version (if any) serves
+   * on, a new one is not applied yet. Once a secret it names is overdue (warming timeout) it is left out of
+   * the configuration altogether, failing closed: nothing serves on plaintext or on the replaced version's
+   * TLS settings indefinitely. The rest of the configuration applies regardless.
+   */
+  #secretReady<M extends Listener__Output | Cluster__Output, C>(
+    held: readonly Decoded<M, C>[],
+    applied: ReadonlyMap<string, Decoded<M, C>>,
+    nameOf: (c: C) => string,
+    warming: string[],
+  ): Decoded<M, C>[] {
+    const out: Decoded<M, C>[] = [];
+    for (const d of held) {
+      const missing = secretNamesOf(d.message).filter((n) => !this.#store.has(typeUrls.secret, n));
+      if (missing.length === 0) {
+        out.push(d);
+        continue;
+      }
+      const name = nameOf(d.config);
+      warming.push(name);
+      if (missing.some((n) => this.#secretsOverdue.has(n))) continue;
+      const previous = applied.get(name);
+      if (previous && secretNamesOf(previous.message).every((n) => this.#store.has(typeUrls.secret, n)))
+        out.push(previous);
+    }
+    return out;
+  }
+
+  /**
    * Applies the held resources as one configuration once nothing is warming (or warming timed out). Returns
    * the error when it is refused; the proxy then keeps serving its last good configuration.
    */
   async #applyIfWarm(): Promise<unknown> {
     if (!this.#seen.has(typeUrls.cluster) || !this.#seen.has(typeUrls.listener)) return undefined;
-    const pending = dependentTypes.reduce((n, t) => n + this.#pending.get(t)!.size, 0);
+    const pending = warmingTypes.reduce((n, t) => n + this.#pending.get(t)!.size, 0);
     if (pending > 0 && !this.#warmingExpired) {
       this.#warmingTimer ??= setTimeout(() => {
         this.#warmingExpired = true;
         this.#log.warn(
-          { pending: dependentTypes.flatMap((t) => [...this.#pending.get(t)!]) },
+          { pending: warmingTypes.flatMap((t) => [...this.#pending.get(t)!]) },
           'xds warming timed out; applying without the missing resources',
         );
         this.#enqueue(async () => {
@@ -382,17 +498,31 @@ export class XdsClient {
     clearTimeout(this.#warmingTimer);
     this.#warmingTimer = undefined;
     this.#warmingExpired = false;
-    const generation = this.#store.generation;
+    const generation = `${this.#store.generation}:${this.#overdueGeneration}`;
     if (generation === this.#appliedGeneration || generation === this.#failedGeneration) return undefined;
+    const warming: string[] = [];
+    const listeners = this.#secretReady(
+      this.#store.decoded<Listener__Output, ListenerConfig>(typeUrls.listener),
+      this.#appliedListeners,
+      (l) => l.name,
+      warming,
+    );
+    const clusters = this.#secretReady(
+      this.#store.decoded<Cluster__Output, ClusterConfig>(typeUrls.cluster),
+      this.#appliedClusters,
+      (c) => c.name,
+      warming,
+    );
     const held: DecodedSnapshot = {
-      listeners: this.#store.decoded<Listener__Output, ListenerConfig>(typeUrls.listener),
+      listeners,
       routeConfigurations: this.#store.decoded<RouteConfiguration__Output, RouteTableConfig>(
         typeUrls.routeConfiguration,
       ),
-      clusters: this.#store.decoded<Cluster__Output, ClusterConfig>(typeUrls.cluster),
+      clusters,
       clusterLoadAssignments: this.#store.decoded<ClusterLoadAssignment__Output, EndpointsConfig>(
         typeUrls.clusterLoadAssignment,
       ),
+      secrets: this.#store.decoded<Secret__Output, SecretConfig>(typeUrls.secret),
     };
     let config: ProxyConfig;
     try {
@@ -403,11 +533,17 @@ export class XdsClient {
       return error;
     }
     this.#appliedGeneration = generation;
+    this.#appliedListeners = new Map(listeners.map((d) => [d.config.name, d]));
+    this.#appliedClusters = new Map(clusters.map((d) => [d.config.name, d]));
+    // Secrets only a replaced version named are no longer wanted.
+    if (this.#stream) this.#syncSubscriptions(this.#stream);
     const event: AppliedEvent = {
       listeners: config.listeners.size,
       routeConfigurations: config.routeTables.size,
       clusters: config.clusters.size,
       clusterLoadAssignments: config.endpoints.size,
+      secrets: config.secrets.size,
+      warming: warming.length,
       first: this.#applies === 0,
     };
     this.#applies++;
