@@ -16,6 +16,9 @@ import { HttpStats, TcpStats } from './stats/http-stats.ts';
 import { StatsStore } from './stats/stats-store.ts';
 import type { Cluster } from './upstream/cluster.ts';
 import { ClusterManager } from './upstream/cluster-manager.ts';
+import { createServerTlsContext } from './tls/server-tls-context.ts';
+import { DirectTlsMaterial } from './tls/tls-material.ts';
+import type { TlsMaterialSource } from './tls/tls-material.ts';
 
 /** A compiled route table and the decoded configuration it was compiled from. */
 interface BuiltTable {
@@ -38,6 +41,8 @@ export interface MeshProxyOptions {
   readonly admin?: { readonly host: string; readonly port: number };
   /** What the admin interface may do to the process running this proxy (the sidecar's quit, identity...). */
   readonly adminControls?: AdminControls;
+  /** Where listener TLS reads certificates and trust bundles (default: files only, read when a scope is built). */
+  readonly tlsMaterial?: TlsMaterialSource;
 }
 
 export class MeshProxy {
@@ -51,6 +56,7 @@ export class MeshProxy {
   readonly #tcpStats = new Map<string, TcpStats>();
   readonly #adminOptions: MeshProxyOptions['admin'];
   readonly #adminControls: AdminControls | undefined;
+  readonly #tlsMaterial: TlsMaterialSource;
   #admin: AdminServer | undefined;
   #config: ProxyConfig | undefined;
   #applying: Promise<void> = Promise.resolve();
@@ -66,6 +72,7 @@ export class MeshProxy {
     this.#clusters = new ClusterManager(this.stats, this.#clock, this.#random);
     this.#adminOptions = options.admin;
     this.#adminControls = options.adminControls;
+    this.#tlsMaterial = options.tlsMaterial ?? new DirectTlsMaterial(new Map());
   }
 
   /** Starts the admin server (if configured). Listeners start with the first `applyConfig`. */
@@ -196,6 +203,7 @@ export class MeshProxy {
       clock: this.#clock,
       random: this.#random,
       onComplete: logger.empty ? undefined : (ds, info) => logger.log(ds, info),
+      ...(l.tls === undefined ? {} : { tls: createServerTlsContext(l.name, l.tls, this.#tlsMaterial) }),
     };
     this.#scopeBuilds.inc();
     scopes.set(l.name, { listener: l, routeTable, scope });
@@ -218,6 +226,7 @@ export class MeshProxy {
       clusters: this.#clusters,
       clock: this.#clock,
       random: this.#random,
+      ...(l.tls === undefined ? {} : { tls: createServerTlsContext(l.name, l.tls, this.#tlsMaterial) }),
     };
     this.#scopeBuilds.inc();
     scopes.set(l.name, { listener: l, routeTable: undefined, scope });
