@@ -36,18 +36,20 @@ export async function haveCommand(command: string): Promise<boolean> {
 }
 
 /**
- * `openssl s_client -connect 127.0.0.1:<port>` with `args`, writing `input` then closing stdin (`-ign_eof` keeps
- * the session open until the server closes, so an answer to `input` is read whole).
+ * `openssl s_client -connect 127.0.0.1:<port>` with `args`, writing `input` then closing stdin. With `untilClosed`
+ * (`-ign_eof`) the session stays open until the server closes it, so an answer to `input` is read whole; without,
+ * s_client ends the session when `input` is sent (for a server that would keep the connection open).
  */
 export function opensslClient(
   port: number,
   args: readonly string[],
   input = '',
-  timeoutMs = 20_000,
+  { untilClosed = true, timeoutMs = 20_000 }: { untilClosed?: boolean; timeoutMs?: number } = {},
 ): Promise<ProcessResult> {
+  const keep = untilClosed ? ['-ign_eof'] : [];
   return runProcess(
     'openssl',
-    ['s_client', '-connect', `127.0.0.1:${port}`, '-ign_eof', ...args],
+    ['s_client', '-connect', `127.0.0.1:${port}`, ...keep, ...args],
     input,
     timeoutMs,
   );

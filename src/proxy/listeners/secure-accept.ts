@@ -42,19 +42,28 @@ export function tlsDeadlineMs(config: ListenerConfig, requestHeadersTimeoutMs: n
 
 type VerifyFailure = 'no_cert' | 'error' | 'san';
 
-interface VerifyingHandle {
-  verifyError?: () => Error | null;
+interface ServerSocketInternals {
+  _handle?: { verifyError?: () => Error | null };
+  secureConnecting?: boolean;
 }
 
 /**
- * OpenSSL's verdict on the client's chain against the listener's trust bundle. Node sets `authorized` from it only
- * for sockets a tls.Server made; a socket built on an accepted (and sniffed) connection reads it from its handle,
- * as tls.Server does. Should that ever be missing, the answer is a failure: a chain we cannot check is refused.
+ * OpenSSL's verdict on the client's chain against the listener's trust bundle. Node reads it (into `authorized`)
+ * only for sockets a tls.Server made; a socket built on an accepted, sniffed connection reads it from its handle as
+ * tls.Server does. Should that ever be missing, the answer is a failure: a chain we cannot check is refused.
  */
 function chainVerifyError(socket: TLSSocket): Error | null {
-  const handle = (socket as unknown as { _handle?: VerifyingHandle })._handle;
+  const handle = (socket as unknown as ServerSocketInternals)._handle;
   if (typeof handle?.verifyError !== 'function') return new Error('chain verification unavailable');
   return handle.verifyError();
+}
+
+/**
+ * What tls.Server does for its sockets once the handshake is done: node:http2 waits for `secureConnecting` to drop
+ * before it reads a TLS socket, and would otherwise wait forever on one we built.
+ */
+function markHandshakeDone(socket: TLSSocket): void {
+  (socket as unknown as ServerSocketInternals).secureConnecting = false;
 }
 
 function verifyPeer(socket: TLSSocket, tls: ServerTlsContext): VerifyFailure | undefined {
@@ -124,6 +133,7 @@ export function acceptSecure(
         return;
       }
       settle();
+      markHandshakeDone(socket);
       stats.sslHandshake.value++;
       const info = downstreamTlsOf(socket, tls.localUriSans);
       if (info.peer === undefined) stats.sslNoCertificate.value++;
