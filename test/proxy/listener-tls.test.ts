@@ -303,6 +303,18 @@ describe('TLS listeners', { skip: haveTools ? false : 'openssl or curl is not in
     assert.equal(stat('slow', 'downstream_pre_cx_timeout'), before + 1);
   });
 
+  test('TLS 1.2 sessions resume under mTLS; a client asking to renegotiate is refused', async () => {
+    const mtlsArgs = ['-CAfile', pki.ca.certPath, ...clientCertArgs(client), '-tls1_2'];
+    const resumed = await opensslClient(port('mtls'), [...mtlsArgs, '-reconnect'], '', {
+      untilClosed: false,
+    });
+    assert.match(resumed.stdout, /^Reused, TLSv1\.2/m);
+    assert.doesNotMatch(resumed.stderr, /error/i);
+    const renegotiate = await opensslClient(port('mtls'), mtlsArgs, 'R\n', { untilClosed: false });
+    assert.match(renegotiate.stderr, /RENEGOTIATING/);
+    assert.match(renegotiate.stderr, /no renegotiation/);
+  });
+
   test('TLS below 1.2 is refused', async () => {
     const r = await new Promise<string>((resolve) => {
       const s = tls.connect({
