@@ -21,6 +21,7 @@ import { WatchedTlsMaterial } from './tls/watched-tls-material.ts';
 import type { MaterialLogger } from './tls/watched-tls-material.ts';
 import type { Cluster } from './upstream/cluster.ts';
 import { ClusterManager } from './upstream/cluster-manager.ts';
+import { createServerTlsContext } from './tls/server-tls-context.ts';
 
 /** A compiled route table and the decoded configuration it was compiled from. */
 interface BuiltTable {
@@ -326,6 +327,7 @@ export class MeshProxy {
       random: this.#random,
       material: this.#material,
       onComplete: logger.empty ? undefined : (ds, info) => logger.log(ds, info),
+      ...(l.tls === undefined ? {} : { tls: createServerTlsContext(l.name, l.tls, this.#material) }),
     };
     this.#scopeBuilds.inc();
     scopes.set(l.name, { listener: l, routeTable, material, scope });
@@ -353,6 +355,7 @@ export class MeshProxy {
       clock: this.#clock,
       random: this.#random,
       material: this.#material,
+      ...(l.tls === undefined ? {} : { tls: createServerTlsContext(l.name, l.tls, this.#material) }),
     };
     this.#scopeBuilds.inc();
     scopes.set(l.name, { listener: l, routeTable: undefined, material, scope });

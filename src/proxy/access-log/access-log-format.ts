@@ -57,6 +57,19 @@ function operator(command: string, arg: string | undefined, maxLength: number | 
       return (_ds, info) => dash(info.routeName);
     case 'UPSTREAM_REQUEST_ATTEMPT_COUNT':
       return (_ds, info) => String(info.attempts);
+    // TLS: what the handshake of the request's connection told ('-' on plaintext, as in Envoy).
+    case 'DOWNSTREAM_TLS_VERSION':
+      return (ds) => dash(ds.tls?.version ?? '');
+    case 'DOWNSTREAM_PEER_URI_SAN':
+      return (ds) => dash(ds.tls?.peer?.uriSans.join(',') ?? '');
+    case 'DOWNSTREAM_PEER_DNS_SAN':
+      return (ds) => dash(ds.tls?.peer?.dnsSans.join(',') ?? '');
+    case 'DOWNSTREAM_PEER_SUBJECT':
+      return (ds) => dash(ds.tls?.peer?.subject ?? '');
+    case 'DOWNSTREAM_PEER_FINGERPRINT_256':
+      return (ds) => dash(ds.tls?.peer?.sha256Hex ?? '');
+    case 'DOWNSTREAM_LOCAL_URI_SAN':
+      return (ds) => dash(ds.tls?.localUriSans.join(',') ?? '');
     case 'DOWNSTREAM_REMOTE_ADDRESS':
     case 'DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT':
       return (ds) => dash(ds.remoteAddress);

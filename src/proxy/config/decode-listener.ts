@@ -5,15 +5,18 @@ import { extensionTypeUrls, unpackAny } from '../../xds/protos/index.ts';
 import type { HttpConnectionManager__Output, Listener__Output } from '../../xds/protos/index.ts';
 import { ConfigError, Violations } from './config-error.ts';
 import { decodeAccessLogs } from './decode-access-log.ts';
+import { decodeDownstreamTls, tlsTransportSocketName } from './decode-downstream-tls.ts';
 import { decodeRouteConfiguration } from './decode-route-configuration.ts';
 import { deepFreeze, durationMs, uint32Value } from './duration.ts';
 import type {
+  ForwardClientCertConfig,
   HttpConnectionManagerConfig,
   ListenerConfig,
   RouteSource,
   TcpProxyConfig,
 } from './listener-types.ts';
 import type { RouteTableConfig } from './route-types.ts';
+import type { DownstreamTlsConfig } from './tls-types.ts';
 
 const defaultStreamIdleTimeoutMs = 300_000;
 const defaultConnectionIdleTimeoutMs = 3_600_000;
@@ -91,7 +94,21 @@ function decodeHcm(
     normalizePath: h.normalize_path?.value === true,
     mergeSlashes: h.merge_slashes === true,
     maxHeadersCount,
+    forwardClientCert: decodeForwardClientCert(h),
     accessLogs: decodeAccessLogs(h.access_log, `${path}.access_log`, v),
+  };
+}
+
+function decodeForwardClientCert(h: HttpConnectionManager__Output): ForwardClientCertConfig {
+  const d = h.set_current_client_cert_details;
+  return {
+    // Envoy's default: x-forwarded-client-cert never reaches the upstream unless the config says so.
+    mode: h.forward_client_cert_details ?? 'SANITIZE',
+    subject: d?.subject?.value === true,
+    uri: d?.uri === true,
+    dns: d?.dns === true,
+    cert: d?.cert === true,
+    chain: d?.chain === true,
   };
 }
 
@@ -149,6 +166,77 @@ function pickFilterChain(l: Listener__Output): FilterChain__Output | null {
   return matchAll ?? l.default_filter_chain ?? l.filter_chains[0] ?? null;
 }
 
+/** The filter_chain_match fields set besides transport_protocol (none of which a TLS listener here can honour). */
+function otherMatchFields(c: FilterChain__Output): string[] {
+  const m = c.filter_chain_match;
+  if (m === null) return [];
+  const set: [boolean, string][] = [
+    [m.prefix_ranges.length > 0, 'prefix_ranges'],
+    [m.address_suffix !== '', 'address_suffix'],
+    [m.suffix_len !== null, 'suffix_len'],
+    [m.source_prefix_ranges.length > 0, 'source_prefix_ranges'],
+    [m.source_ports.length > 0, 'source_ports'],
+    [m.destination_port !== null, 'destination_port'],
+    [m.application_protocols.length > 0, 'application_protocols'],
+    [m.server_names.length > 0, 'server_names'],
+    [m.source_type !== 'ANY', 'source_type'],
+    [m.direct_source_prefix_ranges.length > 0, 'direct_source_prefix_ranges'],
+  ];
+  return set.filter(([isSet]) => isSet).map(([, field]) => field);
+}
+
+interface ChosenChain {
+  readonly chain: FilterChain__Output | null;
+  readonly tls: DownstreamTlsConfig | undefined;
+}
+
+/**
+ * The chain that serves, and the TLS it terminates. With a TLS chain, App Mesh's shapes are the only ones taken:
+ * STRICT (the TLS chain alone) or PERMISSIVE (plus one plaintext chain with the same filters, told apart by
+ * transport_protocol). Any other split (SNI, ALPN or address matches, different filters per chain) would need
+ * chain selection this proxy does not do, so it is refused rather than served with the wrong chain.
+ */
+function chooseChain(l: Listener__Output, v: Violations): ChosenChain {
+  const all = l.filter_chains.map((chain, i) => ({ chain, path: `filter_chains[${i}]` }));
+  if (l.default_filter_chain) all.push({ chain: l.default_filter_chain, path: 'default_filter_chain' });
+  const secure = all.filter((c) => c.chain.transport_socket !== null);
+  if (secure.length === 0) return { chain: pickFilterChain(l), tls: undefined };
+  if (secure.length > 1) v.add('filter_chains', 'only one filter chain may terminate TLS');
+  const plain = all.filter((c) => c.chain.transport_socket === null);
+  if (plain.length > 1)
+    v.add('filter_chains', 'beside a TLS chain, at most one plaintext chain is supported');
+  const tlsChain = secure[0]!;
+  const tlsProtocol = tlsChain.chain.filter_chain_match?.transport_protocol ?? '';
+  if (tlsProtocol !== '' && tlsProtocol !== 'tls')
+    v.add(`${tlsChain.path}.filter_chain_match.transport_protocol`, 'must be "tls" on the TLS chain');
+  for (const { chain, path } of all)
+    for (const field of otherMatchFields(chain))
+      v.add(`${path}.filter_chain_match.${field}`, 'is not supported on a listener that terminates TLS');
+  const plainChain = plain[0];
+  if (plainChain !== undefined) {
+    const plainProtocol = plainChain.chain.filter_chain_match?.transport_protocol ?? '';
+    if (plainProtocol !== '' && plainProtocol !== 'raw_buffer')
+      v.add(`${plainChain.path}.filter_chain_match.transport_protocol`, 'must be "raw_buffer" or unset');
+    if (plainProtocol === '' && tlsProtocol === '')
+      v.add(
+        'filter_chains',
+        'the TLS and the plaintext chain need transport_protocol matches to be told apart',
+      );
+    // One connection manager serves both; different filters per chain would be a policy we could not keep.
+    if (JSON.stringify(plainChain.chain.filters) !== JSON.stringify(tlsChain.chain.filters))
+      v.add(`${plainChain.path}.filters`, "must be the same as the TLS chain's (PERMISSIVE)");
+  }
+  const socket = tlsChain.chain.transport_socket!;
+  const at = `${tlsChain.path}.transport_socket`;
+  if (
+    socket.name !== tlsTransportSocketName &&
+    socket.typed_config?.type_url !== extensionTypeUrls.downstreamTlsContext
+  )
+    v.add(at, `unsupported transport socket "${socket.name}"`);
+  const tls = decodeDownstreamTls(socket, plainChain === undefined ? 'STRICT' : 'PERMISSIVE', at, v);
+  return { chain: tlsChain.chain, tls };
+}
+
 /** Throws ConfigError listing every violation; the result is deeply frozen. */
 export function decodeListener(l: Listener__Output): ListenerConfig {
   const v = new Violations();
@@ -157,12 +245,11 @@ export function decodeListener(l: Listener__Output): ListenerConfig {
   if (l.address?.address !== 'socket_address' || !sock) v.add('address', 'a socket_address is required');
   else if (sock.protocol !== 'TCP') v.add('address.socket_address.protocol', 'only TCP is supported');
   if (sock && sock.port_specifier !== 'port_value') v.add('address.socket_address', 'port_value is required');
-  const chain = pickFilterChain(l);
+  const { chain, tls } = chooseChain(l, v);
   let filter: HttpConnectionManagerConfig | TcpProxyConfig | undefined;
   if (chain === null || chain.filters.length === 0) {
     v.add('filter_chains', 'at least one filter chain with a network filter is required');
   } else {
-    if (chain.transport_socket !== null) v.add('filter_chains.transport_socket', 'TLS is not supported');
     const last = chain.filters[chain.filters.length - 1];
     const at = `filter_chains.filters[${chain.filters.length - 1}].typed_config`;
     const any = last?.typed_config;
@@ -192,5 +279,6 @@ export function decodeListener(l: Listener__Output): ListenerConfig {
     accessLogs,
     listenerFiltersTimeoutMs,
     maxConnections,
+    ...(tls === undefined ? {} : { tls }),
   });
 }

@@ -16,6 +16,20 @@ export type RouteSource =
   | { readonly kind: 'rds'; readonly name: string }
   | { readonly kind: 'inline'; readonly table: RouteTableConfig };
 
+/** Envoy's forward_client_cert_details: what happens to x-forwarded-client-cert on the way to the upstream. */
+export type ForwardClientCertMode =
+  'SANITIZE' | 'FORWARD_ONLY' | 'APPEND_FORWARD' | 'SANITIZE_SET' | 'ALWAYS_FORWARD_ONLY';
+
+/** set_current_client_cert_details: which client-certificate facts APPEND_FORWARD / SANITIZE_SET write. */
+export interface ForwardClientCertConfig {
+  readonly mode: ForwardClientCertMode;
+  readonly subject: boolean;
+  readonly uri: boolean;
+  readonly dns: boolean;
+  readonly cert: boolean;
+  readonly chain: boolean;
+}
+
 export interface HttpConnectionManagerConfig {
   readonly kind: 'http';
   readonly statPrefix: string;
@@ -42,6 +56,7 @@ export interface HttpConnectionManagerConfig {
   readonly mergeSlashes: boolean;
   /** Fields per request head (common_http_protocol_options.max_headers_count, default 100); more → 431. */
   readonly maxHeadersCount: number;
+  readonly forwardClientCert: ForwardClientCertConfig;
   readonly accessLogs: readonly AccessLogConfig[];
 }
 

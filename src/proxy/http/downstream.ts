@@ -2,6 +2,7 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { MatchRequest } from '../config/match-request.ts';
+import type { DownstreamTls } from '../tls/peer-identity.ts';
 
 /** Where a response body goes: `write` returns false when the client is not keeping up; `onDrain` says when to go on. */
 export interface BodySink {
@@ -16,6 +17,8 @@ export interface Downstream {
   /** Known up front to carry no body (HTTP/1.1 without Content-Length or Transfer-Encoding). */
   readonly bodyless: boolean;
   readonly remoteAddress: string;
+  /** What the connection's TLS handshake told; undefined for plaintext. */
+  readonly tls: DownstreamTls | undefined;
   readonly responseStarted: boolean;
   /** The client went away (reset or closed) before the response was finished. */
   readonly aborted: boolean;

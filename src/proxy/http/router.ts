@@ -7,6 +7,7 @@ import type { ForwardAction, RetryPolicyConfig, RouteConfig } from '../config/ro
 import type { HttpStats } from '../stats/http-stats.ts';
 import type { Cluster } from '../upstream/cluster.ts';
 import type { ClusterManager } from '../upstream/cluster-manager.ts';
+import type { ServerTlsContext } from '../tls/server-tls-context.ts';
 import type { UpstreamExchange, UpstreamResponse } from '../upstream/exchange.ts';
 import { forwardableHeaders } from '../upstream/exchange.ts';
 import type { Host } from '../upstream/host.ts';
@@ -16,6 +17,7 @@ import { BodyTap } from './body-tap.ts';
 import type { Downstream } from './downstream.ts';
 import { newRequestId } from './request-id.ts';
 import { RequestInfo } from './request-info.ts';
+import { forwardClientCert } from './forward-client-cert.ts';
 import { directReply, rescue } from './rescue.ts';
 import type { LocalReplyReason } from './rescue.ts';
 import { retriableFailure, retriableResponse } from './retry-decision.ts';
@@ -36,6 +38,8 @@ export interface HttpScope {
   readonly material: TlsMaterialSource;
   /** Called once per finished request (access logs). */
   readonly onComplete: ((ds: Downstream, info: RequestInfo) => void) | undefined;
+  /** The TLS the listener terminates, built for this scope; undefined: plaintext only. */
+  readonly tls?: ServerTlsContext;
 }
 
 function isGrpcRequest(ds: Downstream): boolean {
@@ -136,6 +140,7 @@ class Forwarding {
     const headers = forwardableHeaders(ds.request.headers);
     if (ds.request.headers.te === 'trailers') headers.te = 'trailers';
     headers['x-forwarded-proto'] ??= ds.request.scheme;
+    forwardClientCert(headers, ds.tls, scope.hcm.forwardClientCert);
     if (headers['x-request-id'] === undefined) {
       // Generated once and recorded on the downstream request too, so access logs show the id upstreams saw.
       const id = newRequestId();

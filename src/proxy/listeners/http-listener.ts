@@ -1,4 +1,5 @@
-// An HTTP listener: HTTP/1.1 and h2c (prior knowledge) on one port, each request routed under the scope it started with.
+// An HTTP listener: HTTP/1.1 and HTTP/2 on one port (h2c by prior knowledge, or over TLS by ALPN), each request
+// routed under the scope it started with.
 import http2 from 'node:http2';
 import net from 'node:net';
 import type { Socket } from 'node:net';
@@ -9,6 +10,9 @@ import type { HttpScope } from '../http/router.ts';
 import { Http1ServerConnection } from './http1-server-connection.ts';
 import { Http2Downstream } from './http2-downstream.ts';
 import { Http2SessionGuard } from './http2-session-guard.ts';
+import { acceptSecure, tlsDeadlineMs } from './secure-accept.ts';
+import type { AcceptedConnection } from './secure-accept.ts';
+import type { DownstreamTls } from '../tls/peer-identity.ts';
 import type { HostPortStrip } from './parse-request-target.ts';
 import { ListenerStats, listenerStatAddress } from '../stats/listener-stats.ts';
 
@@ -32,6 +36,10 @@ export class HttpListener implements RunningListener {
   readonly #h1Connections = new Set<Http1ServerConnection>();
   #draining = false;
   readonly #sessions = new Map<http2.ServerHttp2Session, Http2SessionGuard>();
+  /** The TLS of each HTTP/2 session's connection (its socket is only reachable through a proxy object). */
+  readonly #sessionTls = new WeakMap<http2.ServerHttp2Session, DownstreamTls>();
+  /** Set while a TLS connection is handed to the HTTP/2 server, which makes its session synchronously. */
+  #handingTls: DownstreamTls | undefined;
   /** Set once bound: Envoy scopes these by the bound address. */
   #listenerStats: ListenerStats | undefined;
 
@@ -47,7 +55,9 @@ export class HttpListener implements RunningListener {
       this.#sessions.get(stream.session as http2.ServerHttp2Session)?.track(stream);
       let ds: Http2Downstream;
       try {
-        ds = new Http2Downstream(stream, headers, this.#hostPortStrip(scope), scope.hcm);
+        const session = stream.session as http2.ServerHttp2Session;
+        const tls = this.#sessionTls.get(session);
+        ds = new Http2Downstream(stream, headers, this.#hostPortStrip(scope), scope.hcm, tls);
       } catch (error) {
         if (!(error instanceof InvalidPathError)) throw error;
         // Envoy's path_normalization_failed: 400 before routing. The stream may already be reset by the client,
@@ -59,6 +69,7 @@ export class HttpListener implements RunningListener {
       void routeRequest(ds, scope);
     });
     this.#h2.on('session', (session) => {
+      if (this.#handingTls !== undefined) this.#sessionTls.set(session, this.#handingTls);
       const hcm = this.#scope.hcm;
       this.#sessions.set(session, new Http2SessionGuard(session, this.#scope.stats, hcm.idleTimeoutMs));
       // The server's SETTINGS were fixed when it was created; a later configuration applies to new sessions.
@@ -104,7 +115,8 @@ export class HttpListener implements RunningListener {
   }
 
   #accept(socket: Socket, codec: 'AUTO' | 'HTTP1' | 'HTTP2'): void {
-    const stats = this.#scope.stats;
+    const scope = this.#scope;
+    const stats = scope.stats;
     const listenerStats = this.#listenerStats!;
     stats.cxTotal.value++;
     stats.cxActive.value++;
@@ -116,10 +128,38 @@ export class HttpListener implements RunningListener {
       listenerStats.cxActive.value--;
       this.#sockets.delete(socket);
     });
-    if (codec === 'HTTP1') return this.#serveHttp1(socket);
-    if (codec === 'HTTP2') return void this.#h2.emit('connection', socket);
+    if (scope.tls === undefined) return this.#serve({ socket, tls: undefined, alpn: undefined }, codec);
+    socket.on('error', () => {});
+    acceptSecure(
+      socket,
+      {
+        tls: scope.tls,
+        stats: listenerStats,
+        clock: scope.clock,
+        deadlineMs: tlsDeadlineMs(this.config, scope.hcm.requestHeadersTimeoutMs),
+        alpn: alpnFor(codec, scope.tls.alpn),
+      },
+      (accepted) => this.#serve(accepted, codec),
+    );
+  }
+
+  /** Hands a connection (plaintext, or decrypted) to its codec: ALPN decides over TLS, else the config or a sniff. */
+  #serve(connection: AcceptedConnection, codec: 'AUTO' | 'HTTP1' | 'HTTP2'): void {
+    const { socket, tls, alpn } = connection;
+    if (tls !== undefined) {
+      // The decrypted socket is what the drain deadline must destroy, alongside the raw one.
+      this.#sockets.add(socket);
+      socket.once('close', () => this.#sockets.delete(socket));
+    }
+    if (alpn === 'h2' || (alpn === undefined && codec === 'HTTP2')) return this.#serveHttp2(socket, tls);
+    if (alpn === 'http/1.1' || codec === 'HTTP1') {
+      this.#serveHttp1(socket, tls);
+      socket.resume();
+      return;
+    }
     // Sniff the first bytes: an HTTP/2 client with prior knowledge opens with the connection preface. A client
     // that sends nothing, or only part of the preface, is bounded like Envoy's listener filters.
+    const listenerStats = this.#listenerStats!;
     listenerStats.preCxActive.value++;
     const sniffMs = this.config.listenerFiltersTimeoutMs;
     const sniffTimer =
@@ -146,17 +186,27 @@ export class HttpListener implements RunningListener {
       socket.pause();
       socket.unshift(seen);
       // The HTTP/2 session picks up the unshifted bytes itself on the next tick; resuming here would lose them.
-      if (isH2Prefix) this.#h2.emit('connection', socket);
+      if (isH2Prefix) this.#serveHttp2(socket, tls);
       else {
-        this.#serveHttp1(socket);
+        this.#serveHttp1(socket, tls);
         socket.resume();
       }
     };
     socket.on('data', onData);
     socket.on('error', () => {});
+    socket.resume();
   }
 
-  #serveHttp1(socket: Socket): void {
+  #serveHttp2(socket: Socket, tls: DownstreamTls | undefined): void {
+    this.#handingTls = tls;
+    try {
+      this.#h2.emit('connection', socket);
+    } finally {
+      this.#handingTls = undefined;
+    }
+  }
+
+  #serveHttp1(socket: Socket, tls: DownstreamTls | undefined): void {
     const hcm = this.#scope.hcm;
     const connection = new Http1ServerConnection(socket, {
       onRequest: (ds) => void routeRequest(ds, this.#scope),
@@ -174,6 +224,7 @@ export class HttpListener implements RunningListener {
       idleTimeoutMs: hcm.idleTimeoutMs,
       headersTimeoutMs: hcm.requestHeadersTimeoutMs,
       clock: this.#scope.clock,
+      ...(tls === undefined ? {} : { tls }),
     });
     this.#h1Connections.add(connection);
     if (this.#draining) connection.closeAfterCurrent();
@@ -194,4 +245,11 @@ export class HttpListener implements RunningListener {
     await closed;
     clearTimeout(timer);
   }
+}
+
+/** The ALPN protocols a listener offers: its configured list, without what its codec cannot speak. */
+function alpnFor(codec: 'AUTO' | 'HTTP1' | 'HTTP2', configured: readonly string[]): readonly string[] {
+  if (codec === 'HTTP1') return configured.filter((p) => p !== 'h2');
+  if (codec === 'HTTP2') return configured.filter((p) => p !== 'http/1.1');
+  return configured;
 }

@@ -8,11 +8,14 @@ import type { BodySink, Downstream } from '../http/downstream.ts';
 import type { RequestHead } from '../http1/http1-request-parser.ts';
 import { declaredLength, hasLineBreak, responseHead } from './http1-response-head.ts';
 import type { PathNormalization } from '../http/normalize-path.ts';
+import type { DownstreamTls } from '../tls/peer-identity.ts';
 import { parseRequestTarget, type HostPortStrip } from './parse-request-target.ts';
 
 /** What a downstream needs from its connection. */
 export interface DownstreamConnection {
   readonly socket: Socket;
+  /** The connection's TLS; undefined for plaintext. */
+  readonly tls: DownstreamTls | undefined;
   /** The request body was fully read. */
   readonly requestComplete: boolean;
   /** The connection is to close after this response (draining, or the client asked). */
@@ -82,11 +85,15 @@ export class Http1Downstream implements Downstream, BodySink {
       head.method,
       head.target,
       head.headers.host,
-      'http',
+      connection.tls === undefined ? 'http' : 'https',
       head.headers,
       strip,
       normalization,
     );
+  }
+
+  get tls(): DownstreamTls | undefined {
+    return this.#connection.tls;
   }
 
   get remoteAddress(): string {

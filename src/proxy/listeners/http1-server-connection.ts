@@ -9,6 +9,7 @@ import { Http1TooLargeError } from '../http1/http1-fields.ts';
 import { Http1RequestParser, type RequestHead } from '../http1/http1-request-parser.ts';
 import { Http1Downstream, type DownstreamConnection } from './http1-downstream.ts';
 import type { HostPortStrip } from './parse-request-target.ts';
+import type { DownstreamTls } from '../tls/peer-identity.ts';
 
 export interface Http1ServerSettings {
   /** Called with every request, in order. */
@@ -32,12 +33,15 @@ export interface Http1ServerSettings {
   /** A request head must be complete this long after its first byte (a client trickling it in gets 408); 0: no limit. */
   readonly headersTimeoutMs: number;
   readonly clock: Clock;
+  /** The connection's TLS (undefined: plaintext). */
+  readonly tls?: DownstreamTls;
 }
 
 const continueLine = 'HTTP/1.1 100 Continue\r\n\r\n';
 
 export class Http1ServerConnection implements DownstreamConnection {
   readonly socket: Socket;
+  readonly tls: DownstreamTls | undefined;
   readonly #settings: Http1ServerSettings;
   readonly #parser: Http1RequestParser;
   #current: Http1Downstream | undefined;
@@ -56,6 +60,7 @@ export class Http1ServerConnection implements DownstreamConnection {
 
   constructor(socket: Socket, settings: Http1ServerSettings) {
     this.socket = socket;
+    this.tls = settings.tls;
     this.#settings = settings;
     this.#parser = new Http1RequestParser(
       {

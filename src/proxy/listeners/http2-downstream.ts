@@ -4,6 +4,7 @@ import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerHttp2Stream } from
 import type { MatchRequest } from '../config/match-request.ts';
 import type { BodySink, Downstream } from '../http/downstream.ts';
 import type { PathNormalization } from '../http/normalize-path.ts';
+import type { DownstreamTls } from '../tls/peer-identity.ts';
 import { parseRequestTarget, type HostPortStrip } from './parse-request-target.ts';
 
 export class Http2Downstream implements Downstream {
@@ -12,6 +13,7 @@ export class Http2Downstream implements Downstream {
   readonly body: ServerHttp2Stream;
   // END_STREAM on HEADERS could say so, but reading the ended stream costs little on HTTP/2.
   readonly bodyless = false;
+  readonly tls: DownstreamTls | undefined;
   #started = false;
   #aborted = false;
   #finished = false;
@@ -31,8 +33,10 @@ export class Http2Downstream implements Downstream {
     headers: IncomingHttpHeaders,
     strip: HostPortStrip = undefined,
     normalization?: PathNormalization,
+    tls?: DownstreamTls,
   ) {
     this.body = stream;
+    this.tls = tls;
     this.request = parseRequestTarget(
       String(headers[':method'] ?? 'GET'),
       String(headers[':path'] ?? '/'),

@@ -1,4 +1,5 @@
-// A TCP proxy listener: each connection goes to a host of a (weighted) cluster, bytes piped both ways.
+// A TCP proxy listener: each connection (decrypted first when the listener terminates TLS) goes to a host of a
+// (weighted) cluster, bytes piped both ways.
 import net from 'node:net';
 import type { Socket } from 'node:net';
 import type { Clock } from '../clock.ts';
@@ -9,6 +10,8 @@ import { ListenerStats, listenerStatAddress } from '../stats/listener-stats.ts';
 import type { ClusterManager } from '../upstream/cluster-manager.ts';
 import type { RunningListener } from './http-listener.ts';
 import type { TlsMaterialSource } from '../tls/tls-material.ts';
+import type { ServerTlsContext } from '../tls/server-tls-context.ts';
+import { acceptSecure, tlsDeadlineMs } from './secure-accept.ts';
 
 export interface TcpScope {
   readonly tcp: TcpProxyConfig;
@@ -18,6 +21,8 @@ export interface TcpScope {
   readonly random: () => number;
   /** Where the listener's TLS certificate and trust PEM come from (a rotated one arrives in a new scope). */
   readonly material: TlsMaterialSource;
+  /** The TLS the listener terminates, built for this scope; undefined: plaintext only. */
+  readonly tls?: ServerTlsContext;
 }
 
 export class TcpListener implements RunningListener {
@@ -64,7 +69,7 @@ export class TcpListener implements RunningListener {
     });
   }
 
-  #accept(down: Socket): void {
+  #accept(raw: Socket): void {
     const scope = this.#scope;
     const stats = scope.stats;
     const listenerStats = this.#listenerStats!;
@@ -72,15 +77,39 @@ export class TcpListener implements RunningListener {
     stats.cxActive.value++;
     listenerStats.cxTotal.value++;
     listenerStats.cxActive.value++;
-    this.#sockets.add(down);
-    down.on('error', () => {});
-    down.once('close', () => {
+    this.#sockets.add(raw);
+    raw.on('error', () => {});
+    raw.once('close', () => {
       stats.cxActive.value--;
       listenerStats.cxActive.value--;
-      stats.rxBytes.value += down.bytesRead;
-      stats.txBytes.value += down.bytesWritten;
-      this.#sockets.delete(down);
+      stats.rxBytes.value += raw.bytesRead;
+      stats.txBytes.value += raw.bytesWritten;
+      this.#sockets.delete(raw);
     });
+    if (scope.tls === undefined) return this.#proxy(raw, scope);
+    acceptSecure(
+      raw,
+      {
+        tls: scope.tls,
+        stats: listenerStats,
+        clock: scope.clock,
+        deadlineMs: tlsDeadlineMs(this.config, 0),
+        alpn: scope.tls.alpn,
+      },
+      ({ socket }) => {
+        // Held until the upstream answers, as a plaintext connection is (pauseOnConnect).
+        socket.pause();
+        socket.on('error', () => {});
+        this.#sockets.add(socket);
+        socket.once('close', () => this.#sockets.delete(socket));
+        this.#proxy(socket, scope);
+      },
+    );
+  }
+
+  /** Connects `down` (paused, not yet read) to a host of the scope's clusters and pipes both ways. */
+  #proxy(down: Socket, scope: TcpScope): void {
+    const stats = scope.stats;
     const choice = pickWeighted(scope.tcp.clusters, scope.tcp.totalWeight, scope.random());
     const cluster = choice && scope.clusters.get(choice.name);
     const host = cluster?.pickHost();
