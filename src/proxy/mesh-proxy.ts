@@ -16,6 +16,7 @@ import { ListenerManager } from './listeners/listener-manager.ts';
 import type { TcpScope } from './listeners/tcp-listener.ts';
 import { HttpStats, TcpStats } from './stats/http-stats.ts';
 import { StatsStore } from './stats/stats-store.ts';
+import { ConfigError } from './config/config-error.ts';
 import type { TlsMaterialSource } from './tls/tls-material.ts';
 import { WatchedTlsMaterial } from './tls/watched-tls-material.ts';
 import type { MaterialLogger } from './tls/watched-tls-material.ts';
@@ -59,11 +60,18 @@ function materialOf(
   tls:
     | { readonly certificate: CertificateSource | undefined; readonly validation: PeerValidation | undefined }
     | undefined,
+  subject: string,
 ): readonly object[] {
   if (!tls) return [];
   const out: object[] = [];
-  if (tls.certificate) out.push(material.certificate(tls.certificate));
-  if (tls.validation) out.push(material.trust(tls.validation.trust));
+  try {
+    if (tls.certificate) out.push(material.certificate(tls.certificate));
+    if (tls.validation) out.push(material.trust(tls.validation.trust));
+  } catch (cause) {
+    if (cause instanceof ConfigError)
+      throw new ConfigError(subject, [cause.message.replace(/^invalid /, '')], { cause });
+    throw cause;
+  }
   return out;
 }
 
@@ -281,7 +289,7 @@ export class MeshProxy {
   #clusterMaterial(config: ProxyConfig): Map<string, AppliedCluster> {
     const out = new Map<string, AppliedCluster>();
     for (const [name, c] of config.clusters) {
-      const material = materialOf(this.#material, c.tls);
+      const material = materialOf(this.#material, c.tls, `TLS of cluster "${name}"`);
       const previous = this.#appliedClusters.get(name);
       if (previous?.config !== c) out.set(name, { config: c, material, given: c });
       else if (sameMaterial(previous.material, material)) out.set(name, previous);
@@ -306,7 +314,7 @@ export class MeshProxy {
       hcm.routes.kind === 'inline'
         ? tableFor(`inline:${strip}:${l.name}`, hcm.routes.table, strip)
         : tableFor(`rds:${strip}:${hcm.routes.name}`, config.routeTables.get(hcm.routes.name), strip);
-    const material = materialOf(this.#material, l.tls);
+    const material = materialOf(this.#material, l.tls, `TLS of listener "${l.name}"`);
     const previous = this.#scopes.get(l.name);
     if (previous?.listener === l && previous.routeTable === routeTable) {
       if (sameMaterial(previous.material, material)) {
@@ -336,7 +344,7 @@ export class MeshProxy {
 
   #tcpScope(l: ListenerConfig, scopes: Map<string, BuiltScope>): TcpScope {
     if (l.filter.kind !== 'tcp') throw new Error(`listener ${l.name} is not a TCP listener`);
-    const material = materialOf(this.#material, l.tls);
+    const material = materialOf(this.#material, l.tls, `TLS of listener "${l.name}"`);
     const previous = this.#scopes.get(l.name);
     if (previous?.listener === l) {
       if (sameMaterial(previous.material, material)) {
