@@ -154,13 +154,15 @@ export class MeshProxy {
       return built.table;
     };
     const scopes = new Map<string, BuiltScope>();
+    // Missing or bad TLS material rejects the configuration before any listener is bound.
+    const clusterTls = this.#clusters.prepareTls(config.clusters);
     const plan = await this.#listeners.prepare(config.listeners, {
       http: (l) => this.#httpScope(l, config, tableFor, scopes),
       tcp: (l) => this.#tcpScope(l, scopes),
     });
     // Synchronous from here: a request on a running listener sees all of the old config or all of the new. (A
     // listener bound by this apply may take a connection before this point; it then finds only old clusters.)
-    this.#clusters.apply(config.clusters, config.endpoints);
+    this.#clusters.apply(config.clusters, config.endpoints, clusterTls);
     plan.commit();
     this.#tables = tables;
     this.#scopes = scopes;
