@@ -325,8 +325,10 @@ describe('upstream TLS', { skip }, () => {
       socket.on('error', () => {});
       let answer = '';
       socket.on('data', (d: Buffer) => (answer += d.toString()));
+      let closed = false;
+      socket.once('close', () => (closed = true));
       socket.write('top secret\n');
-      await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      await waitFor('the proxy to close the client connection', () => closed);
       assert.equal(answer, '');
       assert.doesNotMatch(up.output(), /top secret|terces pot/);
       assert.equal(counter(proxy, 'cluster.db.ssl.fail_verify_error'), 1);
@@ -371,6 +373,34 @@ describe('upstream TLS', { skip }, () => {
       await p.close();
       await good.close();
       await bad.close();
+    }
+  });
+
+  it('bounds the handshake by the cluster connect timeout: a server that never answers TLS is a UF timeout', async () => {
+    const silent = net.createServer(() => {});
+    const held = new Set<net.Socket>();
+    silent.on('connection', (s) => held.add(s));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as net.AddressInfo).port;
+    const p = await startProxy(
+      [port],
+      { caFile: pki.ca.certPath },
+      { cluster: { connect_timeout: ms(300) } },
+    );
+    try {
+      const started = Date.now();
+      const res = await request(p.port, '/');
+      assert.equal(res.status, 503);
+      assert.ok(Date.now() - started < 5_000);
+      assert.equal(counter(p.proxy, 'cluster.svc.upstream_cx_connect_timeout'), 1);
+      assert.equal(counter(p.proxy, 'cluster.svc.ssl.handshake'), 0);
+      assert.equal(counter(p.proxy, 'cluster.svc.ssl.connection_error'), 0, 'a timeout is not a TLS error');
+      const [line] = await logLines(p.logPath, 1);
+      assert.equal(line, '503 UF -');
+    } finally {
+      await p.close();
+      for (const s of held) s.destroy();
+      await new Promise((resolve) => silent.close(resolve));
     }
   });
 

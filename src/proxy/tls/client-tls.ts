@@ -122,7 +122,8 @@ export class ClientTls {
       this.#sessions.set(key, session);
     });
     socket.once('error', (err: NodeJS.ErrnoException) => {
-      if (secured || !tcpConnected) return;
+      // Not a handshake failure: before TCP connected, after the handshake, or our own destroy (a connect timeout).
+      if (secured || !tcpConnected || (err.code === undefined && !(err instanceof SanMismatch))) return;
       // A resumed session that now fails is not resumed again.
       this.#sessions.delete(key);
       stats.connectionError.value++;

@@ -35,8 +35,9 @@ export function connectUpstream(
       readyEvent: 'connect',
     };
   const socket = tls.connect(address, port, stats.ssl, options);
-  // Nothing written before the server passed verification leaves the process: it waits in the socket's buffer
-  // (and is dropped with the socket if verification fails).
+  // Nothing written before the server passed verification may leave the process. Node holds such writes until its
+  // own check ran (measured: none reached a refused server without this); the cork says so here instead of relying
+  // on it, and what it holds is dropped with the socket when verification fails.
   socket.cork();
   socket.once('secureConnect', () => socket.uncork());
   return { socket, readyEvent: 'secureConnect' };
