@@ -208,6 +208,8 @@ describe('upstream TLS', { skip }, () => {
       const refused = await request(without.port, '/');
       assert.equal(refused.status, 503);
       assert.equal(up.requests.length, 1);
+      const [line] = await logLines(without.logPath, 1);
+      assert.match(line ?? '', /^503 UC /);
     } finally {
       await Promise.all([withCert.close(), without.close()]);
       await up.close();
