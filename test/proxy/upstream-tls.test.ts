@@ -147,6 +147,11 @@ describe('upstream TLS', { skip }, () => {
     try {
       const res = await request(p.port, '/secret?token=abc');
       assert.equal(res.status, 503);
+      assert.equal(
+        res.body,
+        'upstream connect error or disconnect/reset before headers. reset reason: connection failure, transport ' +
+          'failure reason: TLS_error:|CERTIFICATE_VERIFY_FAILED:UNABLE_TO_VERIFY_LEAF_SIGNATURE:TLS_error_end',
+      );
       assert.equal(up.requests.length, 0, 'the request never reached the unverified server');
       const [line] = await logLines(p.logPath, 1);
       assert.match(
