@@ -84,21 +84,20 @@ describe('upstream TLS material', { skip }, () => {
     );
     const running = manager.get('svc');
     assert.ok(running?.tls);
+    const target = { address: '127.0.0.1', port: up.port, defaultAuthority: 'svc', stats: running.stats };
     const check = (): Promise<ProbeResult> =>
       probe(
         { kind: 'http', path: '/hc', host: '', expectedStatuses: [[200, 201]], http2: false },
-        {
-          address: '127.0.0.1',
-          port: up.port,
-          defaultAuthority: 'svc',
-          tls: running.tls,
-          stats: running.stats,
-        },
+        { ...target, tls: running.tls },
         5_000,
       );
+    // A TCP check over TLS passes only once the server passed verification.
+    const tcpCheck = (): Promise<ProbeResult> =>
+      probe({ kind: 'tcp' }, { ...target, tls: running.tls }, 5_000);
     // The bundle holds the first CA only: the server's certificate (second CA) is refused.
     assert.equal(await check(), 'network_failure');
     assert.equal(stats.counter('cluster.svc.ssl.fail_verify_error').value, 1);
+    assert.equal(await tcpCheck(), 'network_failure');
     assert.equal(up.requests.length, 0);
 
     // Rotation: the bundle now holds both roots (as during a CA rotation).
@@ -107,6 +106,7 @@ describe('upstream TLS material', { skip }, () => {
     manager.refreshTls();
     assert.notEqual(running.tls, before);
     assert.equal(await check(), 'pass');
+    assert.equal(await tcpCheck(), 'pass');
     assert.match(up.requests[0]?.clientSan ?? '', /URI:spiffe:\/\/td\/mesh\/m\/virtualNode\/web/);
 
     // A secret that went away: refused whole, the running TLS stays.
