@@ -6,9 +6,14 @@ import { systemClock } from '../../src/proxy/clock.ts';
 import { ConfigError } from '../../src/proxy/config/config-error.ts';
 import { decodeCluster } from '../../src/proxy/config/decode-cluster.ts';
 import { decodeClusterLoadAssignment } from '../../src/proxy/config/decode-cluster-load-assignment.ts';
-import type { SecretConfig } from '../../src/proxy/config/tls-types.ts';
+import type { CertificateSource, SecretConfig, TrustSource } from '../../src/proxy/config/tls-types.ts';
 import { StatsStore } from '../../src/proxy/stats/stats-store.ts';
 import { DirectTlsMaterial } from '../../src/proxy/tls/tls-material.ts';
+import type {
+  CertificateMaterial,
+  TlsMaterialSource,
+  TrustMaterial,
+} from '../../src/proxy/tls/tls-material.ts';
 import { ClusterManager } from '../../src/proxy/upstream/cluster-manager.ts';
 import { probe } from '../../src/proxy/upstream/health-probe.ts';
 import type { ProbeResult } from '../../src/proxy/upstream/health-probe.ts';
@@ -54,8 +59,22 @@ function secrets(trustedCa: string, withCert = true): Map<string, SecretConfig> 
   return m;
 }
 
+/** Material whose secrets the test replaces, as SDS updates replace the proxy's. */
+class SwappableMaterial implements TlsMaterialSource {
+  current: TlsMaterialSource;
+  constructor(current: TlsMaterialSource) {
+    this.current = current;
+  }
+  certificate(source: CertificateSource): CertificateMaterial {
+    return this.current.certificate(source);
+  }
+  trust(source: TrustSource): TrustMaterial {
+    return this.current.trust(source);
+  }
+}
+
 describe('upstream TLS material', { skip }, () => {
-  it('reads certificate and trust from SDS secrets; rotated trust applies to new connections; missing material changes nothing', async () => {
+  it('reads certificate and trust from SDS secrets; rotated trust reaches a cluster given a copy of its config; missing material changes nothing', async () => {
     const config = decodeCluster(
       cluster('svc', {
         transport_socket: {
@@ -72,16 +91,10 @@ describe('upstream TLS material', { skip }, () => {
       }),
     );
     const stats = new StatsStore();
-    const manager = new ClusterManager(
-      stats,
-      systemClock,
-      Math.random,
-      new DirectTlsMaterial(secrets(pki.ca.certPem)),
-    );
-    manager.apply(
-      new Map([['svc', config]]),
-      new Map([['svc', decodeClusterLoadAssignment(endpoints('svc', [up.port]))]]),
-    );
+    const material = new SwappableMaterial(new DirectTlsMaterial(secrets(pki.ca.certPem)));
+    const manager = new ClusterManager(stats, systemClock, Math.random, material);
+    const eds = new Map([['svc', decodeClusterLoadAssignment(endpoints('svc', [up.port]))]]);
+    manager.apply(new Map([['svc', config]]), eds);
     const running = manager.get('svc');
     assert.ok(running?.tls);
     const target = { address: '127.0.0.1', port: up.port, defaultAuthority: 'svc', stats: running.stats };
@@ -101,19 +114,22 @@ describe('upstream TLS material', { skip }, () => {
     assert.equal(up.requests.length, 0);
 
     // Rotation: the bundle now holds both roots (as during a CA rotation).
-    manager.setTlsMaterial(new DirectTlsMaterial(secrets(pki.ca.certPem + otherPki.ca.certPem)));
+    // A copy of the unchanged config is how the proxy hands a cluster rotated material: same cluster, new TLS.
+    material.current = new DirectTlsMaterial(secrets(pki.ca.certPem + otherPki.ca.certPem));
     const before = running.tls;
-    manager.refreshTls();
+    manager.apply(new Map([['svc', { ...config }]]), eds);
+    assert.equal(manager.get('svc'), running);
     assert.notEqual(running.tls, before);
     assert.equal(await check(), 'pass');
     assert.equal(await tcpCheck(), 'pass');
     assert.match(up.requests[0]?.clientSan ?? '', /URI:spiffe:\/\/td\/mesh\/m\/virtualNode\/web/);
 
     // A secret that went away: refused whole, the running TLS stays.
-    manager.setTlsMaterial(new DirectTlsMaterial(secrets(otherPki.ca.certPem, false)));
+    material.current = new DirectTlsMaterial(secrets(otherPki.ca.certPem, false));
     const current = running.tls;
+    const applied = running.config;
     assert.throws(
-      () => manager.refreshTls(),
+      () => manager.apply(new Map([['svc', { ...config }]]), eds),
       (err: unknown) => {
         assert.ok(err instanceof ConfigError);
         assert.match(err.message, /cluster "svc".*no such TLS certificate secret/);
@@ -121,6 +137,7 @@ describe('upstream TLS material', { skip }, () => {
       },
     );
     assert.equal(running.tls, current);
+    assert.equal(running.config, applied);
     assert.equal(await check(), 'pass');
     manager.close();
   });

@@ -18,28 +18,33 @@ export class ClusterManager {
   readonly #store: StatsStore;
   readonly #clock: Clock;
   readonly #random: () => number;
-  #tlsMaterial: TlsMaterialSource;
+  /** Where clusters read their TLS client certificate and trust PEM when they are built or updated. */
+  readonly material: TlsMaterialSource;
 
   constructor(
     store: StatsStore,
     clock: Clock,
     random: () => number = Math.random,
-    tlsMaterial: TlsMaterialSource = new DirectTlsMaterial(new Map()),
+    material: TlsMaterialSource = new DirectTlsMaterial(new Map()),
   ) {
     this.#store = store;
     this.#clock = clock;
     this.#random = random;
-    this.#tlsMaterial = tlsMaterial;
+    this.material = material;
   }
 
-  /** Where TLS clusters read certificates and trust bundles from when they are next built or refreshed. */
-  setTlsMaterial(material: TlsMaterialSource): void {
-    this.#tlsMaterial = material;
+  get(name: string): Cluster | undefined {
+    return this.#clusters.get(name);
+  }
+
+  all(): Iterable<Cluster> {
+    return this.#clusters.values();
   }
 
   /**
-   * Builds the TLS of every cluster in `configs` that has some, reusing a running cluster's when its decoded
-   * config is the same object. Throws ConfigError (naming every cluster whose material is missing or bad) and
+   * Builds the TLS of every cluster in `configs` that has some from the material as it is now, reusing a running
+   * cluster's when its decoded config is the same object (so a copy of an unchanged config is how rotated material
+   * reaches a cluster: new connections use it, open ones and the pools stay). Throws ConfigError (naming every cluster whose material is missing or bad) and
    * changes nothing: call it before anything of a new configuration is committed.
    */
   prepareTls(configs: ReadonlyMap<string, ClusterConfig>): ClusterTlsPlan {
@@ -50,7 +55,7 @@ export class ClusterManager {
       const running = this.#clusters.get(name);
       const reused = running?.config === config ? running.tls : undefined;
       try {
-        plan.set(name, reused ?? new ClientTls(config.tls, this.#tlsMaterial));
+        plan.set(name, reused ?? new ClientTls(config.tls, this.material));
       } catch (err) {
         if (!(err instanceof ConfigError)) throw err;
         errors.push(`cluster "${name}" transport_socket: ${err.message}`);
@@ -58,36 +63,6 @@ export class ClusterManager {
     }
     if (errors.length > 0) throw new ConfigError('upstream TLS material', errors);
     return plan;
-  }
-
-  /**
-   * Rebuilds every TLS cluster's context from the material as it is now (a rotated certificate or trust bundle):
-   * new connections use it, open ones keep theirs. All or nothing: throws ConfigError and changes nothing when
-   * some material is missing or bad.
-   */
-  refreshTls(): void {
-    const plan = new Map<string, ClientTls>();
-    const errors: string[] = [];
-    for (const [name, cluster] of this.#clusters) {
-      const settings = cluster.config.tls;
-      if (settings === undefined || cluster.tls === undefined) continue;
-      try {
-        plan.set(name, new ClientTls(settings, this.#tlsMaterial));
-      } catch (err) {
-        if (!(err instanceof ConfigError)) throw err;
-        errors.push(`cluster "${name}": ${err.message}`);
-      }
-    }
-    if (errors.length > 0) throw new ConfigError('upstream TLS material', errors);
-    for (const [name, tls] of plan) this.#clusters.get(name)?.setTls(tls);
-  }
-
-  get(name: string): Cluster | undefined {
-    return this.#clusters.get(name);
-  }
-
-  all(): Iterable<Cluster> {
-    return this.#clusters.values();
   }
 
   /**

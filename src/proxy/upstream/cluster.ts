@@ -72,16 +72,9 @@ export class Cluster {
   }
 
   /**
-   * Rotated material (same TLS settings): new connections use `tls`, open ones keep the one they made, as in
-   * Envoy. Ignored for a cluster without TLS.
-   */
-  setTls(tls: ClientTls): void {
-    if (this.#tls !== undefined) this.#tls = tls;
-  }
-
-  /**
    * New settings for the same cluster name (with the TLS built for them); pools are rebuilt only if connection
-   * settings changed. Changed TLS settings close the old connections: they were verified under the old rules.
+   * settings changed. Changed TLS settings close the old connections: they were verified under the old rules;
+   * new material under the same settings (a rotated certificate or bundle) is used by new connections only.
    */
   update(config: ClusterConfig, tls: ClientTls | undefined = undefined): void {
     const old = this.#config;
