@@ -3,10 +3,10 @@ import type { Clock } from '../clock.ts';
 import type { ClusterConfig, EndpointsConfig } from '../config/cluster-types.ts';
 import { ConfigError } from '../config/config-error.ts';
 import type { StatsStore } from '../stats/stats-store.ts';
-import { ClientTls } from '../tls/client-tls.ts';
 import { DirectTlsMaterial } from '../tls/tls-material.ts';
 import type { TlsMaterialSource } from '../tls/tls-material.ts';
 import { Cluster } from './cluster.ts';
+import { ClientTls } from '../tls/client-tls.ts';
 
 /** Each TLS cluster's ClientTls, by cluster name, built before a configuration is applied. */
 export type ClusterTlsPlan = ReadonlyMap<string, ClientTls>;
