@@ -260,9 +260,14 @@ export class MeshProxy {
     // Scope builders and clusters read the new secrets; put back the old ones if this configuration is refused.
     this.#material.setSecrets(config.secrets);
     let clusters: Map<string, AppliedCluster>;
+    let given: Map<string, ClusterConfig>;
+    let clusterTls;
     let plan;
     try {
       clusters = this.#clusterMaterial(config);
+      given = new Map([...clusters].map(([name, c]) => [name, c.given]));
+      // Missing or bad TLS material rejects the configuration before any listener is bound.
+      clusterTls = this.#clusters.prepareTls(given);
       plan = await this.#listeners.prepare(config.listeners, {
         http: (l) => this.#httpScope(l, config, tableFor, scopes),
         tcp: (l) => this.#tcpScope(l, scopes),
@@ -273,7 +278,7 @@ export class MeshProxy {
     }
     // Synchronous from here: a request on a running listener sees all of the old config or all of the new. (A
     // listener bound by this apply may take a connection before this point; it then finds only old clusters.)
-    this.#clusters.apply(new Map([...clusters].map(([name, c]) => [name, c.given])), config.endpoints);
+    this.#clusters.apply(given, config.endpoints, clusterTls);
     plan.commit();
     this.#tables = tables;
     this.#scopes = scopes;

@@ -51,6 +51,8 @@ function operator(command: string, arg: string | undefined, maxLength: number | 
       return (_ds, info) => String(Math.round(info.durationMs));
     case 'UPSTREAM_HOST':
       return (_ds, info) => dash(info.upstreamHost);
+    case 'UPSTREAM_TRANSPORT_FAILURE_REASON':
+      return (_ds, info) => dash(info.upstreamTransportFailureReason);
     case 'UPSTREAM_CLUSTER':
       return (_ds, info) => dash(info.clusterName);
     case 'ROUTE_NAME':

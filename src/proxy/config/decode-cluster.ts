@@ -1,4 +1,5 @@
-// Cluster (decoded protobuf object) → ClusterConfig: discovery, balancing, protocol, limits, outlier and health checks.
+// Cluster (decoded protobuf object) → ClusterConfig: discovery, balancing, protocol, limits, outlier and health checks,
+// TLS.
 import type { HealthCheck__Output } from '../../xds/protos/generated/envoy/config/core/v3/HealthCheck.ts';
 import type { OutlierDetection__Output } from '../../xds/protos/generated/envoy/config/cluster/v3/OutlierDetection.ts';
 import { unpackAny, extensionTypeUrls } from '../../xds/protos/index.ts';
@@ -6,6 +7,7 @@ import type { Cluster__Output } from '../../xds/protos/index.ts';
 import { Violations } from './config-error.ts';
 import { boolValue, deepFreeze, durationMs, uint32Value } from './duration.ts';
 import { decodeEndpointsInto } from './decode-cluster-load-assignment.ts';
+import { decodeClusterTls } from './decode-upstream-tls.ts';
 import type {
   CircuitBreakerLimits,
   ClusterConfig,
@@ -189,6 +191,7 @@ export function decodeCluster(c: Cluster__Output): ClusterConfig {
   const outlierDetection = c.outlier_detection
     ? decodeOutlier(c.outlier_detection, 'outlier_detection', v)
     : undefined;
+  const tls = decodeClusterTls(c.transport_socket, c.transport_socket_matches.length, v);
   v.throwIfAny(`Cluster "${c.name}"`);
   return deepFreeze({
     name: c.name,
@@ -204,5 +207,6 @@ export function decodeCluster(c: Cluster__Output): ClusterConfig {
     loadAssignment: loadAssignment && { ...loadAssignment, clusterName: c.name },
     panicThresholdPercent: panic ?? 50,
     originalDst,
+    ...(tls && { tls }),
   });
 }

@@ -12,6 +12,8 @@ export class RequestInfo {
   clusterName = '';
   upstreamHost = '';
   upstreamServiceTimeMs = -1;
+  /** Why the last attempt's connection failed (a TLS handshake or verification), '' if it did not. */
+  upstreamTransportFailureReason = '';
   attempts = 0;
   durationMs = 0;
 

@@ -99,7 +99,13 @@ export function rescue(ds: Downstream, reason: LocalReplyReason, info: RequestIn
     );
     return;
   }
-  const body = Buffer.from(reply.body);
+  // Envoy names a failed TLS handshake in the answer too, so a client sees why without the proxy's log.
+  const transport = info.upstreamTransportFailureReason;
+  const text =
+    transport !== '' && reply.flag === 'UF'
+      ? `${reply.body}, transport failure reason: ${transport}`
+      : reply.body;
+  const body = Buffer.from(text);
   const sink = ds.respond(
     reply.status,
     { 'content-type': 'text/plain', 'content-length': body.length },

@@ -12,6 +12,7 @@ import type { UpstreamExchange, UpstreamResponse } from '../upstream/exchange.ts
 import { forwardableHeaders } from '../upstream/exchange.ts';
 import type { Host } from '../upstream/host.ts';
 import { passthroughMarkerHeader } from '../upstream/original-dst-hosts.ts';
+import { transportFailureReason } from '../upstream/upstream-socket.ts';
 import { backOffMs } from './back-off.ts';
 import { BodyTap } from './body-tap.ts';
 import type { Downstream } from './downstream.ts';
@@ -246,6 +247,7 @@ class Forwarding {
         }
         // No response from this attempt.
         cluster.release(host);
+        this.#info.upstreamTransportFailureReason = transportFailureReason(outcome.cause);
         if (this.#stop !== undefined) {
           if (this.#stop !== 'cancelled') cluster.onFailure(host);
           return this.#stopped();

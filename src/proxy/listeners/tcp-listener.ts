@@ -8,6 +8,7 @@ import { pickWeighted } from '../http/weighted-pick.ts';
 import type { TcpStats } from '../stats/http-stats.ts';
 import { ListenerStats, listenerStatAddress } from '../stats/listener-stats.ts';
 import type { ClusterManager } from '../upstream/cluster-manager.ts';
+import { connectUpstream } from '../upstream/upstream-socket.ts';
 import type { RunningListener } from './http-listener.ts';
 import type { TlsMaterialSource } from '../tls/tls-material.ts';
 import type { ServerTlsContext } from '../tls/server-tls-context.ts';
@@ -124,13 +125,16 @@ export class TcpListener implements RunningListener {
     cstats.cxActive.value++;
     host.activeRequests++;
     // Half-open on both sides so a client's FIN travels upstream while the answer still flows back.
-    const up = net.connect({ host: host.address, port: host.port, noDelay: true, allowHalfOpen: true });
+    const { socket: up, readyEvent } = connectUpstream(host.address, host.port, cluster.tls, cstats, {
+      alpn: cluster.tls?.config.alpn ?? [],
+      allowHalfOpen: true,
+    });
     const connectTimer = scope.clock.setTimer(() => {
       cstats.cxConnectTimeout.value++;
       up.destroy(new Error('connect timeout'));
     }, cluster.config.connectTimeoutMs);
     let connected = false;
-    up.once('connect', () => {
+    up.once(readyEvent, () => {
       connected = true;
       connectTimer.cancel();
       // pipe() is the back-pressure both ways: a side whose peer does not read stops being read.

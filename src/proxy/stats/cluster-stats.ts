@@ -1,6 +1,47 @@
 // The `cluster.<name>.` stats, created once per cluster so the hot path only bumps fields.
 import type { Counter, Gauge, Histogram, StatsStore } from './stats-store.ts';
 
+/** `cluster.<name>.ssl.*`: TLS handshakes a cluster originated, and why the failed ones failed. */
+export class ClusterSslStats {
+  readonly #store: StatsStore;
+  readonly #prefix: string;
+  readonly #versions = new Map<string, Counter>();
+  /** A completed handshake whose peer passed verification. */
+  readonly handshake: Counter;
+  /** Any handshake that did not complete after the TCP connection was made (verification failures included). */
+  readonly connectionError: Counter;
+  /** The server's chain did not verify against the trusted CA (or had expired). */
+  readonly failVerifyError: Counter;
+  /** The server's chain verified but none of its SANs met the cluster's rules. */
+  readonly failVerifySan: Counter;
+  /** The server presented no certificate although one is verified. */
+  readonly failVerifyNoCert: Counter;
+  readonly sessionReused: Counter;
+
+  constructor(store: StatsStore, prefix: string) {
+    this.#store = store;
+    this.#prefix = prefix;
+    const c = (n: string): Counter => store.counter(prefix + n);
+    this.handshake = c('handshake');
+    this.connectionError = c('connection_error');
+    this.failVerifyError = c('fail_verify_error');
+    this.failVerifySan = c('fail_verify_san');
+    this.failVerifyNoCert = c('fail_verify_no_cert');
+    this.sessionReused = c('session_reused');
+  }
+
+  /** `ssl.versions.TLSv1.3`, spelled as Envoy spells it. */
+  recordVersion(protocol: string | null): void {
+    if (protocol === null) return;
+    let counter = this.#versions.get(protocol);
+    if (!counter) {
+      counter = this.#store.counter(`${this.#prefix}versions.${protocol}`);
+      this.#versions.set(protocol, counter);
+    }
+    counter.value++;
+  }
+}
+
 export class ClusterStats {
   readonly #store: StatsStore;
   readonly #prefix: string;
@@ -54,6 +95,7 @@ export class ClusterStats {
   readonly hcFailure: Counter;
   readonly hcNetworkFailure: Counter;
   readonly hcHealthy: Gauge;
+  #ssl: ClusterSslStats | undefined;
 
   constructor(store: StatsStore, clusterName: string) {
     this.#store = store;
@@ -109,6 +151,11 @@ export class ClusterStats {
     this.hcFailure = c('health_check.failure');
     this.hcNetworkFailure = c('health_check.network_failure');
     this.hcHealthy = g('health_check.healthy');
+  }
+
+  /** The `ssl.*` stats, made on first use: like Envoy, only clusters that originate TLS have them. */
+  get ssl(): ClusterSslStats {
+    return (this.#ssl ??= new ClusterSslStats(this.#store, `${this.#prefix}ssl.`));
   }
 
   /** A final (non-retried) upstream response: `upstream_rq_<code>` and `upstream_rq_<N>xx`. */

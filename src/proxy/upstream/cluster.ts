@@ -4,6 +4,7 @@ import type { ClusterConfig, EndpointsConfig } from '../config/cluster-types.ts'
 import type { MatchRequest } from '../config/match-request.ts';
 import { ClusterStats } from '../stats/cluster-stats.ts';
 import type { StatsStore } from '../stats/stats-store.ts';
+import type { ClientTls } from '../tls/client-tls.ts';
 import type { UpstreamExchange, UpstreamRequestHead } from './exchange.ts';
 import { HealthChecker } from './health-checker.ts';
 import { Host } from './host.ts';
@@ -35,10 +36,19 @@ export class Cluster {
   #closed = false;
   /** ORIGINAL_DST only: the destinations requests named. */
   #originalDst: OriginalDstHosts | undefined;
+  /** Set exactly when the config has `tls`: new connections (pools, TCP proxy, health checks) read it. */
+  #tls: ClientTls | undefined;
 
-  constructor(config: ClusterConfig, store: StatsStore, clock: Clock, random: () => number = Math.random) {
+  constructor(
+    config: ClusterConfig,
+    store: StatsStore,
+    clock: Clock,
+    random: () => number = Math.random,
+    tls: ClientTls | undefined = undefined,
+  ) {
     this.name = config.name;
     this.#config = config;
+    this.#tls = tls;
     this.#clock = clock;
     this.#random = random;
     this.stats = new ClusterStats(store, config.name);
@@ -56,12 +66,23 @@ export class Cluster {
     return this.#hosts;
   }
 
-  /** New settings for the same cluster name; pools are rebuilt only if connection settings changed. */
-  update(config: ClusterConfig): void {
+  /** The TLS new connections to this cluster's hosts use; undefined: plaintext. */
+  get tls(): ClientTls | undefined {
+    return this.#tls;
+  }
+
+  /**
+   * New settings for the same cluster name (with the TLS built for them); pools are rebuilt only if connection
+   * settings changed. Changed TLS settings close the old connections: they were verified under the old rules;
+   * new material under the same settings (a rotated certificate or bundle) is used by new connections only.
+   */
+  update(config: ClusterConfig, tls: ClientTls | undefined = undefined): void {
     const old = this.#config;
     this.#config = config;
+    this.#tls = tls;
     if (old.lbPolicy !== config.lbPolicy) this.#picker = createPicker(config.lbPolicy, this.#random);
     if (
+      JSON.stringify(old.tls) !== JSON.stringify(config.tls) ||
       old.protocol !== config.protocol ||
       old.connectTimeoutMs !== config.connectTimeoutMs ||
       old.circuitBreakers.maxConnections !== config.circuitBreakers.maxConnections ||
@@ -267,6 +288,7 @@ export class Cluster {
         maxConnections: this.#config.circuitBreakers.maxConnections,
         connectTimeoutMs: this.#config.connectTimeoutMs,
         idleTimeoutMs: this.#config.idleTimeoutMs,
+        tls: () => this.#tls,
       };
       pool =
         this.#config.protocol === 'http2'

@@ -2,12 +2,15 @@
 import type { Clock, TimerHandle } from '../clock.ts';
 import type { HealthCheckConfig } from '../config/cluster-types.ts';
 import type { ClusterStats } from '../stats/cluster-stats.ts';
+import type { ClientTls } from '../tls/client-tls.ts';
 import { probe } from './health-probe.ts';
 import type { ProbeResult } from './health-probe.ts';
 import type { Host } from './host.ts';
 
 export interface CheckedHosts {
   readonly name: string;
+  /** The TLS probes use (the cluster's, as it is when each probe starts). */
+  readonly tls: ClientTls | undefined;
   hosts(): readonly Host[];
   availabilityChanged(): void;
   /** A passing check, so outlier detection can un-eject the host. */
@@ -77,6 +80,8 @@ export class HealthChecker {
           address: host.address,
           port: this.#config.altPort ?? host.config.healthCheckPort ?? host.port,
           defaultAuthority: this.#cluster.name,
+          tls: this.#cluster.tls,
+          stats: this.#stats,
         },
         this.#config.timeoutMs,
       );

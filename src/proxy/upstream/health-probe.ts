@@ -1,8 +1,13 @@
-// One active health probe (HTTP, TCP or gRPC health protocol) against one host; resolves to pass / fail.
+// One active health probe (HTTP, TCP or gRPC health protocol) against one host; resolves to pass / fail. Over
+// the cluster's TLS when it has some, as Envoy's checks use the cluster's transport socket.
 import http2 from 'node:http2';
-import net from 'node:net';
 import { http } from '../../util/node-http.ts';
 import type { HealthCheckProtocol } from '../config/cluster-types.ts';
+import type { ClusterStats } from '../stats/cluster-stats.ts';
+import type { ClientTls } from '../tls/client-tls.ts';
+import { hostKey } from './host.ts';
+import { connectUpstream } from './upstream-socket.ts';
+import type { UpstreamSocket } from './upstream-socket.ts';
 
 export type ProbeResult = 'pass' | 'fail' | 'network_failure';
 
@@ -11,6 +16,14 @@ export interface ProbeTarget {
   readonly port: number;
   /** Host header / :authority when the check names none. */
   readonly defaultAuthority: string;
+  /** The cluster's TLS; undefined probes in plaintext. */
+  readonly tls: ClientTls | undefined;
+  /** Where the probe's connection and TLS handshake are counted (`ssl.*`). */
+  readonly stats: ClusterStats;
+}
+
+function open(t: ProbeTarget, alpn: readonly string[]): UpstreamSocket {
+  return connectUpstream(t.address, t.port, t.tls, t.stats, { alpn });
 }
 
 function httpProbe(
@@ -22,9 +35,10 @@ function httpProbe(
     const req = http.request({
       host: t.address,
       port: t.port,
+      createConnection: () => open(t, ['http/1.1']).socket,
       path: p.path,
       method: 'GET',
-      agent: false,
+      // No agent: with one, Node ignores createConnection (and a probe never reuses a connection anyway).
       headers: { host: p.host || t.defaultAuthority, 'user-agent': 'Envoy/HC', connection: 'close' },
       timeout: timeoutMs,
     });
@@ -41,9 +55,9 @@ function httpProbe(
 
 function tcpProbe(t: ProbeTarget, timeoutMs: number): Promise<ProbeResult> {
   return new Promise((resolve) => {
-    const socket = net.connect({ host: t.address, port: t.port });
+    const { socket, readyEvent } = open(t, t.tls?.config.alpn ?? []);
     socket.setTimeout(timeoutMs, () => socket.destroy(new Error('health check timeout')));
-    socket.once('connect', () => {
+    socket.once(readyEvent, () => {
       socket.destroy();
       resolve('pass');
     });
@@ -76,9 +90,10 @@ function grpcProbe(
       session.destroy();
       resolve(r);
     };
-    const session = http2.connect(
-      `http://${t.address.includes(':') ? `[${t.address}]` : t.address}:${t.port}`,
-    );
+    const { socket } = open(t, ['h2']);
+    const session = http2.connect(`${t.tls ? 'https' : 'http'}://${hostKey(t.address, t.port)}`, {
+      createConnection: () => socket,
+    });
     const timer = setTimeout(() => done('network_failure'), timeoutMs);
     session.on('error', () => done('network_failure'));
     const stream = session.request({

@@ -1,12 +1,15 @@
 // One keep-alive HTTP/1.1 connection to an upstream host: carries one attempt at a time and parses its response.
-import net from 'node:net';
 import type { Socket } from 'node:net';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ClusterStats } from '../stats/cluster-stats.ts';
+import type { ClientTls } from '../tls/client-tls.ts';
 import type { AttemptFailureReason } from './exchange.ts';
 import type { Http1Exchange } from './http1-exchange.ts';
 import { Http1ResponseParser } from './http1-response-parser.ts';
 import type { ResponseEvents, ResponseHead } from './http1-response-parser.ts';
+import { connectFailureCause, connectUpstream } from './upstream-socket.ts';
+
+const alpnHttp1 = ['http/1.1'];
 
 /** What the connection tells its pool. */
 export interface ConnectionOwner {
@@ -38,6 +41,7 @@ export class Http1Connection implements ResponseEvents {
     connectTimeoutMs: number,
     stats: ClusterStats,
     owner: ConnectionOwner,
+    tls: ClientTls | undefined,
   ) {
     this.#owner = owner;
     this.#stats = stats;
@@ -45,13 +49,15 @@ export class Http1Connection implements ResponseEvents {
     stats.cxTotal.value++;
     stats.cxActive.value++;
     const started = performance.now();
-    const socket = (this.socket = net.connect({ host: address, port, noDelay: true }));
+    const upstream = connectUpstream(address, port, tls, stats, { alpn: alpnHttp1 });
+    const socket = (this.socket = upstream.socket);
+    // The TLS handshake counts against the connect timeout, as in Envoy.
     this.#connectTimer = setTimeout(() => {
       this.#timedOut = true;
       stats.cxConnectTimeout.value++;
       socket.destroy(new Error(`connect timeout after ${connectTimeoutMs} ms`));
     }, connectTimeoutMs);
-    socket.once('connect', () => {
+    socket.once(upstream.readyEvent, () => {
       this.#connecting = false;
       clearTimeout(this.#connectTimer);
       this.#connectTimer = undefined;
@@ -181,7 +187,7 @@ export class Http1Connection implements ResponseEvents {
         reason = 'connect_failure';
         stats.cxConnectFail.value++;
       }
-      this.#fail(reason, this.#error);
+      this.#fail(reason, this.#connecting ? connectFailureCause(this.socket, this.#error) : this.#error);
     }
     this.#exchange = undefined;
     this.#owner.closed(this);

@@ -1,6 +1,7 @@
 // Keep-alive HTTP/1.1 connections to one host: idle connections reused last-in first-out, attempts queued
 // while max_connections are busy, idle ones closed after the idle timeout.
 import type { ClusterStats } from '../stats/cluster-stats.ts';
+import type { ClientTls } from '../tls/client-tls.ts';
 import type { UpstreamExchange, UpstreamRequestHead } from './exchange.ts';
 import { Http1Connection } from './http1-connection.ts';
 import type { ConnectionOwner } from './http1-connection.ts';
@@ -11,6 +12,8 @@ export interface PoolSettings {
   readonly maxConnections: number;
   readonly connectTimeoutMs: number;
   readonly idleTimeoutMs: number;
+  /** The cluster's TLS as it is when a connection opens (rotated material applies to new connections only). */
+  readonly tls: () => ClientTls | undefined;
 }
 
 // Idle connections go a little before a Node upstream's default 5 s keep-alive timeout would close them.
@@ -51,7 +54,8 @@ export class Http1Pool implements ConnectionOwner {
   #connect(): Http1Connection {
     this.#open++;
     const h = this.#host;
-    return new Http1Connection(h.address, h.port, this.#settings.connectTimeoutMs, this.#stats, this);
+    const s = this.#settings;
+    return new Http1Connection(h.address, h.port, s.connectTimeoutMs, this.#stats, this, s.tls());
   }
 
   reusable(connection: Http1Connection): void {

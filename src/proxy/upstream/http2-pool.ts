@@ -1,5 +1,7 @@
-// One multiplexed HTTP/2 (h2c) session to a host, reopened after GOAWAY or close, and attempts over it.
+// One multiplexed HTTP/2 session to a host (h2c, or h2 over the cluster's TLS), reopened after GOAWAY or close,
+// and attempts over it.
 import http2 from 'node:http2';
+import type { Socket } from 'node:net';
 import type {
   ClientHttp2Session,
   ClientHttp2Stream,
@@ -18,6 +20,9 @@ import { forwardableHeaders } from './exchange.ts';
 import type { Host } from './host.ts';
 import type { PoolSettings } from './http1-pool.ts';
 import { hostKey } from './host.ts';
+import { connectFailureCause, connectUpstream } from './upstream-socket.ts';
+
+const alpnH2 = ['h2'];
 
 const refusedStreamCode = http2.constants.NGHTTP2_REFUSED_STREAM;
 
@@ -45,6 +50,8 @@ class Http2Response implements UpstreamResponse {
 
 interface SessionState {
   readonly session: ClientHttp2Session;
+  readonly socket: Socket;
+  readonly tls: boolean;
   connected: boolean;
   timedOut: boolean;
 }
@@ -63,7 +70,7 @@ class Http2Exchange implements UpstreamExchange {
       ':method': head.method,
       ':path': head.path,
       ':authority': head.authority,
-      ':scheme': 'http',
+      ':scheme': state.tls ? 'https' : 'http',
     };
     const stream = state.session.request(headers, { endStream: false });
     this.body = stream;
@@ -77,6 +84,7 @@ class Http2Exchange implements UpstreamExchange {
       else if (!state.connected) {
         reason = 'connect_failure';
         stats.cxConnectFail.value++;
+        err = connectFailureCause(state.socket, err);
       } else if (stream.rstCode === refusedStreamCode) reason = 'refused_stream';
       this.#settle({ kind: 'failure', reason, staleConnection: false, cause: err });
     };
@@ -116,8 +124,20 @@ export class Http2Pool {
     const current = this.#state;
     if (current && !current.session.closed && !current.session.destroyed) return current;
     const stats = this.#stats;
-    const session = http2.connect(`http://${hostKey(this.#host.address, this.#host.port)}`);
-    const state: SessionState = { session, connected: false, timedOut: false };
+    const tls = this.#settings.tls();
+    const { address, port } = this.#host;
+    const upstream = connectUpstream(address, port, tls, stats, { alpn: alpnH2 });
+    // Node starts the session on the socket's 'secureConnect' for TLS, so nothing is sent before verification.
+    const session = http2.connect(`${tls ? 'https' : 'http'}://${hostKey(address, port)}`, {
+      createConnection: () => upstream.socket,
+    });
+    const state: SessionState = {
+      session,
+      socket: upstream.socket,
+      tls: tls !== undefined,
+      connected: false,
+      timedOut: false,
+    };
     this.#state = state;
     stats.cxTotal.value++;
     stats.cxActive.value++;
