@@ -26,7 +26,7 @@ export interface Authority {
   readonly certificate: X509Certificate;
   /** The signing certificate's PEM. */
   readonly certificatePem: string;
-  /** Certificates between the signing one and its root (operator intermediates), PEM; served after the leaf. */
+  /** CA certificates below the root, the signing one first when it is an intermediate; served after the leaf. */
   readonly chainPem: string;
   /** What peers trust for this authority: the root PEM (the top of the operator's file when it is self-signed). */
   readonly trustPem: string;
@@ -179,7 +179,8 @@ export function loadOperatorAuthority(
     source: 'operator',
     certificate,
     certificatePem: pems[0]!,
-    chainPem: pems.slice(1, selfSigned ? -1 : undefined).join(''),
+    // A leaf is sent with every CA certificate below the root: the signing one when it is an intermediate.
+    chainPem: certificate.checkIssued(certificate) ? '' : pems.slice(0, selfSigned ? -1 : undefined).join(''),
     trustPem: selfSigned ? pems.at(-1)! : pems.join(''),
     privateKey,
     createdAtMs: nowMs,

@@ -253,3 +253,41 @@ test('the operator’s CA: a matching CA pair signs; a wrong key, a leaf or garb
   refused('hello', pki.ca.keyPem, /holds no PEM certificate/);
   refused(pki.ca.certPem, 'hello', /--ca-key is not a readable/);
 });
+
+test('an operator intermediate: leaves carry it in their chain and verify up to the operator’s root', async (t) => {
+  if (!(await haveOpenssl())) return t.skip('openssl is not installed');
+  const pki = await createTestPki('Operator Root');
+  t.after(() => pki.cleanup());
+  const intermediate = await pki.issue('Operator Intermediate', { ca: true });
+  const { clock } = manualCaClock();
+  const operator = loadOperatorAuthority(
+    scope,
+    intermediate.certPem + pki.ca.certPem,
+    intermediate.keyPem,
+    clock.now(),
+  );
+  assert.equal(operator.trustPem, pki.ca.certPem, 'peers trust the self-signed top of the file');
+  assert.equal(operator.chainPem, intermediate.certPem);
+  const { reopen } = await openStore(t);
+  const ca = await MeshCa.open({ store: await reopen(), clock, scope, certTtlMs: hourMs, operator });
+  t.after(() => ca.close());
+  assert.equal(ca.trustBundlePem(), pki.ca.certPem);
+  const issued = new IdentityIssuer(ca, clock).certificateFor({ spiffeId, commonName: 'blue', dnsNames: [] });
+  const blocks = issued.certificateChainPem.match(
+    /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g,
+  );
+  assert.equal(blocks?.length, 2, 'leaf, then the intermediate');
+  const dir = await mkdtemp(join(tmpdir(), 'switchyard-ca-int-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  await writeFile(join(dir, 'leaf.pem'), `${blocks[0]}\n`);
+  await writeFile(join(dir, 'chain.pem'), `${blocks[1]}\n`);
+  const { stdout } = await run('openssl', [
+    'verify',
+    '-CAfile',
+    pki.ca.certPath,
+    '-untrusted',
+    join(dir, 'chain.pem'),
+    join(dir, 'leaf.pem'),
+  ]);
+  assert.match(stdout, /leaf\.pem: OK$/m);
+});

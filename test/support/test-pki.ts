@@ -32,6 +32,8 @@ export interface LeafOptions {
   readonly uris?: readonly string[];
   /** Validity in days (default 1). */
   readonly days?: number;
+  /** Issue an intermediate CA (CA:TRUE, keyCertSign) instead of a leaf. */
+  readonly ca?: boolean;
 }
 
 export interface TestPki {
@@ -89,12 +91,14 @@ export async function createTestPki(caName = 'Switchyard Test CA'): Promise<Test
         ...(options.dnsNames ?? []).map((d) => `DNS:${d}`),
         ...(options.uris ?? []).map((u) => `URI:${u}`),
       ];
-      const ext = [
-        'basicConstraints=critical,CA:FALSE',
-        'keyUsage=critical,digitalSignature,keyEncipherment',
-        'extendedKeyUsage=serverAuth,clientAuth',
-        ...(sans.length > 0 ? [`subjectAltName=${sans.join(',')}`] : []),
-      ];
+      const ext = options.ca
+        ? ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,keyCertSign,cRLSign']
+        : [
+            'basicConstraints=critical,CA:FALSE',
+            'keyUsage=critical,digitalSignature,keyEncipherment',
+            'extendedKeyUsage=serverAuth,clientAuth',
+            ...(sans.length > 0 ? [`subjectAltName=${sans.join(',')}`] : []),
+          ];
       await writeFile(`${stem}.ext`, `${ext.join('\n')}\n`);
       await run('openssl', [
         'req',
