@@ -234,3 +234,44 @@ test('a bad secret is NACKed without its key in the message, and the good one it
     assert.ok(!text.includes(second.keyPem.split('\n')[1]!), 'no key material in NACKs or logs');
   }
 });
+
+test('the first configuration waits for the secrets its listeners and clusters name', async () => {
+  const [xdsPort] = (await freePorts(1)) as [number];
+  const cache = new SnapshotCache();
+  const server = new AdsServer({ cache });
+  await server.listen(`127.0.0.1:${xdsPort}`);
+  cleanup.push(() => server.close());
+  const proxy = new MeshProxy();
+  cleanup.push(() => proxy.close(0));
+  const firstClusters: string[][] = [];
+  const client = new XdsClient({
+    server: `127.0.0.1:${xdsPort}`,
+    node: createSidecarNode({
+      id: nodeId,
+      inboundPort: 15000,
+      outboundPort: 15001,
+      appHost: '127.0.0.1',
+      version: 't',
+    }),
+    target: proxy,
+    logger: pino({ level: 'silent' }),
+    reconnect: { baseMs: 20, maxMs: 100 },
+    onApplied: (e) => {
+      if (e.first) firstClusters.push([...proxy.config!.clusters.keys()].sort());
+    },
+  });
+  cleanup.push(() => client.close());
+  cache.setSnapshot(
+    nodeId,
+    snapshotOf([
+      [typeUrls.cluster, staticCluster('plain')],
+      [typeUrls.cluster, tlsCluster('tls', identity)],
+      [typeUrls.secret, certificateSecret(identity, first)],
+      [typeUrls.secret, validationSecret(bundle, pki.ca.certPem)],
+    ]),
+  );
+  client.start();
+  await waitFor('the first config', () => firstClusters.length > 0);
+  assert.deepEqual(firstClusters, [['plain', 'tls']]);
+  assert.equal(client.appliedCount, 1);
+});

@@ -478,12 +478,15 @@ export class XdsClient {
    */
   async #applyIfWarm(): Promise<unknown> {
     if (!this.#seen.has(typeUrls.cluster) || !this.#seen.has(typeUrls.listener)) return undefined;
-    const pending = warmingTypes.reduce((n, t) => n + this.#pending.get(t)!.size, 0);
+    // The first configuration also waits for its secrets (Envoy's server is not LIVE before its listeners warm);
+    // later ones hold back only the listeners and clusters that name a missing secret.
+    const waitingTypes = this.#applies === 0 ? dependentTypes : warmingTypes;
+    const pending = waitingTypes.reduce((n, t) => n + this.#pending.get(t)!.size, 0);
     if (pending > 0 && !this.#warmingExpired) {
       this.#warmingTimer ??= setTimeout(() => {
         this.#warmingExpired = true;
         this.#log.warn(
-          { pending: warmingTypes.flatMap((t) => [...this.#pending.get(t)!]) },
+          { pending: waitingTypes.flatMap((t) => [...this.#pending.get(t)!]) },
           'xds warming timed out; applying without the missing resources',
         );
         this.#enqueue(async () => {
