@@ -22,6 +22,8 @@ export interface ControlPlaneConfig {
   readonly allowedHosts: readonly string[];
   /** How long a sidecar's registry instances outlive its last xDS stream. */
   readonly instanceGraceMs: number;
+  /** The access file (--access-file); absent means the API is unauthenticated (loopback only, or --insecure-no-auth). */
+  readonly accessFile?: string;
 }
 
 export const controlPlaneDefaults = {
@@ -63,6 +65,32 @@ export interface RawControlPlaneOptions {
   readonly allowedHost?: readonly string[];
   /** Milliseconds, as text from the flag or SWITCHYARD_INSTANCE_GRACE_MS; default 30000. */
   readonly instanceGraceMs?: string;
+  readonly accessFile?: string;
+  /** Serve without authentication on non-loopback addresses. */
+  readonly insecureNoAuth?: boolean;
+}
+
+/** 127.0.0.0/8, ::1 (and its IPv4-mapped form) and localhost: only this machine can reach them. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.toLowerCase().replace(/^::ffff:/, '');
+  return bare === 'localhost' || bare === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare);
+}
+
+function checkBindRule(raw: RawControlPlaneOptions, apiAddr: HostPort, xdsAddr: HostPort): void {
+  if (raw.accessFile !== undefined && raw.insecureNoAuth) {
+    throw new ConfigError('--insecure-no-auth contradicts --access-file: pass one of them');
+  }
+  if (raw.accessFile !== undefined || raw.insecureNoAuth) return;
+  for (const [flag, addr] of [
+    ['--api-addr', apiAddr],
+    ['--xds-addr', xdsAddr],
+  ] as const) {
+    if (!isLoopbackHost(addr.host)) {
+      throw new ConfigError(
+        `${flag} ${addr.host} is not a loopback address and authentication is off: pass --access-file FILE to require signed requests, or --insecure-no-auth to serve anyone who can connect`,
+      );
+    }
+  }
 }
 
 /** The database URL `--store` names, or undefined for the embedded SQLite store. */
@@ -115,9 +143,13 @@ export function parseControlPlaneConfig(raw: RawControlPlaneOptions): ControlPla
     );
   }
   const databaseUrl = parseStoreOption(raw.store);
+  const apiAddr = parseHostPort(raw.apiAddr, '--api-addr');
+  const xdsAddr = parseHostPort(raw.xdsAddr, '--xds-addr');
+  if (raw.accessFile === '') throw new ConfigError('--access-file must name a file');
+  checkBindRule(raw, apiAddr, xdsAddr);
   return Object.freeze({
-    apiAddr: parseHostPort(raw.apiAddr, '--api-addr'),
-    xdsAddr: parseHostPort(raw.xdsAddr, '--xds-addr'),
+    apiAddr,
+    xdsAddr,
     dataDir: path.resolve(raw.dataDir),
     ...(databaseUrl ? { databaseUrl } : {}),
     region: raw.region,
@@ -125,5 +157,6 @@ export function parseControlPlaneConfig(raw: RawControlPlaneOptions): ControlPla
     quotas,
     allowedHosts: Object.freeze(allowedHosts),
     instanceGraceMs,
+    ...(raw.accessFile === undefined ? {} : { accessFile: path.resolve(raw.accessFile) }),
   });
 }

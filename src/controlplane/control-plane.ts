@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createApiServer } from '../api/api-server.ts';
 import type { ApiContext } from '../api/api-context.ts';
+import { AccessFileError } from '../api/auth/access-file.ts';
+import { ApiAccess } from '../api/auth/api-access.ts';
 import { registerRegistryRoutes } from '../registry/http/registry-routes.ts';
 import { SqliteRegistryStore } from '../registry/sqlite-registry-store.ts';
 import type { RegistryStore } from '../registry/registry-store.ts';
@@ -39,6 +41,8 @@ export interface RunningControlPlane {
   readonly store: Store;
   readonly registry: RegistryStore;
   readonly xds: XdsControlPlane;
+  /** Re-reads the access file (SIGHUP); false, with the old keys kept, when it is bad or authentication is off. */
+  reloadAccessFile(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -114,6 +118,20 @@ function listenError(error: unknown, addr: HostPort, what: string, flag: string)
   });
 }
 
+async function openAccess(config: ControlPlaneConfig, logger: Logger): Promise<ApiAccess | undefined> {
+  if (config.accessFile === undefined) return undefined;
+  try {
+    return await ApiAccess.open({
+      file: config.accessFile,
+      scope: { partition: 'aws', region: config.region, accountId: config.accountId },
+      logger: logger.child({ component: 'access' }),
+    });
+  } catch (error) {
+    if (error instanceof AccessFileError) throw new StartupError(error.message, { cause: error });
+    throw error;
+  }
+}
+
 /**
  * Sent to every proxy as `control_plane.identifier`: `switchyard api=http://HOST:PORT`, so a sidecar can find
  * the registry from its xDS connection alone. A wildcard HOST (0.0.0.0, [::]) means "the host you reached
@@ -139,6 +157,7 @@ export async function startControlPlane(
   config: ControlPlaneConfig,
   logger: Logger,
 ): Promise<RunningControlPlane> {
+  const access = await openAccess(config, logger);
   const { store, registry } = await openStores(config, logger);
   const cleanup: (() => Promise<void> | void)[] = [() => store.close(), () => registry.close()];
   try {
@@ -150,7 +169,7 @@ export async function startControlPlane(
       newUid: () => randomUUID(),
       logger: logger.child({ component: 'api' }),
     };
-    const api = createApiServer(ctx, { allowedHosts: config.allowedHosts });
+    const api = createApiServer(ctx, { allowedHosts: config.allowedHosts, ...(access ? { access } : {}) });
     registerRegistryRoutes(api, registry, { store, logger: logger.child({ component: 'registry' }) });
     // The API listens first, so the xDS server can tell proxies where it is; until then no proxy is connected.
     let xds: XdsControlPlane | undefined = undefined;
@@ -192,10 +211,28 @@ export async function startControlPlane(
         dataDir: config.dataDir,
         store: config.databaseUrl ? redactDatabaseUrl(config.databaseUrl) : 'sqlite',
         revision: await store.currentRevision(),
+        authentication: access
+          ? `SigV4, ${access.keyCount} keys from ${access.file}`
+          : 'off (no --access-file): anyone who can connect may read and change the mesh',
       },
       'control plane ready',
     );
-    return { apiAddress, xdsAddress, store, registry, xds, close: () => closeAll(cleanup, logger) };
+    const reloadAccessFile = async () => {
+      if (!access) {
+        logger.warn('SIGHUP: no --access-file to reload; authentication is off');
+        return false;
+      }
+      return access.reload();
+    };
+    return {
+      apiAddress,
+      xdsAddress,
+      store,
+      registry,
+      xds,
+      reloadAccessFile,
+      close: () => closeAll(cleanup, logger),
+    };
   } catch (error) {
     await closeAll(cleanup, logger);
     throw error;

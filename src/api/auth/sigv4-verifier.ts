@@ -1,0 +1,362 @@
+// AWS Signature Version 4 checked on the server side: the Authorization header and presigned-URL forms.
+
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { incompleteSignature, invalidSignature } from './auth-error.ts';
+
+export const sigv4Algorithm = 'AWS4-HMAC-SHA256';
+/** AWS's own tolerance between the signer's clock and the server's. */
+export const maxClockSkewMs = 5 * 60 * 1000;
+/** The longest X-Amz-Expires AWS accepts on a presigned URL (7 days). */
+export const maxPresignedExpirySeconds = 604_800;
+
+/** The request as it arrived, before any decoding: signatures cover the bytes the client sent. */
+export interface SignedRequest {
+  readonly method: string;
+  /** Path and query string exactly as on the request line. */
+  readonly rawUrl: string;
+  /** Node's `rawHeaders`: name, value, name, value, … in arrival order. */
+  readonly rawHeaders: readonly string[];
+}
+
+/** What the request claims about its signature, before the secret is known. */
+export interface SignatureClaim {
+  readonly accessKeyId: string;
+  /** The X-Amz-Date value, `YYYYMMDDTHHMMSSZ`. */
+  readonly amzDate: string;
+  readonly signedAtMs: number;
+  readonly credentialScope: string;
+  readonly signedHeaders: readonly string[];
+  readonly signature: string;
+  /** Seconds the presigned URL stays valid; undefined for header signing. */
+  readonly expiresSeconds?: number;
+}
+
+export interface ScopeExpectation {
+  readonly region: string;
+  readonly service: string;
+}
+
+const unreserved = /[A-Za-z0-9\-._~]/;
+
+/** RFC 3986 percent-encoding of every byte but the unreserved ones, upper-case hex, as SigV4 requires. */
+export function uriEncode(text: string, keepSlash = false): string {
+  let out = '';
+  for (const char of text) {
+    if (unreserved.test(char) || (keepSlash && char === '/')) out += char;
+    else
+      for (const byte of Buffer.from(char, 'utf8'))
+        out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+function percentDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw incompleteSignature('The request has a malformed percent-encoding in its query string.');
+  }
+}
+
+function splitUrl(rawUrl: string): { path: string; query: string } {
+  const mark = rawUrl.indexOf('?');
+  return mark === -1
+    ? { path: rawUrl, query: '' }
+    : { path: rawUrl.slice(0, mark), query: rawUrl.slice(mark + 1) };
+}
+
+function queryPairs(query: string): [string, string][] {
+  if (query === '') return [];
+  return query
+    .split('&')
+    .filter((pair) => pair !== '')
+    .map((pair) => {
+      const equals = pair.indexOf('=');
+      return equals === -1
+        ? [percentDecode(pair), '']
+        : [percentDecode(pair.slice(0, equals)), percentDecode(pair.slice(equals + 1))];
+    });
+}
+
+/** Non-S3 services normalise the path and encode it a second time (the SDKs and botocore both do). */
+export function canonicalUri(path: string): string {
+  const segments: string[] = [];
+  for (const segment of path.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') segments.pop();
+    else segments.push(segment);
+  }
+  const trailing = segments.length > 0 && path.endsWith('/') ? '/' : '';
+  return uriEncode(`/${segments.join('/')}${trailing}`, true);
+}
+
+export function canonicalQuery(pairs: readonly (readonly [string, string])[]): string {
+  return pairs
+    .map(([name, value]) => [uriEncode(name), uriEncode(value)] as const)
+    .sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0))
+    .map(([name, value]) => `${name}=${value}`)
+    .join('&');
+}
+
+function headerValue(rawHeaders: readonly string[], name: string): string | undefined {
+  const values: string[] = [];
+  for (let at = 0; at + 1 < rawHeaders.length; at += 2) {
+    if (rawHeaders[at]!.toLowerCase() === name) values.push(rawHeaders[at + 1]!.trim().replace(/\s+/g, ' '));
+  }
+  return values.length === 0 ? undefined : values.join(',');
+}
+
+function parseAmzDate(amzDate: string | undefined, where: string): number {
+  const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(amzDate ?? '');
+  const ms = match
+    ? Date.UTC(+match[1]!, +match[2]! - 1, +match[3]!, +match[4]!, +match[5]!, +match[6]!)
+    : NaN;
+  if (Number.isNaN(ms)) {
+    throw incompleteSignature(`${where} must be an ISO 8601 basic date like 20190125T120000Z.`);
+  }
+  return ms;
+}
+
+function checkScope(credential: string, amzDate: string, expected: ScopeExpectation): [string, string] {
+  const parts = credential.split('/');
+  if (parts.length !== 5 || parts.some((part) => part === '')) {
+    throw incompleteSignature(
+      `Credential should be scoped to a valid region, service and aws4_request: ACCESS_KEY/DATE/REGION/${expected.service}/aws4_request.`,
+    );
+  }
+  const [accessKeyId, date, region, service, terminator] = parts as [string, string, string, string, string];
+  if (terminator !== 'aws4_request') {
+    throw invalidSignature("Credential should be scoped with a valid terminator: 'aws4_request'.");
+  }
+  if (service !== expected.service) {
+    throw invalidSignature(`Credential should be scoped to correct service: '${expected.service}'.`);
+  }
+  if (region !== expected.region) {
+    throw invalidSignature(`Credential should be scoped to a valid region: '${expected.region}'.`);
+  }
+  if (date !== amzDate.slice(0, 8)) {
+    throw invalidSignature(
+      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${date}' != '${amzDate.slice(0, 8)}', from '${amzDate}'.`,
+    );
+  }
+  return [accessKeyId, `${date}/${region}/${service}/aws4_request`];
+}
+
+function checkSignedHeaders(list: string, needed: readonly string[]): string[] {
+  const names = list.split(';');
+  if (names.some((name) => name === '' || name !== name.toLowerCase())) {
+    throw incompleteSignature('SignedHeaders must be lower-case header names separated by semicolons.');
+  }
+  for (const name of needed) {
+    if (!names.includes(name)) {
+      throw invalidSignature(
+        `'${name === 'host' ? 'Host' : 'X-Amz-Date'}' must be a 'SignedHeader' in the AWS Authorization.`,
+      );
+    }
+  }
+  return names;
+}
+
+function parseAuthorizationHeader(
+  header: string,
+  request: SignedRequest,
+  expected: ScopeExpectation,
+): SignatureClaim {
+  const space = header.indexOf(' ');
+  const algorithm = space === -1 ? header : header.slice(0, space);
+  if (algorithm !== sigv4Algorithm) {
+    throw incompleteSignature(
+      `Unsupported AWS 'algorithm': '${algorithm.slice(0, 40)}'; use ${sigv4Algorithm}.`,
+    );
+  }
+  const fields = new Map<string, string>();
+  for (const part of header.slice(space + 1).split(',')) {
+    const equals = part.indexOf('=');
+    if (equals !== -1) fields.set(part.slice(0, equals).trim(), part.slice(equals + 1).trim());
+  }
+  const missing = ['Credential', 'SignedHeaders', 'Signature'].filter((name) => !fields.get(name));
+  if (missing.length > 0) {
+    throw incompleteSignature(
+      missing.map((name) => `Authorization header requires '${name}' parameter.`).join(' '),
+    );
+  }
+  const amzDate = headerValue(request.rawHeaders, 'x-amz-date');
+  if (amzDate === undefined)
+    throw incompleteSignature("Authorization header requires existence of a 'X-Amz-Date' header.");
+  const signedAtMs = parseAmzDate(amzDate, 'X-Amz-Date');
+  const [accessKeyId, credentialScope] = checkScope(fields.get('Credential')!, amzDate, expected);
+  return {
+    accessKeyId,
+    amzDate,
+    signedAtMs,
+    credentialScope,
+    signedHeaders: checkSignedHeaders(fields.get('SignedHeaders')!, ['host', 'x-amz-date']),
+    signature: fields.get('Signature')!,
+  };
+}
+
+function parsePresignedQuery(pairs: [string, string][], expected: ScopeExpectation): SignatureClaim {
+  const param = (name: string) => pairs.find(([key]) => key === name)?.[1];
+  const missing = [
+    'X-Amz-Algorithm',
+    'X-Amz-Credential',
+    'X-Amz-Date',
+    'X-Amz-Expires',
+    'X-Amz-SignedHeaders',
+    'X-Amz-Signature',
+  ].filter((name) => !param(name));
+  if (missing.length > 0) {
+    throw incompleteSignature(
+      missing.map((name) => `AWS query-string parameters must include '${name}'.`).join(' '),
+    );
+  }
+  if (param('X-Amz-Algorithm') !== sigv4Algorithm) {
+    throw incompleteSignature(
+      `Unsupported AWS 'algorithm': '${param('X-Amz-Algorithm')!.slice(0, 40)}'; use ${sigv4Algorithm}.`,
+    );
+  }
+  const amzDate = param('X-Amz-Date')!;
+  const signedAtMs = parseAmzDate(amzDate, 'X-Amz-Date');
+  const expiresText = param('X-Amz-Expires')!;
+  const expiresSeconds = Number(expiresText);
+  if (!/^\d{1,6}$/.test(expiresText) || expiresSeconds < 1 || expiresSeconds > maxPresignedExpirySeconds) {
+    throw incompleteSignature(
+      `X-Amz-Expires must be a whole number of seconds from 1 to ${maxPresignedExpirySeconds}.`,
+    );
+  }
+  const [accessKeyId, credentialScope] = checkScope(param('X-Amz-Credential')!, amzDate, expected);
+  return {
+    accessKeyId,
+    amzDate,
+    signedAtMs,
+    credentialScope,
+    signedHeaders: checkSignedHeaders(param('X-Amz-SignedHeaders')!, ['host']),
+    signature: param('X-Amz-Signature')!,
+    expiresSeconds,
+  };
+}
+
+/**
+ * Reads the signature a request claims to carry. Undefined when it carries none at all (the caller answers
+ * MissingAuthenticationToken); throws an AuthError when one is there but malformed or scoped elsewhere.
+ */
+export function parseSignatureClaim(
+  request: SignedRequest,
+  expected: ScopeExpectation,
+): SignatureClaim | undefined {
+  const header = headerValue(request.rawHeaders, 'authorization');
+  const pairs = queryPairs(splitUrl(request.rawUrl).query);
+  const presigned = pairs.some(
+    ([name]) => name === 'X-Amz-Algorithm' || name === 'X-Amz-Signature' || name === 'X-Amz-Credential',
+  );
+  if (header !== undefined && presigned) {
+    throw invalidSignature(
+      'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter or the Authorization header should be specified.',
+    );
+  }
+  if (header !== undefined) return parseAuthorizationHeader(header, request, expected);
+  if (presigned) return parsePresignedQuery(pairs, expected);
+  return undefined;
+}
+
+const basicDate = (ms: number): string => new Date(ms).toISOString().replace(/[-:]|\.\d{3}/g, '');
+
+/** Refuses a signature made too far from `nowMs`, or a presigned URL past its X-Amz-Expires. */
+export function checkFreshness(claim: SignatureClaim, nowMs: number): void {
+  if (claim.signedAtMs > nowMs + maxClockSkewMs) {
+    throw invalidSignature(
+      `Signature not yet current: ${claim.amzDate} is still later than ${basicDate(nowMs + maxClockSkewMs)} (${basicDate(nowMs)} + 5 min.)`,
+    );
+  }
+  if (claim.expiresSeconds !== undefined) {
+    if (nowMs > claim.signedAtMs + claim.expiresSeconds * 1000) {
+      throw invalidSignature(
+        `Signature expired: ${claim.amzDate} plus ${claim.expiresSeconds} seconds is earlier than ${basicDate(nowMs)}`,
+      );
+    }
+    return;
+  }
+  if (claim.signedAtMs < nowMs - maxClockSkewMs) {
+    throw invalidSignature(
+      `Signature expired: ${claim.amzDate} is now earlier than ${basicDate(nowMs - maxClockSkewMs)} (${basicDate(nowMs)} - 5 min.)`,
+    );
+  }
+}
+
+export const sha256Hex = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');
+
+/**
+ * Refuses an x-amz-content-sha256 that is not the body's hash. AWS accepts UNSIGNED-PAYLOAD only for S3; every
+ * other service signs over the body it computes, so an unsigned payload cannot verify there either.
+ */
+export function checkContentHashHeader(request: SignedRequest, bodySha256Hex: string): void {
+  const claimed = headerValue(request.rawHeaders, 'x-amz-content-sha256');
+  if (claimed === undefined) return;
+  if (claimed === 'UNSIGNED-PAYLOAD' || claimed.startsWith('STREAMING-')) {
+    throw invalidSignature(
+      `${claimed.slice(0, 60)} is not accepted by this service: sign the SHA-256 of the request body.`,
+    );
+  }
+  if (claimed.toLowerCase() !== bodySha256Hex) {
+    throw invalidSignature('The provided x-amz-content-sha256 header does not match what was computed.');
+  }
+}
+
+export function canonicalRequest(
+  request: SignedRequest,
+  claim: SignatureClaim,
+  bodySha256Hex: string,
+): string {
+  const { path, query } = splitUrl(request.rawUrl);
+  const pairs = queryPairs(query).filter(
+    ([name]) => !(claim.expiresSeconds !== undefined && name === 'X-Amz-Signature'),
+  );
+  const headers = claim.signedHeaders
+    .map((name) => `${name}:${headerValue(request.rawHeaders, name) ?? ''}\n`)
+    .join('');
+  return [
+    request.method,
+    canonicalUri(path),
+    canonicalQuery(pairs),
+    headers,
+    claim.signedHeaders.join(';'),
+    bodySha256Hex,
+  ].join('\n');
+}
+
+export function stringToSign(claim: SignatureClaim, canonical: string): string {
+  return [sigv4Algorithm, claim.amzDate, claim.credentialScope, sha256Hex(canonical)].join('\n');
+}
+
+export function signingKey(secretAccessKey: string, credentialScope: string): Buffer {
+  let key: Buffer = Buffer.from(`AWS4${secretAccessKey}`, 'utf8');
+  for (const part of credentialScope.split('/')) key = createHmac('sha256', key).update(part).digest();
+  return key;
+}
+
+/** Compares in constant time, so the answer's timing tells nothing about how much of the signature was right. */
+export function signaturesEqual(expectedHex: string, givenHex: string): boolean {
+  const expected = Buffer.from(expectedHex, 'utf8');
+  const given = Buffer.from(givenHex, 'utf8');
+  const sameLength = expected.length === given.length;
+  return timingSafeEqual(expected, sameLength ? given : expected) && sameLength;
+}
+
+/** Throws InvalidSignatureException unless `claim.signature` is what `secretAccessKey` makes of this request. */
+export function verifySignature(
+  request: SignedRequest,
+  claim: SignatureClaim,
+  secretAccessKey: string,
+  bodySha256Hex: string,
+): void {
+  checkContentHashHeader(request, bodySha256Hex);
+  const toSign = stringToSign(claim, canonicalRequest(request, claim, bodySha256Hex));
+  const expected = createHmac('sha256', signingKey(secretAccessKey, claim.credentialScope))
+    .update(toSign)
+    .digest('hex');
+  if (!signaturesEqual(expected, claim.signature)) {
+    throw invalidSignature(
+      'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
+    );
+  }
+}
