@@ -94,7 +94,12 @@ export function installAccessHooks(
     try {
       const request_ = signedRequest(request);
       state.principal = access.authenticate(request_, state.pending, state.bodyHash.digest('hex'));
-      access.authorize(state.principal, request.method, request_.rawUrl);
+      access.authorize(
+        state.principal,
+        request.method,
+        request_.rawUrl,
+        Buffer.isBuffer(request.body) ? request.body : undefined,
+      );
     } catch (error) {
       return refuse(error, request, reply, logger);
     }

@@ -94,9 +94,9 @@ export class ApiAccess {
   }
 
   /** Throws AccessDeniedException unless the principal's policy allows this request's action on its resource. */
-  authorize(principal: Principal, method: string, rawUrl: string): void {
+  authorize(principal: Principal, method: string, rawUrl: string, body?: Buffer): void {
     // A path no operation serves needs no permission: its handler answers 404 to any authenticated caller.
-    const wanted = requestAction(method, rawUrl, this.#scope);
+    const wanted = requestAction(method, rawUrl, this.#scope, body);
     if (wanted === undefined) return;
     const decision = evaluatePolicy(principal.key.policy, wanted.action, wanted.resource);
     if (decision === 'allow') return;

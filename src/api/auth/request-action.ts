@@ -2,6 +2,7 @@
 
 import type { AccountScope } from '../../model/arn.ts';
 import { resourceKey, resourcePath } from '../../model/resource-key.ts';
+import { kinds } from '../../model/resource-kinds.ts';
 import { routeOperation, operationName, type Operation } from '../operation-router.ts';
 import { matchRegistryPath, registryPrefix } from '../../registry/http/registry-paths.ts';
 
@@ -31,7 +32,22 @@ function appMeshArn(scope: AccountScope, path: string): string {
   return `arn:${scope.partition}:appmesh:${scope.region}:${scope.accountId}:${path}`;
 }
 
-function appMeshResource(operation: Operation, scope: AccountScope, query: URLSearchParams): string {
+/** Create* names its resource in the body; a body that names none is checked as `*` and then refused by its handler. */
+function createdName(body: Buffer | undefined, member: string): string {
+  try {
+    const name = (JSON.parse(body?.toString('utf8') ?? '') as Record<string, unknown>)[member];
+    return typeof name === 'string' && name !== '' ? name : '*';
+  } catch {
+    return '*';
+  }
+}
+
+function appMeshResource(
+  operation: Operation,
+  scope: AccountScope,
+  query: URLSearchParams,
+  body: Buffer | undefined,
+): string {
   // Tag operations act on the resource their resourceArn names.
   if (!('kind' in operation)) return query.get('resourceArn') ?? '*';
   const account = accountFor(scope, query);
@@ -46,7 +62,9 @@ function appMeshResource(operation: Operation, scope: AccountScope, query: URLSe
           : resourceKey('mesh', operation.meshName, operation.meshName);
     return appMeshArn(account, resourcePath(parent));
   }
-  const name = operation.kind === 'mesh' ? operation.meshName : operation.name;
+  const labelled = operation.kind === 'mesh' ? operation.meshName : operation.name;
+  const name = operation.verb === 'create' ? createdName(body, kinds[operation.kind].nameMember) : labelled;
+  if (operation.verb === 'create' && operation.kind === 'mesh') return appMeshArn(account, `mesh/${name}`);
   return appMeshArn(
     account,
     resourcePath(resourceKey(operation.kind, operation.meshName, name, operation.parentName)),
@@ -110,6 +128,7 @@ export function requestAction(
   method: string,
   rawUrl: string,
   scope: AccountScope,
+  body?: Buffer,
 ): RequestAction | undefined {
   const { path, query } = splitUrl(rawUrl);
   if (path === registryPrefix || path.startsWith(`${registryPrefix}/`))
@@ -128,6 +147,6 @@ export function requestAction(
   }
   return {
     action: `appmesh:${operationName(operation)}`,
-    resource: appMeshResource(operation, scope, query),
+    resource: appMeshResource(operation, scope, query, body),
   };
 }
