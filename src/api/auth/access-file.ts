@@ -1,7 +1,7 @@
 // The access file (--access-file): API keys with their policies, read from YAML or JSON, never readable by others.
 
 import { open } from 'node:fs/promises';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { parsePolicy, PolicyError, type Policy } from './iam-policy.ts';
 
 /** A listed key. The secret sits in a private field, so logging or serialising a key cannot print it. */
@@ -106,15 +106,21 @@ export function parseAccessKeys(document: unknown): AccessKeys {
 
 /** Parses YAML or JSON (JSON is YAML). The parser's own messages quote source lines, so only positions are kept. */
 function parseText(text: string): unknown {
-  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
   const [first] = document.errors;
   if (first) {
-    const at = first.linePos?.[0];
+    const at = lineCounter.linePos(first.pos[0]);
     throw new AccessFileError(
-      `it is not valid YAML or JSON (${first.code}${at ? ` at line ${at.line}, column ${at.col}` : ''})`,
+      `it is not valid YAML or JSON (${first.code} at line ${at.line}, column ${at.col})`,
     );
   }
-  return document.toJS({ maxAliasCount: 100 });
+  try {
+    return document.toJS({ maxAliasCount: 100 });
+  } catch {
+    // Alias bombs and the like: the parser's message could quote the file, so it is not passed on.
+    throw new AccessFileError('it is not valid YAML or JSON (its aliases could not be resolved)');
+  }
 }
 
 /**
