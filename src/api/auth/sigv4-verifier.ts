@@ -1,9 +1,17 @@
 // AWS Signature Version 4 checked on the server side: the Authorization header and presigned-URL forms.
 
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import {
+  amzDateOf,
+  canonicalHeaderValue,
+  canonicalRequest,
+  parseRawQuery,
+  signatureOf,
+  sigv4Algorithm,
+} from '../../util/sigv4.ts';
 import { incompleteSignature, invalidSignature } from './auth-error.ts';
 
-export const sigv4Algorithm = 'AWS4-HMAC-SHA256';
+export { sha256Hex } from '../../util/sigv4.ts';
 /** AWS's own tolerance between the signer's clock and the server's. */
 export const maxClockSkewMs = 5 * 60 * 1000;
 /** The longest X-Amz-Expires AWS accepts on a presigned URL (7 days). */
@@ -36,28 +44,6 @@ export interface ScopeExpectation {
   readonly service: string;
 }
 
-const unreserved = /[A-Za-z0-9\-._~]/;
-
-/** RFC 3986 percent-encoding of every byte but the unreserved ones, upper-case hex, as SigV4 requires. */
-export function uriEncode(text: string, keepSlash = false): string {
-  let out = '';
-  for (const char of text) {
-    if (unreserved.test(char) || (keepSlash && char === '/')) out += char;
-    else
-      for (const byte of Buffer.from(char, 'utf8'))
-        out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  }
-  return out;
-}
-
-function percentDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    throw incompleteSignature('The request has a malformed percent-encoding in its query string.');
-  }
-}
-
 function splitUrl(rawUrl: string): { path: string; query: string } {
   const mark = rawUrl.indexOf('?');
   return mark === -1
@@ -66,42 +52,17 @@ function splitUrl(rawUrl: string): { path: string; query: string } {
 }
 
 function queryPairs(query: string): [string, string][] {
-  if (query === '') return [];
-  return query
-    .split('&')
-    .filter((pair) => pair !== '')
-    .map((pair) => {
-      const equals = pair.indexOf('=');
-      return equals === -1
-        ? [percentDecode(pair), '']
-        : [percentDecode(pair.slice(0, equals)), percentDecode(pair.slice(equals + 1))];
-    });
-}
-
-/** Non-S3 services normalise the path and encode it a second time (the SDKs and botocore both do). */
-export function canonicalUri(path: string): string {
-  const segments: string[] = [];
-  for (const segment of path.split('/')) {
-    if (segment === '' || segment === '.') continue;
-    if (segment === '..') segments.pop();
-    else segments.push(segment);
+  const pairs = parseRawQuery(query);
+  if (pairs === undefined) {
+    throw incompleteSignature('The request has a malformed percent-encoding in its query string.');
   }
-  const trailing = segments.length > 0 && path.endsWith('/') ? '/' : '';
-  return uriEncode(`/${segments.join('/')}${trailing}`, true);
-}
-
-export function canonicalQuery(pairs: readonly (readonly [string, string])[]): string {
-  return pairs
-    .map(([name, value]) => [uriEncode(name), uriEncode(value)] as const)
-    .sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0))
-    .map(([name, value]) => `${name}=${value}`)
-    .join('&');
+  return pairs;
 }
 
 function headerValue(rawHeaders: readonly string[], name: string): string | undefined {
   const values: string[] = [];
   for (let at = 0; at + 1 < rawHeaders.length; at += 2) {
-    if (rawHeaders[at]!.toLowerCase() === name) values.push(rawHeaders[at + 1]!.trim().replace(/\s+/g, ' '));
+    if (rawHeaders[at]!.toLowerCase() === name) values.push(canonicalHeaderValue(rawHeaders[at + 1]!));
   }
   return values.length === 0 ? undefined : values.join(',');
 }
@@ -259,31 +220,27 @@ export function parseSignatureClaim(
   return undefined;
 }
 
-const basicDate = (ms: number): string => new Date(ms).toISOString().replace(/[-:]|\.\d{3}/g, '');
-
 /** Refuses a signature made too far from `nowMs`, or a presigned URL past its X-Amz-Expires. */
 export function checkFreshness(claim: SignatureClaim, nowMs: number): void {
   if (claim.signedAtMs > nowMs + maxClockSkewMs) {
     throw invalidSignature(
-      `Signature not yet current: ${claim.amzDate} is still later than ${basicDate(nowMs + maxClockSkewMs)} (${basicDate(nowMs)} + 5 min.)`,
+      `Signature not yet current: ${claim.amzDate} is still later than ${amzDateOf(nowMs + maxClockSkewMs)} (${amzDateOf(nowMs)} + 5 min.)`,
     );
   }
   if (claim.expiresSeconds !== undefined) {
     if (nowMs > claim.signedAtMs + claim.expiresSeconds * 1000) {
       throw invalidSignature(
-        `Signature expired: ${claim.amzDate} plus ${claim.expiresSeconds} seconds is earlier than ${basicDate(nowMs)}`,
+        `Signature expired: ${claim.amzDate} plus ${claim.expiresSeconds} seconds is earlier than ${amzDateOf(nowMs)}`,
       );
     }
     return;
   }
   if (claim.signedAtMs < nowMs - maxClockSkewMs) {
     throw invalidSignature(
-      `Signature expired: ${claim.amzDate} is now earlier than ${basicDate(nowMs - maxClockSkewMs)} (${basicDate(nowMs)} - 5 min.)`,
+      `Signature expired: ${claim.amzDate} is now earlier than ${amzDateOf(nowMs - maxClockSkewMs)} (${amzDateOf(nowMs)} - 5 min.)`,
     );
   }
 }
-
-export const sha256Hex = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');
 
 /**
  * Refuses an x-amz-content-sha256 that is not the body's hash. AWS accepts UNSIGNED-PAYLOAD only for S3; every
@@ -302,38 +259,6 @@ export function checkContentHashHeader(request: SignedRequest, bodySha256Hex: st
   }
 }
 
-export function canonicalRequest(
-  request: SignedRequest,
-  claim: SignatureClaim,
-  bodySha256Hex: string,
-): string {
-  const { path, query } = splitUrl(request.rawUrl);
-  const pairs = queryPairs(query).filter(
-    ([name]) => !(claim.expiresSeconds !== undefined && name === 'X-Amz-Signature'),
-  );
-  const headers = claim.signedHeaders
-    .map((name) => `${name}:${headerValue(request.rawHeaders, name) ?? ''}\n`)
-    .join('');
-  return [
-    request.method,
-    canonicalUri(path),
-    canonicalQuery(pairs),
-    headers,
-    claim.signedHeaders.join(';'),
-    bodySha256Hex,
-  ].join('\n');
-}
-
-export function stringToSign(claim: SignatureClaim, canonical: string): string {
-  return [sigv4Algorithm, claim.amzDate, claim.credentialScope, sha256Hex(canonical)].join('\n');
-}
-
-export function signingKey(secretAccessKey: string, credentialScope: string): Buffer {
-  let key: Buffer = Buffer.from(`AWS4${secretAccessKey}`, 'utf8');
-  for (const part of credentialScope.split('/')) key = createHmac('sha256', key).update(part).digest();
-  return key;
-}
-
 /** Compares in constant time, so the answer's timing tells nothing about how much of the signature was right. */
 export function signaturesEqual(expectedHex: string, givenHex: string): boolean {
   const expected = Buffer.from(expectedHex, 'utf8');
@@ -350,10 +275,16 @@ export function verifySignature(
   bodySha256Hex: string,
 ): void {
   checkContentHashHeader(request, bodySha256Hex);
-  const toSign = stringToSign(claim, canonicalRequest(request, claim, bodySha256Hex));
-  const expected = createHmac('sha256', signingKey(secretAccessKey, claim.credentialScope))
-    .update(toSign)
-    .digest('hex');
+  const { path, query } = splitUrl(request.rawUrl);
+  const presigned = claim.expiresSeconds !== undefined;
+  const canonical = canonicalRequest({
+    method: request.method,
+    path,
+    queryPairs: queryPairs(query).filter(([name]) => !(presigned && name === 'X-Amz-Signature')),
+    headers: claim.signedHeaders.map((name) => [name, headerValue(request.rawHeaders, name) ?? ''] as const),
+    payloadSha256Hex: bodySha256Hex,
+  });
+  const expected = signatureOf(secretAccessKey, claim.amzDate, claim.credentialScope, canonical);
   if (!signaturesEqual(expected, claim.signature)) {
     throw invalidSignature(
       'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
