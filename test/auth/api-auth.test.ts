@@ -17,6 +17,7 @@ import {
   startControlPlaneProcess,
   type ControlPlaneProcess,
 } from '../support/control-plane-launcher.ts';
+import { spawnSwitchyard, waitForExit } from '../support/switchyard-process.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { awsCli, cliV2SkipReason } from '../conformance/aws-cli-runner.ts';
 import { adminKey, readerKey, registrarKey, writeAccessFile, type TestKey } from './access-file-fixture.ts';
@@ -280,6 +281,25 @@ describe('the AWS CLI', { skip: cliSkip }, () => {
       assert.equal(result.code, 254, result.stderr);
       assert.equal(result.stderr.trim(), printed);
     }
+  });
+});
+
+describe("switchyard's own CLI", () => {
+  const run = async (env: Record<string, string>) => {
+    const cli = spawnSwitchyard(['get', 'meshes', '--endpoint', cp.endpoint, '-o', 'json'], env);
+    const code = await waitForExit(cli.child);
+    return { code, stderr: cli.stderr() };
+  };
+
+  it('signs with AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, and reports the refusal without them', async () => {
+    const signed = await run({
+      AWS_ACCESS_KEY_ID: readerKey.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: readerKey.secretAccessKey,
+    });
+    assert.equal(signed.code, 0, signed.stderr);
+    const unsigned = await run({ AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' });
+    assert.notEqual(unsigned.code, 0);
+    assert.match(unsigned.stderr, /MissingAuthenticationTokenException: Missing Authentication Token/);
   });
 });
 
