@@ -7,6 +7,7 @@ import {
   parseRawQuery,
   sha256Hex,
   signatureOf,
+  signingKey,
   sigv4Algorithm,
 } from './sigv4.ts';
 
@@ -50,7 +51,12 @@ export function signRequest(
     headers,
     payloadSha256Hex,
   });
-  const signature = signatureOf(credentials.secretAccessKey, amzDate, credentialScope, canonical);
+  const signature = signatureOf(
+    signingKey(credentials.secretAccessKey, credentialScope),
+    amzDate,
+    credentialScope,
+    canonical,
+  );
   const signedHeaders = headers.map(([name]) => name).join(';');
   return {
     ...added,

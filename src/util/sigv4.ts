@@ -94,13 +94,13 @@ export function signingKey(secretAccessKey: string, credentialScope: string): Bu
   return key;
 }
 
-/** The hex signature of `canonical` made at `amzDate` within `credentialScope`. */
+/** The hex signature of `canonical` made at `amzDate` with the key `signingKey` derives for its scope. */
 export function signatureOf(
-  secretAccessKey: string,
+  signingKeyBytes: Buffer,
   amzDate: string,
   credentialScope: string,
   canonical: string,
 ): string {
   const toSign = [sigv4Algorithm, amzDate, credentialScope, sha256Hex(canonical)].join('\n');
-  return createHmac('sha256', signingKey(secretAccessKey, credentialScope)).update(toSign).digest('hex');
+  return createHmac('sha256', signingKeyBytes).update(toSign).digest('hex');
 }

@@ -5,6 +5,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
+import { signingKey } from '../../util/sigv4.ts';
 import { AccessFileError, loadAccessFile } from './access-file.ts';
 
 const dir = await mkdtemp(path.join(tmpdir(), 'switchyard-access-file-'));
@@ -49,7 +50,8 @@ describe('access file', () => {
     const keys = await loadAccessFile(yaml);
     assert.deepEqual([...keys.keys()], ['AKIASWITCHYARDADMIN', 'AKIASWITCHYARDREAD']);
     assert.equal(keys.get('AKIASWITCHYARDREAD')!.userName, 'reader');
-    assert.equal(keys.get('AKIASWITCHYARDADMIN')!.secretAccessKey(), secret);
+    const scope = '20261206/us-east-1/appmesh/aws4_request';
+    assert.deepEqual(keys.get('AKIASWITCHYARDADMIN')!.signingKey(scope), signingKey(secret, scope));
     // A key that is logged or serialised shows no secret.
     assert.ok(!JSON.stringify([...keys.values()]).includes(secret));
     const json = await fileWith(

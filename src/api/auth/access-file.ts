@@ -2,6 +2,7 @@
 
 import { open } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
+import { signingKey as deriveSigningKey } from '../../util/sigv4.ts';
 import { parsePolicy, PolicyError, type Policy } from './iam-policy.ts';
 
 /** A listed key. The secret sits in a private field, so logging or serialising a key cannot print it. */
@@ -11,6 +12,8 @@ export class AccessKey {
   readonly userName: string;
   readonly policy: Policy;
   readonly #secretAccessKey: string;
+  // The derived key changes once a day per region; deriving it is five HMACs, most of a verification's cost.
+  #derived: { readonly scope: string; readonly key: Buffer } | undefined;
 
   constructor(accessKeyId: string, secretAccessKey: string, userName: string, policy: Policy) {
     this.accessKeyId = accessKeyId;
@@ -19,8 +22,15 @@ export class AccessKey {
     this.#secretAccessKey = secretAccessKey;
   }
 
-  secretAccessKey(): string {
-    return this.#secretAccessKey;
+  /** The SigV4 signing key for `credentialScope`, derived from the secret; the last one is kept. */
+  signingKey(credentialScope: string): Buffer {
+    if (this.#derived?.scope !== credentialScope) {
+      this.#derived = {
+        scope: credentialScope,
+        key: deriveSigningKey(this.#secretAccessKey, credentialScope),
+      };
+    }
+    return this.#derived.key;
   }
 
   toJSON(): { accessKeyId: string; userName: string } {

@@ -89,7 +89,7 @@ export class ApiAccess {
 
   /** Verifies the signature over the whole request and returns who signed it. */
   authenticate(request: SignedRequest, pending: PendingSignature, bodySha256Hex: string): Principal {
-    verifySignature(request, pending.claim, pending.key.secretAccessKey(), bodySha256Hex);
+    verifySignature(request, pending.claim, (scope) => pending.key.signingKey(scope), bodySha256Hex);
     return { kind: 'apiKey', key: pending.key };
   }
 

@@ -12,6 +12,7 @@ import {
   verifySignature,
   type SignedRequest,
 } from './sigv4-verifier.ts';
+import { signingKey } from '../../util/sigv4.ts';
 
 const scope = { region: 'us-east-1', service: 'appmesh' };
 const secret = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY';
@@ -95,7 +96,7 @@ function check(
   const claim = parseSignatureClaim(request, scope);
   assert.ok(claim, 'a signature must be found');
   checkFreshness(claim, nowMs);
-  verifySignature(request, claim, secretAccessKey, sha256Hex(body));
+  verifySignature(request, claim, (scope) => signingKey(secretAccessKey, scope), sha256Hex(body));
 }
 
 function refusedWith(type: string, pattern?: RegExp) {
@@ -125,9 +126,9 @@ describe('SigV4 verification', () => {
     };
     const claim = parseSignatureClaim(request, { region: 'us-east-1', service: 'iam' });
     assert.ok(claim);
-    verifySignature(request, claim, secret, sha256Hex(''));
+    verifySignature(request, claim, (scope) => signingKey(secret, scope), sha256Hex(''));
     assert.throws(
-      () => verifySignature(request, claim, `${secret}x`, sha256Hex('')),
+      () => verifySignature(request, claim, (scope) => signingKey(`${secret}x`, scope), sha256Hex('')),
       refusedWith('InvalidSignatureException'),
     );
   });

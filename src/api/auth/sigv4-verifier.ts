@@ -267,11 +267,14 @@ export function signaturesEqual(expectedHex: string, givenHex: string): boolean 
   return timingSafeEqual(expected, sameLength ? given : expected) && sameLength;
 }
 
-/** Throws InvalidSignatureException unless `claim.signature` is what `secretAccessKey` makes of this request. */
+/**
+ * Throws InvalidSignatureException unless `claim.signature` is what the key's secret makes of this request;
+ * `signingKeyFor` derives (or recalls) the key for a credential scope.
+ */
 export function verifySignature(
   request: SignedRequest,
   claim: SignatureClaim,
-  secretAccessKey: string,
+  signingKeyFor: (credentialScope: string) => Buffer,
   bodySha256Hex: string,
 ): void {
   checkContentHashHeader(request, bodySha256Hex);
@@ -284,7 +287,12 @@ export function verifySignature(
     headers: claim.signedHeaders.map((name) => [name, headerValue(request.rawHeaders, name) ?? ''] as const),
     payloadSha256Hex: bodySha256Hex,
   });
-  const expected = signatureOf(secretAccessKey, claim.amzDate, claim.credentialScope, canonical);
+  const expected = signatureOf(
+    signingKeyFor(claim.credentialScope),
+    claim.amzDate,
+    claim.credentialScope,
+    canonical,
+  );
   if (!signaturesEqual(expected, claim.signature)) {
     throw invalidSignature(
       'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
