@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { createHostCheck } from '../util/host-check.ts';
 import type { ApiContext } from './api-context.ts';
+import type { ApiAccess } from './auth/api-access.ts';
+import { installAccessHooks } from './auth/access-hooks.ts';
 import { ApiError, notFound } from './api-error.ts';
 import { errorBody, errorHeaders, maxBodyBytes, toApiError } from './error-answer.ts';
 import { routeOperation } from './operation-router.ts';
@@ -43,6 +45,8 @@ function sendError(ctx: ApiContext, error: unknown, request: FastifyRequest, rep
 export interface ApiServerOptions {
   /** Host names accepted in the Host header besides IP literals and localhost (--allowed-host). */
   readonly allowedHosts?: readonly string[];
+  /** Requires SigV4 from a listed key on every route but the health probes; absent means authentication is off. */
+  readonly access?: ApiAccess;
 }
 
 export function createApiServer(ctx: ApiContext, options: ApiServerOptions = {}): FastifyInstance {
@@ -72,6 +76,7 @@ export function createApiServer(ctx: ApiContext, options: ApiServerOptions = {})
       return reply;
     }
   });
+  if (options.access) installAccessHooks(app, options.access, ctx.logger);
   app.addHook('onResponse', async (request, reply) => {
     ctx.logger.debug(
       {

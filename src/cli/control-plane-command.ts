@@ -107,6 +107,18 @@ export function controlPlaneCommand(): Command {
       ).env('SWITCHYARD_CA_CERT'),
     )
     .addOption(new Option('--ca-key <file>', 'PEM private key of --ca-cert').env('SWITCHYARD_CA_KEY'))
+    .addOption(
+      new Option(
+        '--access-file <file>',
+        'require AWS SigV4 on the API from the keys this YAML/JSON file lists, with their IAM-style policies (re-read on SIGHUP)',
+      ).env('SWITCHYARD_ACCESS_FILE'),
+    )
+    .addOption(
+      new Option(
+        '--insecure-no-auth',
+        'serve the API and xDS on non-loopback addresses without authentication',
+      ).env('SWITCHYARD_INSECURE_NO_AUTH'),
+    )
     .action(async (options: ControlPlaneFlags) => {
       const logger = createLogger('switchyard-control-plane');
       routeGrpcLogs(logger);
@@ -141,6 +153,11 @@ export function controlPlaneCommand(): Command {
         };
         process.on('SIGINT', () => stop('SIGINT'));
         process.on('SIGTERM', () => stop('SIGTERM'));
+        // Reload failures are logged by the reload itself; the old keys stay in force.
+        process.on('SIGHUP', () => {
+          logger.info('SIGHUP: re-reading the access file');
+          void running.reloadAccessFile();
+        });
       } catch (error) {
         if (error instanceof ConfigError || error instanceof StartupError) {
           // The one stderr line says what to do; the chain of causes is only for whoever debugs.

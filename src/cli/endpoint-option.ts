@@ -2,7 +2,7 @@
 
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { AppMeshClient } from './api-client.ts';
+import { AppMeshClient, signingFromEnv } from './api-client.ts';
 import { CliError } from './cli-error.ts';
 
 export const defaultEndpoint = 'http://127.0.0.1:9080';
@@ -16,7 +16,10 @@ export function endpointOption(): Option {
 
 export function clientFor(command: Command): AppMeshClient {
   const { endpoint } = command.optsWithGlobals<{ endpoint?: string }>();
-  return new AppMeshClient(parseEndpoint(endpoint ?? process.env.SWITCHYARD_ENDPOINT ?? defaultEndpoint));
+  return new AppMeshClient(
+    parseEndpoint(endpoint ?? process.env.SWITCHYARD_ENDPOINT ?? defaultEndpoint),
+    signingFromEnv(),
+  );
 }
 
 /** `127.0.0.1:9080` would reach fetch as a URL of scheme "127.0.0.1": say so before any request. */

@@ -36,6 +36,8 @@ export interface ControlPlaneConfig {
   /** The operator's CA certificate and key files (--ca-cert/--ca-key); absent: the store's built-in root. */
   readonly caCertPath?: string;
   readonly caKeyPath?: string;
+  /** The access file (--access-file); absent means the API is unauthenticated (loopback only, or --insecure-no-auth). */
+  readonly accessFile?: string;
 }
 
 export const controlPlaneDefaults = {
@@ -88,6 +90,32 @@ export interface RawControlPlaneOptions {
   readonly certTtl?: string;
   readonly caCert?: string;
   readonly caKey?: string;
+  readonly accessFile?: string;
+  /** Serve without authentication on non-loopback addresses. */
+  readonly insecureNoAuth?: boolean;
+}
+
+/** 127.0.0.0/8, ::1 (and its IPv4-mapped form) and localhost: only this machine can reach them. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.toLowerCase().replace(/^::ffff:/, '');
+  return bare === 'localhost' || bare === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare);
+}
+
+function checkBindRule(raw: RawControlPlaneOptions, apiAddr: HostPort, xdsAddr: HostPort): void {
+  if (raw.accessFile !== undefined && raw.insecureNoAuth) {
+    throw new ConfigError('--insecure-no-auth contradicts --access-file: pass one of them');
+  }
+  if (raw.accessFile !== undefined || raw.insecureNoAuth) return;
+  for (const [flag, addr] of [
+    ['--api-addr', apiAddr],
+    ['--xds-addr', xdsAddr],
+  ] as const) {
+    if (!isLoopbackHost(addr.host)) {
+      throw new ConfigError(
+        `${flag} ${addr.host} is not a loopback address and authentication is off: pass --access-file FILE to require signed requests, or --insecure-no-auth to serve anyone who can connect`,
+      );
+    }
+  }
 }
 
 const durationUnitsMs: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -166,6 +194,10 @@ export function parseControlPlaneConfig(raw: RawControlPlaneOptions): ControlPla
     );
   }
   const databaseUrl = parseStoreOption(raw.store);
+  const apiAddr = parseHostPort(raw.apiAddr, '--api-addr');
+  const xdsAddr = parseHostPort(raw.xdsAddr, '--xds-addr');
+  if (raw.accessFile === '') throw new ConfigError('--access-file must name a file');
+  checkBindRule(raw, apiAddr, xdsAddr);
   const security = parseMeshSecurity(raw.mtls, raw.trustDomain);
   if ((raw.caCert === undefined) !== (raw.caKey === undefined) || raw.caCert === '' || raw.caKey === '') {
     throw new ConfigError(
@@ -173,8 +205,8 @@ export function parseControlPlaneConfig(raw: RawControlPlaneOptions): ControlPla
     );
   }
   return Object.freeze({
-    apiAddr: parseHostPort(raw.apiAddr, '--api-addr'),
-    xdsAddr: parseHostPort(raw.xdsAddr, '--xds-addr'),
+    apiAddr,
+    xdsAddr,
     dataDir: path.resolve(raw.dataDir),
     ...(databaseUrl ? { databaseUrl } : {}),
     region: raw.region,
@@ -187,5 +219,6 @@ export function parseControlPlaneConfig(raw: RawControlPlaneOptions): ControlPla
     ...(raw.caCert !== undefined && raw.caKey !== undefined
       ? { caCertPath: path.resolve(raw.caCert), caKeyPath: path.resolve(raw.caKey) }
       : {}),
+    ...(raw.accessFile === undefined ? {} : { accessFile: path.resolve(raw.accessFile) }),
   });
 }

@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createApiServer } from '../api/api-server.ts';
 import type { ApiContext } from '../api/api-context.ts';
+import { AccessFileError } from '../api/auth/access-file.ts';
+import { ApiAccess } from '../api/auth/api-access.ts';
 import { registerRegistryRoutes } from '../registry/http/registry-routes.ts';
 import { SqliteRegistryStore } from '../registry/sqlite-registry-store.ts';
 import type { RegistryStore } from '../registry/registry-store.ts';
@@ -45,6 +47,8 @@ export interface RunningControlPlane {
   readonly registry: RegistryStore;
   readonly xds: XdsControlPlane;
   readonly ca: MeshCa;
+  /** Re-reads the access file (SIGHUP); false, with the old keys kept, when it is bad or authentication is off. */
+  reloadAccessFile(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -149,6 +153,20 @@ function listenError(error: unknown, addr: HostPort, what: string, flag: string)
   });
 }
 
+async function openAccess(config: ControlPlaneConfig, logger: Logger): Promise<ApiAccess | undefined> {
+  if (config.accessFile === undefined) return undefined;
+  try {
+    return await ApiAccess.open({
+      file: config.accessFile,
+      scope: { partition: 'aws', region: config.region, accountId: config.accountId },
+      logger: logger.child({ component: 'access' }),
+    });
+  } catch (error) {
+    if (error instanceof AccessFileError) throw new StartupError(error.message, { cause: error });
+    throw error;
+  }
+}
+
 /**
  * Sent to every proxy as `control_plane.identifier`: `switchyard api=http://HOST:PORT`, so a sidecar can find
  * the registry from its xDS connection alone. A wildcard HOST (0.0.0.0, [::]) means "the host you reached
@@ -177,6 +195,7 @@ export async function startControlPlane(
 ): Promise<RunningControlPlane> {
   const caClock = options.caClock ?? systemCaClock;
   const operatorCa = await readOperatorCa(config, caClock.now());
+  const access = await openAccess(config, logger);
   const { store, registry } = await openStores(config, logger);
   const cleanup: (() => Promise<void> | void)[] = [() => store.close(), () => registry.close()];
   try {
@@ -205,7 +224,7 @@ export async function startControlPlane(
     }
     const openedCa = ca;
     cleanup.push(() => openedCa.close());
-    const api = createApiServer(ctx, { allowedHosts: config.allowedHosts });
+    const api = createApiServer(ctx, { allowedHosts: config.allowedHosts, ...(access ? { access } : {}) });
     registerCaRoutes(api, ca, {
       trustDomain: config.security.trustDomain,
       certTtlMs: config.certTtlMs,
@@ -254,10 +273,29 @@ export async function startControlPlane(
         dataDir: config.dataDir,
         store: config.databaseUrl ? redactDatabaseUrl(config.databaseUrl) : 'sqlite',
         revision: await store.currentRevision(),
+        authentication: access
+          ? `SigV4, ${access.keyCount} keys from ${access.file}`
+          : 'off (no --access-file): anyone who can connect may read and change the mesh',
       },
       'control plane ready',
     );
-    return { apiAddress, xdsAddress, store, registry, xds, ca, close: () => closeAll(cleanup, logger) };
+    const reloadAccessFile = async () => {
+      if (!access) {
+        logger.warn('SIGHUP: no --access-file to reload; authentication is off');
+        return false;
+      }
+      return access.reload();
+    };
+    return {
+      apiAddress,
+      xdsAddress,
+      store,
+      registry,
+      xds,
+      ca,
+      reloadAccessFile,
+      close: () => closeAll(cleanup, logger),
+    };
   } catch (error) {
     await closeAll(cleanup, logger);
     throw error;

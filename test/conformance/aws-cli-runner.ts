@@ -14,7 +14,7 @@ export interface CliResult {
 }
 
 /** Only what the CLI needs: nothing from the caller's AWS config, profile or instance metadata leaks in. */
-function isolatedEnv(home: string): NodeJS.ProcessEnv {
+function isolatedEnv(home: string, overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return {
     PATH: '/usr/bin:/bin',
     LANG: 'C.UTF-8',
@@ -26,12 +26,18 @@ function isolatedEnv(home: string): NodeJS.ProcessEnv {
     AWS_DEFAULT_REGION: 'us-east-1',
     AWS_PAGER: '',
     AWS_EC2_METADATA_DISABLED: 'true',
+    ...overrides,
   };
 }
 
-function run(args: readonly string[], home: string, timeoutMs = 60_000): Promise<CliResult> {
+function run(
+  args: readonly string[],
+  home: string,
+  timeoutMs = 60_000,
+  env: NodeJS.ProcessEnv = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(awsCliPath, args, { env: isolatedEnv(home), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(awsCliPath, args, { env: isolatedEnv(home, env), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -76,9 +82,10 @@ export interface AwsCli {
   file(name: string, value: unknown): Promise<string>;
 }
 
-export function awsCli(endpoint: string, home: string): AwsCli {
+/** `env` overrides the isolated environment, e.g. another AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY. */
+export function awsCli(endpoint: string, home: string, env: NodeJS.ProcessEnv = {}): AwsCli {
   const appmesh = (...args: string[]) =>
-    run(['appmesh', ...args, '--endpoint-url', endpoint, '--output', 'json'], home);
+    run(['appmesh', ...args, '--endpoint-url', endpoint, '--output', 'json'], home, 60_000, env);
   return {
     appmesh,
     async appmeshJson(...args) {

@@ -23,6 +23,8 @@ export interface ControlPlaneOptions {
   readonly args?: readonly string[];
   readonly env?: Record<string, string>;
   readonly timeoutMs?: number;
+  /** Started with --access-file: ready once an unsigned ListMeshes is refused as AWS refuses it. */
+  readonly authenticated?: boolean;
 }
 
 export async function makeTempDir(prefix: string): Promise<string> {
@@ -80,6 +82,10 @@ export async function startControlPlaneProcess(
         const api = await fetch(`${endpoint}/v20190125/meshes`).then(
           async (r) => {
             const body = await r.text();
+            if (options.authenticated) {
+              const type = r.headers.get('x-amzn-errortype') ?? '';
+              return r.status === 403 && type.startsWith('MissingAuthenticationTokenException');
+            }
             return r.status === 200 && r.headers.has('x-amzn-requestid') && body.includes('"meshes"');
           },
           () => false,

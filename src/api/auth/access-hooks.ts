@@ -1,0 +1,107 @@
+// Puts ApiAccess in front of every route of a fastify instance, health probes excepted.
+
+import { createHash, type Hash } from 'node:crypto';
+import { pipeline, Transform } from 'node:stream';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import type { ApiAccess, PendingSignature, Principal } from './api-access.ts';
+import { AuthError, authErrorAnswer } from './auth-error.ts';
+import type { SignedRequest } from './sigv4-verifier.ts';
+
+/** Load balancers probe these without credentials; they reveal nothing about the mesh. */
+export const unauthenticatedPaths: ReadonlySet<string> = new Set(['/healthz', '/readyz']);
+
+interface RequestAuthState {
+  readonly pending: PendingSignature;
+  readonly bodyHash: Hash;
+  principal?: Principal;
+}
+
+const states = new WeakMap<FastifyRequest, RequestAuthState>();
+
+/** The principal a request authenticated as; undefined where authentication is off or the path is exempt. */
+export function principalOf(request: FastifyRequest): Principal | undefined {
+  return states.get(request)?.principal;
+}
+
+const signedRequest = (request: FastifyRequest): SignedRequest => ({
+  method: request.method,
+  rawUrl: request.raw.url ?? '/',
+  rawHeaders: request.raw.rawHeaders,
+});
+
+function refuse(
+  error: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  logger: Pick<Logger, 'debug'>,
+): FastifyReply {
+  if (!(error instanceof AuthError)) throw error;
+  const answer = authErrorAnswer(error);
+  logger.debug(
+    { requestId: request.id, method: request.method, url: request.raw.url, refused: error.type },
+    'api request refused',
+  );
+  void reply.status(answer.status).headers(answer.headers).send(answer.body);
+  return reply;
+}
+
+/**
+ * Adds the hooks on `app`'s root, so plugins registered later (the registry, /switchyard/v1/…) inherit them.
+ * Unsigned, unknown-key and stale requests are refused before their body is read; the signature itself is
+ * checked once the body has streamed through a hash, so the parsers that read it need not keep raw bytes.
+ */
+export function installAccessHooks(
+  app: FastifyInstance,
+  access: ApiAccess,
+  logger: Pick<Logger, 'debug'>,
+): void {
+  const exempt = (request: FastifyRequest) =>
+    unauthenticatedPaths.has((request.raw.url ?? '/').split('?', 1)[0]!);
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (exempt(request)) return;
+    try {
+      states.set(request, { pending: access.screen(signedRequest(request)), bodyHash: createHash('sha256') });
+    } catch (error) {
+      return refuse(error, request, reply, logger);
+    }
+  });
+
+  app.addHook('preParsing', async (request, _reply, payload) => {
+    const state = states.get(request);
+    if (!state) return payload;
+    const tee = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        state.bodyHash.update(chunk);
+        done(null, chunk);
+      },
+    });
+    // Errors reach the body parser through the tee; nothing else needs them here.
+    return pipeline(payload, tee, () => undefined);
+  });
+
+  app.addHook('preHandler', async (request, reply) => {
+    if (exempt(request)) return;
+    const state = states.get(request);
+    if (!state)
+      return refuse(
+        new AuthError('MissingAuthenticationTokenException', 'Missing Authentication Token'),
+        request,
+        reply,
+        logger,
+      );
+    try {
+      const request_ = signedRequest(request);
+      state.principal = access.authenticate(request_, state.pending, state.bodyHash.digest('hex'));
+      access.authorize(
+        state.principal,
+        request.method,
+        request_.rawUrl,
+        Buffer.isBuffer(request.body) ? request.body : undefined,
+      );
+    } catch (error) {
+      return refuse(error, request, reply, logger);
+    }
+  });
+}
