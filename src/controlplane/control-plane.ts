@@ -154,7 +154,10 @@ export async function startControlPlane(
     registerRegistryRoutes(api, registry, { store, logger: logger.child({ component: 'registry' }) });
     // The API listens first, so the xDS server can tell proxies where it is; until then no proxy is connected.
     let xds: XdsControlPlane | undefined = undefined;
-    api.get('/switchyard/v1/xds/clients', async () => ({ clients: xds?.clients() ?? [] }));
+    api.get('/switchyard/v1/xds/clients', async () => ({
+      clients: xds?.clients() ?? [],
+      rejected: xds?.rejected() ?? [],
+    }));
     registerHealthRoutes(api, store);
     const apiAddress = await listen(api, config.apiAddr, 'App Mesh API', '--api-addr');
     cleanup.push(() => api.close());

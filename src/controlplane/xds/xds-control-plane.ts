@@ -13,6 +13,7 @@ import type { HostPort } from '../control-plane-config.ts';
 import { EndpointBook } from './endpoint-book.ts';
 import { InstanceLeases, proxyTokenOf, type SetLeaseTimer } from './instance-leases.ts';
 import { MeshStates } from './mesh-states.ts';
+import { RejectedProxies, type RejectedProxy } from './rejected-proxies.ts';
 import { identityOfKey, parseProxyIdentity, snapshotKeyOf, type ProxyIdentity } from './proxy-identity.ts';
 import { SnapshotPublisher } from './snapshot-publisher.ts';
 
@@ -63,6 +64,7 @@ export class XdsControlPlane {
   readonly #quotas: Quotas;
   readonly #streamsPerResource = new Map<string, number>();
   readonly #leases: InstanceLeases;
+  readonly #rejected = new RejectedProxies();
   /** The proxy token of each open stream that presented one. */
   readonly #streamTokens = new Map<number, string>();
   /** Set by #resolve for the stream whose onConnect runs next: resolution is synchronous and onConnect
@@ -94,7 +96,15 @@ export class XdsControlPlane {
       cache,
       logger,
       controlPlaneId: options.controlPlaneId,
-      resolveNode: (node) => this.#resolve(node),
+      resolveNode: (node) => {
+        const resolution = this.#resolve(node);
+        if (resolution.ok) this.#rejected.accepted(node.id);
+        else {
+          const agent = `${node.user_agent_name} ${node.user_agent_version ?? ''}`.trim();
+          this.#rejected.record(node.id, agent, grpc.status[resolution.code], resolution.message);
+        }
+        return resolution;
+      },
       callbacks: {
         onConnect: (client) => {
           const token = this.#pendingToken;
@@ -155,6 +165,11 @@ export class XdsControlPlane {
 
   clients(): XdsClientView[] {
     return this.#server.clients().map((client) => ({ ...client, proxy: identityOfKey(client.key) }));
+  }
+
+  /** Node ids whose streams were refused lately, with the reason each proxy was given. */
+  rejected(): RejectedProxy[] {
+    return this.#rejected.list();
   }
 
   async close(): Promise<void> {
