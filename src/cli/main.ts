@@ -21,6 +21,7 @@ const commandLoaders: ReadonlyMap<string, CommandLoader> = new Map<string, Comma
   ['delete', async () => (await import('./delete-command.ts')).deleteCommand()],
   ['proxy', async () => (await import('./proxy-command.ts')).proxyCommand()],
   ['proxy-status', async () => (await import('./proxy-status-command.ts')).proxyStatusCommand()],
+  ['proxy-config', async () => (await import('./proxy-config-command.ts')).proxyConfigCommand()],
   ['envoy-bootstrap', async () => (await import('./envoy-bootstrap-command.ts')).envoyBootstrapCommand()],
   ['migrate', async () => (await import('./migrate-command.ts')).migrateCommand()],
 ]);

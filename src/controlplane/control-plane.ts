@@ -158,6 +158,17 @@ export async function startControlPlane(
       clients: xds?.clients() ?? [],
       rejected: xds?.rejected() ?? [],
     }));
+    api.get<{ Querystring: { node?: string } }>('/switchyard/v1/xds/config', async (request, reply) => {
+      const node = request.query.node ?? '';
+      const view = node === '' ? undefined : xds?.proxyConfig(node);
+      if (view !== undefined) return view;
+      return reply.code(node === '' ? 400 : 404).send({
+        message:
+          node === ''
+            ? 'the node query parameter is required'
+            : `no proxy with node id ${node} is connected; the control plane holds configuration only for connected proxies`,
+      });
+    });
     registerHealthRoutes(api, store);
     const apiAddress = await listen(api, config.apiAddr, 'App Mesh API', '--api-addr');
     cleanup.push(() => api.close());

@@ -9,6 +9,7 @@ import type { RegistryStore } from '../../registry/registry-store.ts';
 import type { Change, Store } from '../../store/store.ts';
 import type { Node__Output } from '../../xds/protos/index.ts';
 import { AdsServer, SnapshotCache, type ClientStatus, type NodeResolution } from '../../xds/server/index.ts';
+import { proxyConfigOf, type ProxyConfigView } from './proxy-config-view.ts';
 import type { HostPort } from '../control-plane-config.ts';
 import { EndpointBook } from './endpoint-book.ts';
 import { InstanceLeases, proxyTokenOf, type SetLeaseTimer } from './instance-leases.ts';
@@ -65,6 +66,7 @@ export class XdsControlPlane {
   readonly #streamsPerResource = new Map<string, number>();
   readonly #leases: InstanceLeases;
   readonly #rejected = new RejectedProxies();
+  readonly #cache: SnapshotCache;
   /** The proxy token of each open stream that presented one. */
   readonly #streamTokens = new Map<number, string>();
   /** Set by #resolve for the stream whose onConnect runs next: resolution is synchronous and onConnect
@@ -74,6 +76,7 @@ export class XdsControlPlane {
   private constructor(states: MeshStates, options: XdsControlPlaneOptions) {
     const logger = options.logger;
     const cache = new SnapshotCache();
+    this.#cache = cache;
     this.#states = states;
     this.#quotas = options.quotas;
     this.#endpoints = new EndpointBook({
@@ -165,6 +168,11 @@ export class XdsControlPlane {
 
   clients(): XdsClientView[] {
     return this.#server.clients().map((client) => ({ ...client, proxy: identityOfKey(client.key) }));
+  }
+
+  /** What the control plane serves a connected proxy now, or undefined when no proxy of that node is connected. */
+  proxyConfig(node: string): ProxyConfigView | undefined {
+    return proxyConfigOf(node, this.clients(), this.#cache);
   }
 
   /** Node ids whose streams were refused lately, with the reason each proxy was given. */
