@@ -31,6 +31,8 @@ export interface HttpScope {
   readonly clusters: ClusterManager;
   readonly clock: Clock;
   readonly random: () => number;
+  /** True while the proxy drains (admin /healthcheck/fail): HTTP/1.1 responses close their connection, as Envoy's. */
+  readonly drainClose?: () => boolean;
   /** Called once per finished request (access logs). */
   readonly onComplete: ((ds: Downstream, info: RequestInfo) => void) | undefined;
 }
