@@ -104,7 +104,12 @@ export class XdsControlPlane {
         if (resolution.ok) this.#rejected.accepted(node.id);
         else {
           const agent = `${node.user_agent_name} ${node.user_agent_version ?? ''}`.trim();
-          this.#rejected.record(node.id, agent, grpc.status[resolution.code], resolution.message);
+          this.#rejected.record(
+            node.id === '' ? '(no node id)' : node.id,
+            agent,
+            grpc.status[resolution.code],
+            resolution.message,
+          );
         }
         return resolution;
       },
