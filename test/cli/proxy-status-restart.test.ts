@@ -34,6 +34,10 @@ async function status(cp: ControlPlaneProcess): Promise<Status> {
 }
 
 // web subscribes to CDS, LDS, EDS and RDS; api (no backends) to all but EDS.
+// Reconnecting sidecars back off (up to seconds) and each status read starts a CLI process: be patient on a
+// loaded machine, the conditions themselves are exact.
+const patience = { timeoutMs: 90_000 };
+
 const allSynced = (client: ClientView): boolean =>
   client.types.length >= 3 && client.types.every((t) => syncState(t) === 'SYNCED');
 
@@ -64,10 +68,14 @@ test('after a control-plane restart every reconnected proxy shows SYNCED; an unk
   for (const name of ['web', 'api']) {
     sidecars.push(await startSidecar({ node: `mesh/status/virtualNode/${name}`, xdsPort: cp.xdsPort }));
   }
-  const before = await waitFor('both proxies SYNCED', async () => {
-    const s = await status(cp);
-    return s.clients.length === 2 && s.clients.every(allSynced) ? s : undefined;
-  });
+  const before = await waitFor(
+    'both proxies SYNCED',
+    async () => {
+      const s = await status(cp);
+      return s.clients.length === 2 && s.clients.every(allSynced) ? s : undefined;
+    },
+    patience,
+  );
 
   await cp.stop('SIGTERM');
   cp = await startControlPlaneProcess({ dataDir, apiPort: cp.apiPort, xdsPort: cp.xdsPort });
@@ -79,11 +87,17 @@ test('after a control-plane restart every reconnected proxy shows SYNCED; an unk
   sidecars.push(ghost);
 
   const earlier = new Set(before.clients.map((c) => c.connectedAt));
-  const afterRestart = await waitFor('both proxies reconnected and SYNCED, the ghost rejected', async () => {
-    const s = await status(cp);
-    const reconnected = s.clients.filter((c) => !earlier.has(c.connectedAt));
-    return reconnected.length === 2 && reconnected.every(allSynced) && s.rejected.length > 0 ? s : undefined;
-  });
+  const afterRestart = await waitFor(
+    'both proxies reconnected and SYNCED, the ghost rejected',
+    async () => {
+      const s = await status(cp);
+      const reconnected = s.clients.filter((c) => !earlier.has(c.connectedAt));
+      return reconnected.length === 2 && reconnected.every(allSynced) && s.rejected.length > 0
+        ? s
+        : undefined;
+    },
+    patience,
+  );
   assert.deepEqual(afterRestart.clients.map((c) => c.nodeId).sort(), [
     'mesh/status/virtualNode/api',
     'mesh/status/virtualNode/web',
