@@ -6,25 +6,10 @@
 
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { commandLoaders } from './command-loaders.ts';
 import { endpointOption } from './endpoint-option.ts';
 import { requestedCommand } from './requested-command.ts';
 import { unknownOptionsFirst } from './unknown-options-first.ts';
-
-type CommandLoader = () => Promise<Command>;
-
-const commandLoaders: ReadonlyMap<string, CommandLoader> = new Map<string, CommandLoader>([
-  ['control-plane', async () => (await import('./control-plane-command.ts')).controlPlaneCommand()],
-  ['demo', async () => (await import('./demo-command.ts')).demoCommand()],
-  ['apply', async () => (await import('./apply/apply-command.ts')).applyCommand()],
-  ['get', async () => (await import('./get-command.ts')).getCommand()],
-  ['describe', async () => (await import('./describe-command.ts')).describeCommand()],
-  ['delete', async () => (await import('./delete-command.ts')).deleteCommand()],
-  ['proxy', async () => (await import('./proxy-command.ts')).proxyCommand()],
-  ['proxy-status', async () => (await import('./proxy-status-command.ts')).proxyStatusCommand()],
-  ['envoy-bootstrap', async () => (await import('./envoy-bootstrap-command.ts')).envoyBootstrapCommand()],
-  ['migrate', async () => (await import('./migrate-command.ts')).migrateCommand()],
-  ['ca', async () => (await import('./ca-command.ts')).caCommand()],
-]);
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;

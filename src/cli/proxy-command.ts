@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { parseArn } from '../model/arn.ts';
 import { SidecarStartError, startSidecar } from '../proxy/sidecar/index.ts';
 import type { Sidecar, SidecarNodeRef, SidecarSettings } from '../proxy/sidecar/index.ts';
+import { invalidAllowedHost } from '../util/host-check.ts';
 import { createLogger } from '../util/logger.ts';
 import { appMeshDefaults, appMeshVariables, pinoLevel } from './appmesh-environment.ts';
 import { CliError, runAction } from './cli-error.ts';
@@ -32,6 +33,7 @@ interface RawProxyOptions {
   drainMs: string;
   backendPort?: string[];
   backend?: string[];
+  allowedHost?: string[];
 }
 
 /** `--node` in the path form, or the resource ARN (what App Mesh's APPMESH_RESOURCE_ARN holds). */
@@ -137,13 +139,18 @@ function parseSettings(raw: RawProxyOptions): SidecarSettings {
     if (!m) throw new CliError(`--backend must be SERVICE[:PORT]=LOCAL_PORT, got ${JSON.stringify(pair)}`);
     httpBackends.set(m[1]!, parsePort(m[2]!, '--backend'));
   }
+  const allowedHosts = listValues(raw.allowedHost);
+  for (const name of allowedHosts) {
+    const problem = invalidAllowedHost(name);
+    if (problem !== undefined) throw new CliError(problem);
+  }
   return {
     node,
     nodeId: raw.node,
     backendPorts,
     httpBackends,
     xds: `${xds.host.includes(':') ? `[${xds.host}]` : xds.host}:${xds.port}`,
-    admin: parseHostPort(raw.adminAddr ?? '127.0.0.1:9901', '--admin-addr'),
+    admin: { ...parseHostPort(raw.adminAddr ?? '127.0.0.1:9901', '--admin-addr'), allowedHosts },
     inboundPort,
     outboundPort,
     appHost: raw.appHost,
@@ -320,6 +327,13 @@ export function proxyCommand(): Command {
         'how long shutdown lets in-flight requests finish',
         'SWITCHYARD_DRAIN_MS',
       ).default('5000'),
+    )
+    .addOption(
+      envOption(
+        '--allowed-host <name>',
+        'a name the admin interface accepts in the Host header besides IP addresses and localhost (repeatable; the variable takes a comma-separated list)',
+        'SWITCHYARD_ALLOWED_HOSTS',
+      ).argParser(collect),
     )
     .action(async (raw: RawProxyOptions, command: Command) => {
       await runAction(async () => {

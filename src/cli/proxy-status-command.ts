@@ -24,6 +24,15 @@ export interface ClientView {
   readonly types: readonly TypeStatus[];
 }
 
+export interface RejectedView {
+  readonly nodeId: string;
+  readonly userAgent: string;
+  readonly code: string;
+  readonly reason: string;
+  readonly attempts: number;
+  readonly lastAt: string;
+}
+
 const shortTypes: Readonly<Record<string, string>> = {
   'type.googleapis.com/envoy.config.cluster.v3.Cluster': 'CDS',
   'type.googleapis.com/envoy.config.listener.v3.Listener': 'LDS',
@@ -55,6 +64,30 @@ export function proxyStatusRows(clients: readonly ClientView[]): string[][] {
   });
 }
 
+export function rejectedRows(rejected: readonly RejectedView[], nowMs: number = Date.now()): string[][] {
+  return rejected.map((r) => [
+    r.nodeId,
+    r.userAgent === '' ? '-' : r.userAgent,
+    r.code,
+    String(r.attempts),
+    formatAge(Date.parse(r.lastAt) / 1000, nowMs),
+    r.reason,
+  ]);
+}
+
+/** The table form: connected proxies, then (when any) the node ids the control plane refused and why. */
+export function renderProxyStatus(clients: readonly ClientView[], rejected: readonly RejectedView[]): string {
+  const header = ['NODE', 'CLIENT', 'PROTOCOL', 'CDS', 'LDS', 'EDS', 'RDS', 'AGE'];
+  let text = clients.length === 0 ? 'no proxies connected\n' : renderTable(header, proxyStatusRows(clients));
+  if (rejected.length > 0) {
+    text += `\nrejected by the control plane (the proxies retry):\n${renderTable(
+      ['NODE', 'CLIENT', 'CODE', 'ATTEMPTS', 'LAST', 'REASON'],
+      rejectedRows(rejected),
+    )}`;
+  }
+  return text;
+}
+
 export function proxyStatusCommand(): Command {
   return new Command('proxy-status')
     .description(
@@ -63,16 +96,15 @@ export function proxyStatusCommand(): Command {
     .addOption(new Option('-o, --output <format>', 'table, json or yaml').default('table'))
     .action(
       runAction(async (options: { output: string }, command: Command) => {
+        const format = parseOutputFormat(options.output);
         const answer = await clientFor(command).request('GET', '/switchyard/v1/xds/clients');
         const clients = answer.clients as ClientView[];
-        const format = parseOutputFormat(options.output);
-        if (format !== 'table') process.stdout.write(formatDocument(clients, format));
-        else {
-          const header = ['NODE', 'CLIENT', 'PROTOCOL', 'CDS', 'LDS', 'EDS', 'RDS', 'AGE'];
-          process.stdout.write(
-            clients.length === 0 ? 'no proxies connected\n' : renderTable(header, proxyStatusRows(clients)),
-          );
-        }
+        const rejected = (answer.rejected ?? []) as RejectedView[];
+        process.stdout.write(
+          format === 'table'
+            ? renderProxyStatus(clients, rejected)
+            : formatDocument({ clients, rejected }, format),
+        );
       }),
     );
 }

@@ -233,7 +233,21 @@ export async function startControlPlane(
     registerRegistryRoutes(api, registry, { store, logger: logger.child({ component: 'registry' }) });
     // The API listens first, so the xDS server can tell proxies where it is; until then no proxy is connected.
     let xds: XdsControlPlane | undefined = undefined;
-    api.get('/switchyard/v1/xds/clients', async () => ({ clients: xds?.clients() ?? [] }));
+    api.get('/switchyard/v1/xds/clients', async () => ({
+      clients: xds?.clients() ?? [],
+      rejected: xds?.rejected() ?? [],
+    }));
+    api.get<{ Querystring: { node?: string } }>('/switchyard/v1/xds/config', async (request, reply) => {
+      const node = request.query.node ?? '';
+      const view = node === '' ? undefined : xds?.proxyConfig(node);
+      if (view !== undefined) return view;
+      return reply.code(node === '' ? 400 : 404).send({
+        message:
+          node === ''
+            ? 'the node query parameter is required'
+            : `no proxy with node id ${node} is connected; the control plane holds configuration only for connected proxies`,
+      });
+    });
     registerHealthRoutes(api, store);
     const apiAddress = await listen(api, config.apiAddr, 'App Mesh API', '--api-addr');
     cleanup.push(() => api.close());

@@ -107,7 +107,12 @@ export interface MeshProxyOptions {
   /** Random source in [0, 1) for weighted clusters, balancing, jitter; injectable for tests. */
   readonly random?: () => number;
   /** Admin server address; omit for none. Port 0 picks a free port (see `adminPort`). */
-  readonly admin?: { readonly host: string; readonly port: number };
+  readonly admin?: {
+    readonly host: string;
+    readonly port: number;
+    /** Host names the admin accepts in the Host header besides IP literals and localhost. */
+    readonly allowedHosts?: readonly string[];
+  };
   /** What the admin interface may do to the process running this proxy (the sidecar's quit, identity...). */
   readonly adminControls?: AdminControls;
   /** Where TLS file reload warnings go (never PEM). */
@@ -126,6 +131,8 @@ export class MeshProxy {
   readonly #httpStats = new Map<string, HttpStats>();
   readonly #tcpStats = new Map<string, TcpStats>();
   readonly #adminOptions: MeshProxyOptions['admin'];
+  /** Set while an admin /healthcheck/fail stands: HTTP/1.1 responses carry Connection: close. */
+  #drainClose = false;
   readonly #adminControls: AdminControls | undefined;
   #admin: AdminServer | undefined;
   #config: ProxyConfig | undefined;
@@ -169,21 +176,29 @@ export class MeshProxy {
   async start(): Promise<void> {
     if (this.#adminOptions && !this.#admin) {
       const isReady = (): boolean => this.ready;
-      const admin = new AdminServer({
-        get ready() {
-          return isReady();
+      const admin = new AdminServer(
+        {
+          get ready() {
+            return isReady();
+          },
+          stats: this.stats,
+          appliedSnapshot: () => this.#config?.source,
+          clusters: () => this.#clusters.all(),
+          listeners: () =>
+            [...(this.#config?.listeners.values() ?? [])].map((l) => ({
+              name: l.name,
+              host: l.host,
+              port: this.listenerPort(l.name),
+            })),
+          controls: {
+            ...this.#adminControls,
+            healthCheckFailed: (failed) => {
+              this.#drainClose = failed;
+            },
+          },
         },
-        stats: this.stats,
-        appliedSnapshot: () => this.#config?.source,
-        clusters: () => this.#clusters.all(),
-        listeners: () =>
-          [...(this.#config?.listeners.values() ?? [])].map((l) => ({
-            name: l.name,
-            host: l.host,
-            port: this.listenerPort(l.name),
-          })),
-        controls: this.#adminControls,
-      });
+        { allowedHosts: this.#adminOptions.allowedHosts },
+      );
       await admin.listen(this.#adminOptions.port, this.#adminOptions.host);
       this.#admin = admin;
     }
@@ -339,6 +354,7 @@ export class MeshProxy {
       clock: this.#clock,
       random: this.#random,
       material: this.#material,
+      drainClose: () => this.#drainClose,
       onComplete: logger.empty ? undefined : (ds, info) => logger.log(ds, info),
       ...(l.tls === undefined ? {} : { tls: createServerTlsContext(l.name, l.tls, this.#material) }),
     };

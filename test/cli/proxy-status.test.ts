@@ -78,6 +78,6 @@ test('a proxy that ACKed shows SYNCED, one that NACKed shows NACKED', async () =
   );
 
   const { stdout } = await run(switchyardBin, ['proxy-status', '--endpoint', cp.endpoint, '-o', 'json']);
-  const clients = JSON.parse(stdout) as { types: { lastNack?: { message: string } }[] }[];
+  const { clients } = JSON.parse(stdout) as { clients: { types: { lastNack?: { message: string } }[] }[] };
   assert.equal(clients[0]!.types[0]!.lastNack?.message, 'rejected for the test');
 });

@@ -9,10 +9,12 @@ import type { RegistryStore } from '../../registry/registry-store.ts';
 import type { Change, Store } from '../../store/store.ts';
 import type { Node__Output } from '../../xds/protos/index.ts';
 import { AdsServer, SnapshotCache, type ClientStatus, type NodeResolution } from '../../xds/server/index.ts';
+import { proxyConfigOf, type ProxyConfigView } from './proxy-config-view.ts';
 import type { HostPort } from '../control-plane-config.ts';
 import { EndpointBook } from './endpoint-book.ts';
 import { InstanceLeases, proxyTokenOf, type SetLeaseTimer } from './instance-leases.ts';
 import { MeshStates } from './mesh-states.ts';
+import { RejectedProxies, type RejectedProxy } from './rejected-proxies.ts';
 import { identityOfKey, parseProxyIdentity, snapshotKeyOf, type ProxyIdentity } from './proxy-identity.ts';
 import { SnapshotPublisher } from './snapshot-publisher.ts';
 import type { MeshSecurity } from '../../xds/translate/index.ts';
@@ -78,6 +80,8 @@ export class XdsControlPlane {
   readonly #quotas: Quotas;
   readonly #streamsPerResource = new Map<string, number>();
   readonly #leases: InstanceLeases;
+  readonly #rejected = new RejectedProxies();
+  readonly #cache: SnapshotCache;
   /** The proxy token of each open stream that presented one. */
   readonly #streamTokens = new Map<number, string>();
   /** Set by #resolve for the stream whose onConnect runs next: resolution is synchronous and onConnect
@@ -87,6 +91,7 @@ export class XdsControlPlane {
   private constructor(states: MeshStates, options: XdsControlPlaneOptions) {
     const logger = options.logger;
     const cache = new SnapshotCache();
+    this.#cache = cache;
     this.#states = states;
     this.#quotas = options.quotas;
     this.#endpoints = new EndpointBook({
@@ -130,7 +135,20 @@ export class XdsControlPlane {
       cache,
       logger,
       controlPlaneId: options.controlPlaneId,
-      resolveNode: (node) => this.#resolve(node),
+      resolveNode: (node) => {
+        const resolution = this.#resolve(node);
+        if (resolution.ok) this.#rejected.accepted(node.id);
+        else {
+          const agent = `${node.user_agent_name} ${node.user_agent_version ?? ''}`.trim();
+          this.#rejected.record(
+            node.id === '' ? '(no node id)' : node.id,
+            agent,
+            grpc.status[resolution.code],
+            resolution.message,
+          );
+        }
+        return resolution;
+      },
       callbacks: {
         onConnect: (client) => {
           const token = this.#pendingToken;
@@ -191,6 +209,16 @@ export class XdsControlPlane {
 
   clients(): XdsClientView[] {
     return this.#server.clients().map((client) => ({ ...client, proxy: identityOfKey(client.key) }));
+  }
+
+  /** What the control plane serves a connected proxy now, or undefined when no proxy of that node is connected. */
+  proxyConfig(node: string): ProxyConfigView | undefined {
+    return proxyConfigOf(node, this.clients(), this.#cache);
+  }
+
+  /** Node ids whose streams were refused lately, with the reason each proxy was given. */
+  rejected(): RejectedProxy[] {
+    return this.#rejected.list();
   }
 
   async close(): Promise<void> {

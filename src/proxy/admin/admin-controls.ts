@@ -19,6 +19,8 @@ export interface AdminControls {
   quit?(): void;
   /** The xDS version of one applied resource (by type URL and name), when the configuration came over xDS. */
   resourceVersion?(typeUrl: string, name: string): string | undefined;
+  /** Told when POST /healthcheck/fail (true) or /healthcheck/ok (false) changes the draining state. */
+  healthCheckFailed?(failed: boolean): void;
   /** Epoch milliseconds now; default Date.now. */
   nowMs?(): number;
 }

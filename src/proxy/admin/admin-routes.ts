@@ -69,11 +69,13 @@ export class AdminRoutes {
       case '/healthcheck/fail':
         return this.#mutation(method, () => {
           this.#healthCheckFailed = true;
+          this.#controls.healthCheckFailed?.(true);
           return text(200, 'OK\n');
         });
       case '/healthcheck/ok':
         return this.#mutation(method, () => {
           this.#healthCheckFailed = false;
+          this.#controls.healthCheckFailed?.(false);
           return text(200, 'OK\n');
         });
       default:

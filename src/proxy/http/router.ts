@@ -37,6 +37,8 @@ export interface HttpScope {
   readonly random: () => number;
   /** Where the listener's TLS certificate and trust PEM come from (a rotated one arrives in a new scope). */
   readonly material: TlsMaterialSource;
+  /** True while the proxy drains (admin /healthcheck/fail): HTTP/1.1 responses close their connection, as Envoy's. */
+  readonly drainClose?: () => boolean;
   /** Called once per finished request (access logs). */
   readonly onComplete: ((ds: Downstream, info: RequestInfo) => void) | undefined;
   /** The TLS the listener terminates, built for this scope; undefined: plaintext only. */

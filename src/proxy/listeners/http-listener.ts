@@ -209,7 +209,10 @@ export class HttpListener implements RunningListener {
   #serveHttp1(socket: Socket, tls: DownstreamTls | undefined): void {
     const hcm = this.#scope.hcm;
     const connection = new Http1ServerConnection(socket, {
-      onRequest: (ds) => void routeRequest(ds, this.#scope),
+      onRequest: (ds) => {
+        if (this.#scope.drainClose?.()) connection.closeAfterCurrent();
+        void routeRequest(ds, this.#scope);
+      },
       onProtocolError: () => this.#scope.stats.cxProtocolError.value++,
       onIdleTimeout: () => this.#scope.stats.cxIdleTimeout.value++,
       onHeadersTimeout: () => this.#scope.stats.rqHeaderTimeout.value++,

@@ -14,7 +14,12 @@ export interface SidecarSettings {
   /** `host:port` of the control plane's xDS server, IPv6 hosts in brackets. */
   readonly xds: string;
   /** Where the admin interface listens; port 0 picks a free one (see `Sidecar.adminPort`). */
-  readonly admin: { readonly host: string; readonly port: number };
+  readonly admin: {
+    readonly host: string;
+    readonly port: number;
+    /** Names the admin accepts in the Host header besides IP literals and localhost (DNS rebinding guard). */
+    readonly allowedHosts?: readonly string[];
+  };
   /** Sent as node metadata; the control plane puts the listeners there. Never 0: peers must know them. */
   readonly inboundPort: number;
   readonly outboundPort: number;

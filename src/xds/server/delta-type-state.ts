@@ -115,7 +115,7 @@ export class DeltaTypeState {
     if (nonce !== undefined) {
       this.#owesAnswer = false;
       this.tracker.recordSent(typeVersion, nonce);
-    }
+    } else if (!plan.deferred && !plan.send) this.tracker.recordInSync(typeVersion);
   }
 
   invalidate(): void {

@@ -59,6 +59,20 @@ export class TypeTracker {
     this.#lastSentAt = new Date().toISOString();
   }
 
+  /**
+   * The client already holds exactly `version`'s resources without a response (a delta client that resumed with
+   * initial_resource_versions): report it as sent and ACKed, unless a response is unanswered or a NACK stands.
+   */
+  recordInSync(version: string): void {
+    if (this.#outstanding.size > 0 || this.#lastNack !== undefined) return;
+    if (this.#lastAckedVersion === version) return;
+    const at = new Date().toISOString();
+    this.#lastSentVersion = version;
+    this.#lastSentAt = at;
+    this.#lastAckedVersion = version;
+    this.#lastAckedAt = at;
+  }
+
   /** Classifies a request answering `nonce`: a NACK iff it carries error_detail (never by comparing versions). */
   recordReply(
     nonce: string,
