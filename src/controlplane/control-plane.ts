@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { createApiServer } from '../api/api-server.ts';
 import type { ApiContext } from '../api/api-context.ts';
 import { registerRegistryRoutes } from '../registry/http/registry-routes.ts';
+import { PostgresRegistryStore } from '../registry/postgres-registry-store.ts';
 import { SqliteRegistryStore } from '../registry/sqlite-registry-store.ts';
 import type { RegistryStore } from '../registry/registry-store.ts';
 import { PostgresStore, redactDatabaseUrl } from '../store/postgres/postgres-store.ts';
@@ -53,7 +54,15 @@ async function openStores(
         url: config.databaseUrl,
         onConnectionError: (error) => logger.warn({ err: error }, 'PostgreSQL connection trouble; retrying'),
       });
+      // The registry shares the database too, so every replica sees every instance.
+      const registry = await PostgresRegistryStore.open({
+        url: config.databaseUrl,
+        maxInstancesPerService: config.quotas.instancesPerService,
+        onConnectionError: (error) => logger.warn({ err: error }, 'PostgreSQL registry trouble; retrying'),
+      });
+      return { store, registry };
     } catch (error) {
+      await store?.close();
       throw new StartupError(`cannot open the store: ${(error as Error).message}`, { cause: error });
     }
   }
