@@ -1,10 +1,11 @@
-// Two control plane replicas on one PostgreSQL database, real processes: a write through one replica reaches a
-// sidecar streaming from the other (propagation p99 reported), and a sidecar given both replicas survives a
-// `kill -9` of the one it streams from: no failed request, a reconnect to the other within seconds, and a later
-// route change through the survivor takes effect.
+// Two control plane replicas on one PostgreSQL database, real processes, sidecars registered in the shared
+// registry: a write through one replica reaches a sidecar streaming from the other (propagation p99 reported),
+// neither replica expires the instances of a proxy streaming from the other, and sidecars given both replicas
+// survive a `kill -9` of the one they stream from: no failed request, a reconnect to the other within seconds,
+// and a later route change through the survivor takes effect.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { RouteSpec, VirtualNodeSpec } from '@aws-sdk/client-app-mesh';
+import type { RouteSpec } from '@aws-sdk/client-app-mesh';
 import {
   removeDir,
   startControlPlaneProcess,
@@ -12,7 +13,7 @@ import {
 } from '../support/control-plane-launcher.ts';
 import { startHttpApp, type HttpApp } from '../support/echo-apps.ts';
 import { ProxyClient } from '../support/http-client.ts';
-import { clientNode, MeshApiClient } from '../support/mesh-api-client.ts';
+import { clientNode, MeshApiClient, servingNode } from '../support/mesh-api-client.ts';
 import { postgresSkipReason, startPostgresServer, type PostgresServer } from '../support/postgres-server.ts';
 import { startSidecar, type SidecarProcess } from '../support/sidecar-launcher.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -27,13 +28,8 @@ const replicas: ControlPlaneProcess[] = [];
 let apps: HttpApp[] = [];
 const sidecars: SidecarProcess[] = [];
 
-/** A node found by DNS at the app itself: the client's sidecar reaches the app directly. */
-function dnsNode(appPort: number): VirtualNodeSpec {
-  return {
-    listeners: [{ portMapping: { port: appPort, protocol: 'http' } }],
-    serviceDiscovery: { dns: { hostname: '127.0.0.1' } },
-  };
-}
+/** Short, so a replica wrongly expiring a proxy that streams from the other replica shows within the test. */
+const instanceGraceMs = 1500;
 
 function weights(w1: number, w2: number): RouteSpec {
   return {
@@ -64,13 +60,18 @@ before(async () => {
   pg = await startPostgresServer();
   const url = await pg.createDatabase('ha');
   // One at a time: the first applies the schema migrations, the second finds them done.
-  for (let i = 0; i < 2; i++) replicas.push(await startControlPlaneProcess({ args: ['--store', url] }));
+  for (let i = 0; i < 2; i++)
+    replicas.push(
+      await startControlPlaneProcess({
+        args: ['--store', url, '--instance-grace-ms', String(instanceGraceMs)],
+      }),
+    );
   apps = await Promise.all([startHttpApp('v1'), startHttpApp('v2')]);
   const api = new MeshApiClient(replicas[0]!.endpoint);
   try {
     await api.createMesh(mesh);
-    await api.createNode(mesh, 'server-v1', dnsNode(apps[0]!.port));
-    await api.createNode(mesh, 'server-v2', dnsNode(apps[1]!.port));
+    await api.createNode(mesh, 'server-v1', servingNode('server-v1', apps[0]!.port));
+    await api.createNode(mesh, 'server-v2', servingNode('server-v2', apps[1]!.port));
     await api.createRouter(mesh, 'server', {
       listeners: [{ portMapping: { port: 8080, protocol: 'http' } }],
     });
@@ -79,6 +80,20 @@ before(async () => {
     await api.createNode(mesh, 'client', clientNode(service));
   } finally {
     api.close();
+  }
+  // server-v1 streams from replica A first, server-v2 from B; both learn the API to register with over xDS.
+  const [a, b] = replicas.map(xdsOf) as [string, string];
+  for (const [name, list] of [
+    ['server-v1', `${a},${b}`],
+    ['server-v2', `${b},${a}`],
+  ] as const) {
+    sidecars.push(
+      await startSidecar({
+        node: `mesh/${mesh}/virtualNode/${name}`,
+        xdsPort: replicas[0]!.xdsPort,
+        xdsAddr: list,
+      }),
+    );
   }
 });
 
@@ -114,7 +129,8 @@ test(
         // pino's `time` is the sidecar's wall clock, the same clock as ours: the write's start to its apply.
         latenciesMs.push((applied.time as number) - startedMs);
       }
-      // The last write is what serves: v2 now takes half the traffic.
+      // The last write is what serves: v2 now takes half the traffic. Seconds past the instance grace period,
+      // both instances are still registered: neither replica expired the proxy streaming from the other.
       await waitFor('both versions answering', async () => {
         const seen = new Set<string>();
         for (let i = 0; i < 20; i++) seen.add(String((await client.get(authority)).headers['x-app']));
@@ -207,5 +223,13 @@ test(
       for (const a of api) a.close();
     }
     assert.deepEqual(failed, []);
+    // Re-registered through the survivor, and still there: its proxies stream from it now.
+    const survivorApi = new MeshApiClient(replicas.find((cp) => cp.ended() === undefined)!.endpoint);
+    try {
+      assert.equal((await survivorApi.instancesOf('e2e.local', 'server-v1')).length, 1);
+      assert.equal((await survivorApi.instancesOf('e2e.local', 'server-v2')).length, 1);
+    } finally {
+      survivorApi.close();
+    }
   },
 );
