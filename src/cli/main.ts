@@ -23,6 +23,7 @@ const commandLoaders: ReadonlyMap<string, CommandLoader> = new Map<string, Comma
   ['proxy-status', async () => (await import('./proxy-status-command.ts')).proxyStatusCommand()],
   ['envoy-bootstrap', async () => (await import('./envoy-bootstrap-command.ts')).envoyBootstrapCommand()],
   ['migrate', async () => (await import('./migrate-command.ts')).migrateCommand()],
+  ['migrate-store', async () => (await import('./migrate-store-command.ts')).migrateStoreCommand()],
 ]);
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {

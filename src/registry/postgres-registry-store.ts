@@ -397,6 +397,37 @@ export class PostgresRegistryStore implements RegistryStore {
     return () => this.#listeners.delete(entry);
   }
 
+  /**
+   * Fills an empty registry with entries exactly as given (timestamps and health included), in one transaction:
+   * what `switchyard migrate-store` copies. Refuses (RegistryConflictError) when the registry holds anything.
+   */
+  async restore(entries: {
+    readonly namespaces: readonly Namespace[];
+    readonly services: readonly Service[];
+    readonly instances: readonly Instance[];
+  }): Promise<void> {
+    await this.#write(async (q) => {
+      const [held] = await q<{ n: number }>(
+        `SELECT ((SELECT count(*) FROM registry_namespaces) + (SELECT count(*) FROM registry_services)
+           + (SELECT count(*) FROM registry_instances))::int AS n`,
+      );
+      if ((held?.n ?? 0) > 0)
+        throw new RegistryConflictError(`the registry on ${this.location} is not empty (${held!.n} entries)`);
+      for (const n of entries.namespaces)
+        await q('INSERT INTO registry_namespaces (name, created_at_ms) VALUES ($1, $2)', [
+          n.name,
+          n.createdAtMs,
+        ]);
+      for (const s of entries.services)
+        await q('INSERT INTO registry_services (namespace, name, created_at_ms) VALUES ($1, $2, $3)', [
+          s.namespaceName,
+          s.name,
+          s.createdAtMs,
+        ]);
+      for (const instance of entries.instances) await this.#upsert(q, instance);
+    });
+  }
+
   /** Stops following changes, forgets this replica's streams, and closes every connection. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
