@@ -101,6 +101,8 @@ export class PostgresRegistryStore implements RegistryStore {
   readonly #listeners = new Set<RegistryChangeListener>();
   /** Catch-up reads, one at a time, so listeners hear changes once each and in order. */
   readonly #feed = new SerialQueue();
+  /** Stream count updates in call order: a close overtaking its open would leave a proxy live for ever. */
+  readonly #streamUpdates = new SerialQueue();
   readonly #replica = randomUUID();
   readonly #heartbeat: NodeJS.Timeout;
   readonly #heartbeatMs: number;
@@ -190,8 +192,8 @@ export class PostgresRegistryStore implements RegistryStore {
     }, this.#heartbeatMs);
     this.#heartbeat.unref();
     this.sharedStreams = {
-      opened: (token) => this.#streamCount(token, 1),
-      closed: (token) => this.#streamCount(token, -1),
+      opened: (token) => this.#streamUpdates.run(() => this.#streamCount(token, 1)),
+      closed: (token) => this.#streamUpdates.run(() => this.#streamCount(token, -1)),
       anyOpen: (token) => this.#anyOpen(token),
       exclusively: (work) => this.#exclusively(work),
     };
@@ -434,6 +436,7 @@ export class PostgresRegistryStore implements RegistryStore {
       clearInterval(this.#heartbeat);
       this.#listeners.clear();
       await this.#feed.idle();
+      await this.#streamUpdates.idle();
       await this.#notifications.close();
       // A clean stop hands its proxies' leases to the replicas they move to; a crash stops beating instead.
       await this.#pool
