@@ -16,5 +16,6 @@ export const commandLoaders: ReadonlyMap<string, CommandLoader> = new Map<string
   ['proxy-config', async () => (await import('./proxy-config-command.ts')).proxyConfigCommand()],
   ['envoy-bootstrap', async () => (await import('./envoy-bootstrap-command.ts')).envoyBootstrapCommand()],
   ['migrate', async () => (await import('./migrate-command.ts')).migrateCommand()],
+  ['migrate-store', async () => (await import('./migrate-store-command.ts')).migrateStoreCommand()],
   ['ca', async () => (await import('./ca-command.ts')).caCommand()],
 ]);

@@ -77,6 +77,17 @@ function parseHostPort(value: string, flag: string): { host: string; port: numbe
   return { host: m[1]!, port: parsePort(m[2]!, flag, true) };
 }
 
+/** `--api`: one URL or several (replicas) separated by commas, each `http(s)://host[:port]`. */
+function parseApiUrls(value: string): string {
+  const urls = listValues([value]).map((url) => url.replace(/\/+$/, ''));
+  const bad = urls.length === 0 ? value : urls.find((url) => !/^https?:\/\/[^/]+$/.test(url));
+  if (bad !== undefined)
+    throw new CliError(
+      `--api must be an http(s) URL like http://127.0.0.1:9080 (several separated by commas), got ${JSON.stringify(bad)}`,
+    );
+  return urls.join(',');
+}
+
 /** The flags, with App Mesh's variables filling what neither a flag nor a SWITCHYARD_ variable set. */
 function withAppMeshDefaults(raw: RawProxyOptions, env: NodeJS.ProcessEnv): RawProxyOptions {
   const appMesh = appMeshDefaults(env);
@@ -111,17 +122,18 @@ function parseSettings(raw: RawProxyOptions): SidecarSettings {
       `--xds-addr is required (or SWITCHYARD_XDS, or App Mesh's ${appMeshVariables.xds.join(' / ')})`,
     );
   const node = parseNode(raw.node);
-  const xds = parseHostPort(raw.xdsAddr, '--xds-addr');
-  if (xds.port === 0) throw new CliError('--xds-addr needs a real port');
+  // Several replicas: `a:15010,b:15010`; the xDS client moves to the next when a stream fails.
+  const xdsEntries = listValues([raw.xdsAddr]).map((entry) => {
+    const xds = parseHostPort(entry, '--xds-addr');
+    if (xds.port === 0) throw new CliError('--xds-addr needs a real port');
+    return `${xds.host.includes(':') ? `[${xds.host}]` : xds.host}:${xds.port}`;
+  });
+  if (xdsEntries.length === 0) throw new CliError('--xds-addr must be HOST:PORT[,HOST:PORT…], got ""');
   const inboundPort = parsePort(raw.inboundPort, '--inbound-port');
   const outboundPort = parsePort(raw.outboundPort, '--outbound-port');
   if (inboundPort === outboundPort) throw new CliError('--inbound-port and --outbound-port must differ');
   // Without --api the sidecar registers where the control plane's xDS responses say its API is.
-  const apiUrl = raw.api?.replace(/\/+$/, '');
-  if (apiUrl !== undefined && !/^https?:\/\/[^/]+$/.test(apiUrl))
-    throw new CliError(
-      `--api must be an http(s) URL like http://127.0.0.1:9080, got ${JSON.stringify(apiUrl)}`,
-    );
+  const apiUrl = raw.api === undefined ? undefined : parseApiUrls(raw.api);
   const drainMs = Number(raw.drainMs);
   if (!Number.isInteger(drainMs) || drainMs < 0)
     throw new CliError(
@@ -149,7 +161,7 @@ function parseSettings(raw: RawProxyOptions): SidecarSettings {
     nodeId: raw.node,
     backendPorts,
     httpBackends,
-    xds: `${xds.host.includes(':') ? `[${xds.host}]` : xds.host}:${xds.port}`,
+    xds: xdsEntries.join(','),
     admin: { ...parseHostPort(raw.adminAddr ?? '127.0.0.1:9901', '--admin-addr'), allowedHosts },
     inboundPort,
     outboundPort,
@@ -229,7 +241,8 @@ export function proxyCommand(): Command {
     .addOption(
       envOption(
         '--xds-addr <host:port>',
-        `the control plane xDS address (alias --xds; also ${appMeshVariables.xds.join(', ')})`,
+        'the control plane xDS address; several replicas separated by commas, tried in turn when a stream ' +
+          `fails (alias --xds; also ${appMeshVariables.xds.join(', ')})`,
         'SWITCHYARD_XDS',
       ),
     )
@@ -270,7 +283,8 @@ export function proxyCommand(): Command {
     .addOption(
       envOption(
         '--api <url>',
-        'control plane API, for registration (alias --endpoint; default: the --xds-addr host on port 9080)',
+        'control plane API, for registration; several separated by commas (alias --endpoint; default: the ' +
+          'API the connected control plane names, else the --xds-addr host on port 9080)',
         'SWITCHYARD_ENDPOINT',
       ),
     )

@@ -8,6 +8,7 @@ import type { ApiContext } from '../api/api-context.ts';
 import { AccessFileError } from '../api/auth/access-file.ts';
 import { ApiAccess } from '../api/auth/api-access.ts';
 import { registerRegistryRoutes } from '../registry/http/registry-routes.ts';
+import { PostgresRegistryStore } from '../registry/postgres-registry-store.ts';
 import { SqliteRegistryStore } from '../registry/sqlite-registry-store.ts';
 import type { RegistryStore } from '../registry/registry-store.ts';
 import { PostgresStore, redactDatabaseUrl } from '../store/postgres/postgres-store.ts';
@@ -92,7 +93,15 @@ async function openStores(
         url: config.databaseUrl,
         onConnectionError: (error) => logger.warn({ err: error }, 'PostgreSQL connection trouble; retrying'),
       });
+      // The registry shares the database too, so every replica sees every instance.
+      const registry = await PostgresRegistryStore.open({
+        url: config.databaseUrl,
+        maxInstancesPerService: config.quotas.instancesPerService,
+        onConnectionError: (error) => logger.warn({ err: error }, 'PostgreSQL registry trouble; retrying'),
+      });
+      return { store, registry };
     } catch (error) {
+      await store?.close();
       throw new StartupError(`cannot open the store: ${(error as Error).message}`, { cause: error });
     }
   }

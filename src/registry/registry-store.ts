@@ -46,6 +46,20 @@ export interface Created<T> {
 }
 
 /**
+ * Proxy liveness shared by control plane replicas on one database: a proxy's instances expire only when no
+ * replica has a stream of it open, and only one replica at a time runs the expiry.
+ */
+export interface SharedProxyStreams {
+  /** This replica opened / closed an xDS stream of the proxy holding `token`. */
+  opened(token: string): Promise<void>;
+  closed(token: string): Promise<void>;
+  /** Whether any live replica (this one included) has a stream of that proxy open. */
+  anyOpen(token: string): Promise<boolean>;
+  /** Runs `work` under a database lock, or skips it (undefined) while another replica holds that lock. */
+  exclusively<T>(work: () => Promise<T>): Promise<T | undefined>;
+}
+
+/**
  * Every method validates its input (RegistryValidationError) and reports missing parents or entries with
  * RegistryNotFoundError and state clashes with RegistryConflictError. When a write's promise resolves, it
  * is durable and its listeners have been called.
@@ -85,5 +99,7 @@ export interface RegistryStore {
 
   /** Calls `listener` after each committed change, in commit order; returns the unsubscribe function. */
   onChange(listener: RegistryChangeListener): () => void;
+  /** Present when several replicas share this registry (PostgreSQL); absent for one process's own (SQLite). */
+  readonly sharedStreams?: SharedProxyStreams;
   close(): Promise<void>;
 }

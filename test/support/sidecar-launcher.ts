@@ -25,6 +25,8 @@ export interface SidecarProcess extends SwitchyardProcess {
 export interface SidecarOptions {
   readonly node: string;
   readonly xdsPort: number;
+  /** `--xds` as given (e.g. several replicas, `127.0.0.1:A,127.0.0.1:B`) instead of 127.0.0.1:`xdsPort`. */
+  readonly xdsAddr?: string;
   /** The control plane's API for registration; absent: the sidecar learns it from the xDS responses. */
   readonly apiEndpoint?: string;
   readonly args?: readonly string[];
@@ -41,7 +43,7 @@ export async function startSidecar(options: SidecarOptions): Promise<SidecarProc
     '--node',
     options.node,
     '--xds',
-    `127.0.0.1:${options.xdsPort}`,
+    options.xdsAddr ?? `127.0.0.1:${options.xdsPort}`,
     ...(options.apiEndpoint === undefined ? [] : ['--api', options.apiEndpoint]),
     '--admin-addr',
     `127.0.0.1:${adminPort}`,

@@ -84,6 +84,7 @@ export class InstanceLeases {
 
   /** A stream of the proxy holding `token` opened. */
   connected(token: string): void {
+    this.#shareStream(token, 'opened');
     this.#live.set(token, (this.#live.get(token) ?? 0) + 1);
     this.#expiring.get(token)?.cancel();
     this.#expiring.delete(token);
@@ -91,6 +92,7 @@ export class InstanceLeases {
 
   /** A stream of the proxy holding `token` closed; the last one starts the grace period. */
   disconnected(token: string): void {
+    this.#shareStream(token, 'closed');
     const open = (this.#live.get(token) ?? 0) - 1;
     if (open > 0) {
       this.#live.set(token, open);
@@ -124,7 +126,23 @@ export class InstanceLeases {
     );
   }
 
+  /** With replicas sharing the registry, each one's streams count for all (the proxy may have moved). */
+  #shareStream(token: string, event: 'opened' | 'closed'): void {
+    this.#registry.sharedStreams?.[event](token).catch((error: unknown) =>
+      this.#logger.warn({ token, err: error }, 'recording a proxy stream in the shared registry failed'),
+    );
+  }
+
   async #expire(token: string): Promise<void> {
+    const shared = this.#registry.sharedStreams;
+    if (!shared) return this.#expireHere(token);
+    // Once across replicas, and not while the proxy streams from another replica.
+    await shared.exclusively(async () => {
+      if (!(await shared.anyOpen(token))) await this.#expireHere(token);
+    });
+  }
+
+  async #expireHere(token: string): Promise<void> {
     if (this.#closed || this.#live.has(token)) return;
     for (const instance of await this.#leasedInstances(token)) {
       if (this.#closed || this.#live.has(token)) return;

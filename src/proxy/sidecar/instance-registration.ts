@@ -1,10 +1,14 @@
 // The sidecar's entry in the control plane's instance registry: registered once it serves, removed on shutdown.
 import type { Logger } from 'pino';
 import { httpCall } from '../../util/http-call.ts';
+import type { HttpCallOptions, HttpCallResult } from '../../util/http-call.ts';
 
 export interface InstanceRegistrationOptions {
-  /** Base URL of the control plane's API, e.g. http://127.0.0.1:9080. */
-  readonly apiUrl: string;
+  /**
+   * Base URL of the control plane's API, e.g. http://127.0.0.1:9080; or, with several replicas, a function
+   * giving the candidates in the order to try them (read at every call, so it follows failovers).
+   */
+  readonly apiUrl: string | (() => readonly string[]);
   readonly meshName: string;
   readonly virtualNodeName: string;
   readonly instanceId: string;
@@ -32,6 +36,8 @@ export function sidecarInstanceId(nodeName: string, address: string, port: numbe
 export class InstanceRegistration {
   readonly #o: InstanceRegistrationOptions;
   #registered: { namespaceName: string; serviceName: string } | undefined;
+  /** The API that answered last: tried first next time. */
+  #answeredBy: string | undefined;
 
   constructor(options: InstanceRegistrationOptions) {
     this.#o = options;
@@ -44,8 +50,8 @@ export class InstanceRegistration {
   /** PUTs the instance (idempotent); throws with the API's answer on any other failure. */
   async register(): Promise<RegistrationOutcome> {
     const o = this.#o;
-    const url = `${o.apiUrl}${registryPath}/meshes/${seg(o.meshName)}/virtualNodes/${seg(o.virtualNodeName)}/instances/${seg(o.instanceId)}`;
-    const response = await httpCall(url, {
+    const path = `${registryPath}/meshes/${seg(o.meshName)}/virtualNodes/${seg(o.virtualNodeName)}/instances/${seg(o.instanceId)}`;
+    const response = await this.#call(path, {
       method: 'PUT',
       json: { address: o.address, port: o.port, ...(o.attributes ? { attributes: o.attributes } : {}) },
       timeoutMs: 5_000,
@@ -64,12 +70,42 @@ export class InstanceRegistration {
     const where = this.#registered;
     if (!where) return;
     const o = this.#o;
-    const url = `${o.apiUrl}${registryPath}/namespaces/${seg(where.namespaceName)}/services/${seg(where.serviceName)}/instances/${seg(o.instanceId)}`;
-    const response = await httpCall(url, { method: 'DELETE', timeoutMs: 5_000 });
+    const path = `${registryPath}/namespaces/${seg(where.namespaceName)}/services/${seg(where.serviceName)}/instances/${seg(o.instanceId)}`;
+    const response = await this.#call(path, { method: 'DELETE', timeoutMs: 5_000 });
     const text = response.text;
     if (response.status !== 200 && response.status !== 404)
       throw new Error(`deregistering instance ${o.instanceId}: ${response.status} ${messageOf(text)}`);
     this.#registered = undefined;
+  }
+
+  /**
+   * Sends the call to the first candidate API that answers: one that cannot be reached or answers 5xx (a
+   * replica going down, or one whose database is away) passes the call on to the next.
+   */
+  async #call(path: string, options: HttpCallOptions): Promise<HttpCallResult> {
+    const o = this.#o;
+    const listed = typeof o.apiUrl === 'string' ? [o.apiUrl] : o.apiUrl();
+    const candidates = [
+      ...new Set([
+        ...(this.#answeredBy && listed.includes(this.#answeredBy) ? [this.#answeredBy] : []),
+        ...listed,
+      ]),
+    ];
+    let failure: unknown = new Error('no control plane API to call');
+    for (const apiUrl of candidates) {
+      try {
+        const response = await httpCall(`${apiUrl}${path}`, options);
+        if (response.status >= 500 && apiUrl !== candidates.at(-1)) {
+          failure = new Error(`${apiUrl}: ${response.status} ${messageOf(response.text)}`);
+          continue;
+        }
+        this.#answeredBy = apiUrl;
+        return response;
+      } catch (error) {
+        failure = error;
+      }
+    }
+    throw failure;
   }
 }
 

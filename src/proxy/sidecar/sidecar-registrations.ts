@@ -9,8 +9,11 @@ import { InstanceRegistration, sidecarInstanceId } from './instance-registration
 import { RegistrationLoop } from './registration-loop.ts';
 
 export interface SidecarRegistrationsOptions {
-  /** The control plane's API, read when an instance is first registered (it may be learned over xDS). */
-  readonly apiUrl: () => string;
+  /**
+   * The control plane APIs to try, in order, read at every registry call: they are learned over xDS and change
+   * when the sidecar moves to another replica.
+   */
+  readonly apiUrls: () => readonly string[];
   /** Tags every instance, so the control plane removes them once this process's streams are gone for good. */
   readonly proxyToken: string;
   readonly meshName: string;
@@ -52,7 +55,7 @@ export class SidecarRegistrations {
       let entry = this.#entries.get(instance.port);
       if (!entry) {
         const registration = new InstanceRegistration({
-          apiUrl: o.apiUrl(),
+          apiUrl: o.apiUrls,
           meshName: o.meshName,
           virtualNodeName: o.virtualNodeName,
           instanceId: sidecarInstanceId(o.virtualNodeName, o.registerAddress, instance.port),

@@ -11,7 +11,10 @@ export interface SidecarSettings {
   readonly node: SidecarNodeRef;
   /** The Envoy node id sent to the control plane: `mesh/<mesh>/virtualNode/<name>` (or `virtualGateway`). */
   readonly nodeId: string;
-  /** `host:port` of the control plane's xDS server, IPv6 hosts in brackets. */
+  /**
+   * `host:port` of the control plane's xDS server, IPv6 hosts in brackets; several (replicas) separated by
+   * commas, tried in turn when a stream fails.
+   */
   readonly xds: string;
   /** Where the admin interface listens; port 0 picks a free one (see `Sidecar.adminPort`). */
   readonly admin: {
@@ -26,8 +29,8 @@ export interface SidecarSettings {
   /** Where the local app listens (node metadata: the inbound clusters point here). */
   readonly appHost: string;
   /**
-   * Base URL of the control plane's API, for registration, e.g. `http://127.0.0.1:9080` (no trailing slash).
-   * Absent: the one the control plane names in its xDS responses, else the `xds` host on port 9080.
+   * Base URL of the control plane's API, for registration, e.g. `http://127.0.0.1:9080` (no trailing slash);
+   * several separated by commas, tried in turn until one answers. Absent: the one the control plane names in its xDS responses, else the `xds` host on port 9080.
    */
   readonly apiUrl?: string;
   /** The address registered for this sidecar's inbound listeners: where peers reach it. */

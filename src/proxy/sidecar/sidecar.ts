@@ -100,8 +100,11 @@ class RunningSidecar implements Sidecar {
   #resolveReady!: (ready: SidecarReady | undefined) => void;
   #resolveClosed!: (exit: SidecarExit) => void;
   #applied = false;
-  /** The API the control plane named in its last stream's first response (`--api` overrides it). */
-  #learnedApiUrl: string | undefined;
+  /**
+   * The APIs the control plane replicas named in their streams' first responses, the latest first (`--api`
+   * overrides them): registration goes to the replica serving the stream, else to one that served before.
+   */
+  #learnedApiUrls: string[] = [];
   #stopping = false;
 
   constructor(settings: SidecarSettings, logger: Logger, proxy: MeshProxy, runtime: SidecarRuntime) {
@@ -116,7 +119,7 @@ class RunningSidecar implements Sidecar {
     this.#registrations =
       settings.node.kind === 'virtualNode'
         ? new SidecarRegistrations({
-            apiUrl: () => this.#apiUrl(),
+            apiUrls: () => this.#apiUrls(),
             proxyToken,
             meshName: settings.node.meshName,
             virtualNodeName: settings.node.name,
@@ -151,8 +154,8 @@ class RunningSidecar implements Sidecar {
         if (event.first) this.#firstApplied();
       },
       // After a control plane restart, make sure the registry still has us (registration is idempotent).
-      onConnected: ({ controlPlaneIdentifier }) => {
-        this.#learnedApiUrl = apiUrlOfControlPlane(controlPlaneIdentifier);
+      onConnected: ({ controlPlaneIdentifier, server }) => {
+        this.#learn(apiUrlOfControlPlane(controlPlaneIdentifier), server);
         if (this.#applied) this.#registrations?.sync(proxy.config?.source);
       },
       onNack: (event) => {
@@ -170,14 +173,25 @@ class RunningSidecar implements Sidecar {
     );
   }
 
-  /** Where registration goes: `--api`, else what the control plane said, else the xDS host on port 9080. */
-  #apiUrl(): string {
-    if (this.#settings.apiUrl !== undefined) return this.#settings.apiUrl;
-    const xdsHost = this.#settings.xds.replace(/:\d+$/, '');
-    const learned = this.#learnedApiUrl;
+  #learn(apiUrl: string | undefined, server: string | undefined): void {
+    if (apiUrl === undefined) return;
     // A control plane bound to every address names 0.0.0.0 / [::]: reach it where the xDS stream does.
-    if (learned) return learned.replace(/^(https?:\/\/)(0\.0\.0\.0|\[::\])(?=:|$)/, `$1${xdsHost}`);
-    return `http://${xdsHost}:9080`;
+    const xdsHost = (server ?? this.#settings.xds.split(',')[0]!).trim().replace(/:\d+$/, '');
+    const url = apiUrl.replace(/^(https?:\/\/)(0\.0\.0\.0|\[::\])(?=:|$)/, `$1${xdsHost}`);
+    // Bounded: a fleet of replicas is small, and the oldest learned URL is the least likely to answer.
+    this.#learnedApiUrls = [url, ...this.#learnedApiUrls.filter((u) => u !== url)].slice(0, 16);
+  }
+
+  /**
+   * Where registration goes, in the order to try: `--api` (one URL or several separated by commas), else the
+   * APIs the replicas named (the current stream's first), else each xDS host on port 9080.
+   */
+  #apiUrls(): readonly string[] {
+    if (this.#settings.apiUrl !== undefined) return this.#settings.apiUrl.split(',');
+    const fallbacks = this.#settings.xds
+      .split(',')
+      .map((entry) => `http://${entry.trim().replace(/:\d+$/, '')}:9080`);
+    return [...new Set([...this.#learnedApiUrls, ...fallbacks])];
   }
 
   listenerPort(name: string): number | undefined {

@@ -21,6 +21,7 @@ import type {
   RouteConfiguration__Output,
   Secret__Output,
 } from '../../xds/protos/index.ts';
+import { ControlPlaneAddresses } from './control-plane-addresses.ts';
 import { reconnectDelayMs } from './reconnect-back-off.ts';
 import type { ReconnectBackOff } from './reconnect-back-off.ts';
 import {
@@ -58,6 +59,8 @@ export interface AppliedEvent {
 export interface XdsConnection {
   /** The server's `control_plane.identifier`, when it sends one. */
   readonly controlPlaneIdentifier?: string;
+  /** The `host:port` this stream reached (one of `server`'s, names resolved). */
+  readonly server?: string;
 }
 
 export interface NackEvent {
@@ -73,7 +76,10 @@ export interface NackEvent {
 }
 
 export interface XdsClientOptions {
-  /** `host:port` of the control plane's xDS server (plaintext gRPC). */
+  /**
+   * `host:port` of the control plane's xDS server (plaintext gRPC), or several separated by commas (replicas):
+   * a stream that fails or cannot connect moves on to the next address, names to each address they resolve to.
+   */
   readonly server: string;
   readonly node: Node;
   readonly target: ConfigTarget;
@@ -149,6 +155,7 @@ export class XdsClient {
   readonly #pending = new Map<string, Set<string>>(dependentTypes.map((t) => [t, new Set()]));
   /** Wildcard types that have had at least one response: the first config waits for both CDS and LDS. */
   readonly #seen = new Set<string>();
+  readonly #addresses: ControlPlaneAddresses;
   #stream: Stream | undefined;
   #work: Promise<void> = Promise.resolve();
   #attempt = 0;
@@ -173,11 +180,12 @@ export class XdsClient {
   constructor(options: XdsClientOptions) {
     this.#options = options;
     this.#log = options.logger;
+    this.#addresses = new ControlPlaneAddresses(options.server);
   }
 
   /** Opens the stream; failures are retried in the background, never thrown. */
   start(): void {
-    this.#connect();
+    void this.#addresses.resolve().then(() => this.#connect());
   }
 
   /** True while a stream is open and has delivered at least one response. */
@@ -217,7 +225,7 @@ export class XdsClient {
 
   #connect(): void {
     if (this.#closed) return;
-    const client = adsClient(this.#options.server);
+    const client = adsClient(this.#addresses.current);
     const m = adsServiceDefinition().DeltaAggregatedResources;
     const call = client.makeBidiStreamRequest(m.path, m.requestSerialize, m.responseDeserialize);
     const stream: Stream = {
@@ -263,16 +271,22 @@ export class XdsClient {
     stream.client.close();
     if (stream !== this.#stream || this.#closed) return;
     this.#stream = undefined;
+    const server = this.#addresses.current;
+    // The next replica is tried at once (after the first back-off step); only a whole failed round backs off more.
+    const newRound = this.#addresses.advance();
     const delayMs = reconnectDelayMs(
-      this.#attempt++,
+      newRound ? this.#attempt++ : 0,
       this.#options.reconnect ?? { baseMs: 250, maxMs: 5_000 },
       this.#options.random ?? Math.random,
     );
     this.#log.warn(
-      { code: grpc.status[code] ?? code, details, retryInMs: delayMs, server: this.#options.server },
+      { code: grpc.status[code] ?? code, details, retryInMs: delayMs, server, next: this.#addresses.current },
       'xds stream closed; reconnecting',
     );
-    this.#reconnectTimer = setTimeout(() => this.#connect(), delayMs);
+    this.#reconnectTimer = setTimeout(() => {
+      if (!newRound) this.#connect();
+      else void this.#addresses.resolve().then(() => this.#connect());
+    }, delayMs);
   }
 
   #enqueue(task: () => Promise<void>): void {
@@ -286,8 +300,12 @@ export class XdsClient {
     if (!stream.responded) {
       stream.responded = true;
       this.#attempt = 0;
-      this.#log.info({ server: this.#options.server }, 'xds stream connected');
-      this.#options.onConnected?.({ controlPlaneIdentifier: res.control_plane?.identifier || undefined });
+      const server = this.#addresses.current;
+      this.#log.info({ server }, 'xds stream connected');
+      this.#options.onConnected?.({
+        controlPlaneIdentifier: res.control_plane?.identifier || undefined,
+        server,
+      });
     }
     const kind = kindByTypeUrl.get(res.type_url);
     if (!kind) {

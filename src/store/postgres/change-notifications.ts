@@ -6,6 +6,8 @@ export const changesChannel = 'switchyard_changes';
 
 export interface ChangeNotificationsOptions {
   readonly clientConfig: pg.ClientConfig;
+  /** The channel to LISTEN on; default the store's `changesChannel` (the registry has its own). */
+  readonly channel?: string;
   /** Called on every notification and after every (re)connect, since notifications sent while away are lost. */
   readonly onWake: () => void;
   /** Called once per lost connection and per failed reconnect attempt. */
@@ -67,7 +69,8 @@ export class ChangeNotifications {
     client.on('end', () => onLost(new Error('the LISTEN connection ended')));
     try {
       await client.connect();
-      await client.query(`LISTEN ${changesChannel}`);
+      // The channel is one of our own constant identifiers, never user input.
+      await client.query(`LISTEN ${this.#options.channel ?? changesChannel}`);
     } catch (error) {
       await client.end().catch(() => {});
       throw error;
