@@ -14,8 +14,16 @@ export const serviceAuthority = `${serviceName}:${servicePort}`;
 
 export type BenchProtocol = 'http' | 'grpc';
 
-export const nodeId = (name: 'hop' | 'server' | 'client'): string =>
-  `mesh/${benchMeshName}/virtualNode/${name}`;
+export type BenchNodeName = 'hop' | 'server' | 'client' | 'hop-tls' | 'server-tls' | 'client-tls';
+
+export const nodeId = (name: BenchNodeName): string => `mesh/${benchMeshName}/virtualNode/${name}`;
+
+/** The mTLS mesh path's service: `client-tls` → `server-tls`, both with identities from the built-in CA. */
+export const tlsServiceName = 'server-tls.bench.local';
+export const tlsServiceAuthority = `${tlsServiceName}:${servicePort}`;
+const trustDomain = 'switchyard.local';
+const identity = (node: BenchNodeName): string =>
+  `spiffe://${trustDomain}/mesh/${benchMeshName}/virtualNode/${node}`;
 
 export async function createBenchMesh(
   api: ApiDriver,
@@ -63,6 +71,73 @@ export async function createBenchMesh(
     virtualNodeName: 'client',
     spec: {
       backends: [{ virtualService: { virtualServiceName: serviceName } }],
+      serviceDiscovery: { dns: { hostname: '127.0.0.1' } },
+    },
+  });
+}
+
+/** A certificate and key on disk (PEM), for a listener that terminates TLS with `file` certificates. */
+export interface CertificateFiles {
+  readonly certificateChain: string;
+  readonly privateKey: string;
+}
+
+/**
+ * The TLS configurations of the HTTP data-plane run, beside the plaintext ones: `hop-tls` terminates TLS from the
+ * load generator with file certificates (the same hop HAProxy makes with the same key), and `client-tls` →
+ * `server-tls` is the mesh path with mutual TLS from the built-in CA's identities, delivered over SDS.
+ */
+export async function createTlsBenchNodes(
+  api: ApiDriver,
+  appPort: number,
+  hopCertificate: CertificateFiles,
+): Promise<void> {
+  const m = `/v20190125/meshes/${benchMeshName}`;
+  const bundle = { sds: { secretName: `spiffe://${trustDomain}` } };
+  await api.call('PUT', `${m}/virtualNodes`, {
+    virtualNodeName: 'hop-tls',
+    spec: {
+      listeners: [
+        {
+          portMapping: { port: appPort, protocol: 'http' },
+          tls: { mode: 'STRICT', certificate: { file: hopCertificate } },
+        },
+      ],
+      serviceDiscovery: { dns: { hostname: '127.0.0.1' } },
+    },
+  });
+  await api.call('PUT', `${m}/virtualNodes`, {
+    virtualNodeName: 'server-tls',
+    spec: {
+      listeners: [
+        {
+          portMapping: { port: appPort, protocol: 'http' },
+          tls: {
+            mode: 'STRICT',
+            certificate: { sds: { secretName: identity('server-tls') } },
+            validation: { trust: bundle },
+          },
+        },
+      ],
+      serviceDiscovery: { awsCloudMap: { namespaceName: 'bench.local', serviceName: 'server-tls' } },
+    },
+  });
+  await api.call('PUT', `${m}/virtualServices`, {
+    virtualServiceName: tlsServiceName,
+    spec: { provider: { virtualNode: { virtualNodeName: 'server-tls' } } },
+  });
+  await api.call('PUT', `${m}/virtualNodes`, {
+    virtualNodeName: 'client-tls',
+    spec: {
+      backends: [{ virtualService: { virtualServiceName: tlsServiceName } }],
+      backendDefaults: {
+        clientPolicy: {
+          tls: {
+            certificate: { sds: { secretName: identity('client-tls') } },
+            validation: { trust: bundle },
+          },
+        },
+      },
       serviceDiscovery: { dns: { hostname: '127.0.0.1' } },
     },
   });

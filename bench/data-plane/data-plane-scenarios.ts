@@ -4,6 +4,7 @@
 import type { Scenario } from '../harness/scenario.ts';
 import { runGrpcScenario } from './grpc-scenario.ts';
 import { runHttp1Scenario } from './http1-scenario.ts';
+import { runTlsScenario } from './tls-scenario.ts';
 
 /** Metric names the data-plane targets read; the HTTP/1.1 scenario emits them. */
 export const dataPlaneMetrics = {
@@ -20,6 +21,7 @@ export const dataPlaneMetrics = {
 
 export const http1ScenarioId = 'data-plane/http1';
 export const grpcScenarioId = 'data-plane/grpc-unary';
+export const tlsScenarioId = 'data-plane/http1-tls';
 
 export function dataPlaneScenarios(): Scenario[] {
   return [
@@ -36,6 +38,13 @@ export function dataPlaneScenarios(): Scenario[] {
       title: 'gRPC unary, 1 KiB: direct and through the mesh path',
       requires: ['switchyard-proxy'],
       run: runGrpcScenario,
+    },
+    {
+      id: tlsScenarioId,
+      plane: 'data',
+      title: 'HTTP/1.1 with TLS: mTLS mesh path vs plaintext, one TLS hop vs HAProxy TLS, handshakes/s',
+      requires: ['wrk', 'haproxy', 'openssl', 'switchyard-proxy'],
+      run: runTlsScenario,
     },
   ];
 }

@@ -44,16 +44,18 @@ export async function waitUntilServing(
   }
 }
 
-function httpSubject(
+/** One configuration of an HTTP/1.1 run; `tls`: the load generators speak TLS to `port`. */
+export function httpSubject(
   name: string,
   port: number,
   host: string,
   proxyPids: readonly number[],
   plan: DataPlanePlan,
   cpus: CpuPlan,
+  tls = false,
 ): Subject {
   const wrk = (seconds: number) =>
-    runWrk({ port, host, seconds, connections: plan.connections, cpu: cpus.load });
+    runWrk({ port, host, seconds, connections: plan.connections, cpu: cpus.load, tls });
   return {
     name,
     proxyPids,
@@ -67,6 +69,7 @@ function httpSubject(
           warmupMs: plan.rateWarmupMs,
           durationMs: plan.rateMs,
           maxConnections: 256,
+          tls,
         },
         cpus.load,
       ),

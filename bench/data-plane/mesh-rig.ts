@@ -6,12 +6,19 @@ import path from 'node:path';
 import { ApiDriver } from '../control-plane/api-driver.ts';
 import { ControlPlaneProcess } from '../control-plane/control-plane-process.ts';
 import type { ScenarioContext } from '../harness/scenario.ts';
-import { createBenchMesh, nodeId, type BenchProtocol } from './bench-mesh.ts';
+import {
+  createBenchMesh,
+  createTlsBenchNodes,
+  nodeId,
+  type BenchNodeName,
+  type BenchProtocol,
+  type CertificateFiles,
+} from './bench-mesh.ts';
 import { pinSelf, type CpuPlan } from './cpu-pinning.ts';
 import { ScriptChild } from './script-child.ts';
 import { SidecarProcess } from './sidecar-process.ts';
 
-export type SidecarRole = 'hop' | 'server' | 'client';
+export type SidecarRole = BenchNodeName;
 
 export class MeshRig {
   readonly #stops: (() => Promise<void>)[] = [];
@@ -29,6 +36,8 @@ export class MeshRig {
     protocol: BenchProtocol,
     cpus: CpuPlan,
     roles: readonly SidecarRole[],
+    /** Adds the TLS nodes (HTTP only); the `hop-tls` listener terminates TLS with these files. */
+    tlsHopCertificate?: CertificateFiles,
   ): Promise<MeshRig> {
     const rig = new MeshRig();
     const unpin = pinSelf(cpus.load);
@@ -42,7 +51,10 @@ export class MeshRig {
       rig.onStop(() => rig.upstream.stop());
       rig.upstreamPort = (await rig.upstream.next<{ port: number }>(30_000)).port;
 
-      const dataDir = path.join(ctx.workDir, `control-plane-${protocol}`);
+      const dataDir = path.join(
+        ctx.workDir,
+        `control-plane-${protocol}${tlsHopCertificate === undefined ? '' : '-tls'}`,
+      );
       await mkdir(dataDir, { recursive: true });
       ctx.progress('starting the control plane and the sidecars');
       // On the load generator's CPU: its timers and GCs must not take turns on the proxies' core.
@@ -55,6 +67,8 @@ export class MeshRig {
       const api = new ApiDriver(controlPlane.apiAddress, 2);
       rig.onStop(async () => api.close());
       await createBenchMesh(api, protocol, rig.upstreamPort);
+      if (tlsHopCertificate !== undefined)
+        await createTlsBenchNodes(api, rig.upstreamPort, tlsHopCertificate);
 
       await SidecarProcess.primeCompileCache();
       const profiles = ctx.options.cpuProfDir;

@@ -1,10 +1,11 @@
 // Child script: an open-loop HTTP/1.1 load generator. Requests start at fixed intervals whatever the answers do,
 // over a pool of keep-alive connections that grows when all are busy; latency is measured from each request's
 // scheduled start, so a slow answer cannot hide the requests queued behind it (no coordinated omission).
-// Argument: {"port", "host", "rate", "warmupMs", "durationMs", "maxConnections"}; prints the measuring marker when the
+// Argument: {"port", "host", "rate", "warmupMs", "durationMs", "maxConnections", "tls"?}; prints the measuring marker when the
 // warm-up ends, then one LoadResult line.
 
 import net from 'node:net';
+import tls from 'node:tls';
 import { measuringMarker, runSchedule, type LoadResult } from './load-result.ts';
 import { MeasuredWindow } from './measured-window.ts';
 
@@ -15,6 +16,8 @@ interface Config {
   readonly warmupMs: number;
   readonly durationMs: number;
   readonly maxConnections: number;
+  /** Speak TLS (certificate not checked: the benchmark measures cost, not trust). */
+  readonly tls?: boolean;
 }
 
 const config = JSON.parse(process.argv[2]!) as Config;
@@ -43,7 +46,9 @@ class Connection {
 
   constructor() {
     connections++;
-    this.socket = net.connect(config.port, '127.0.0.1');
+    this.socket = config.tls
+      ? tls.connect({ port: config.port, host: '127.0.0.1', rejectUnauthorized: false })
+      : net.connect(config.port, '127.0.0.1');
     this.socket.setNoDelay(true);
     this.socket.on('data', (chunk: Buffer) => this.#read(chunk));
     this.socket.on('error', (error) => this.#fail(error.message));

@@ -11,6 +11,10 @@ export interface WrkPlan {
   readonly seconds: number;
   readonly connections: number;
   readonly cpu: number | undefined;
+  /** https:// (wrk does not check the certificate). */
+  readonly tls?: boolean;
+  /** `Connection: close` on every request: each one is a new connection (and handshake). */
+  readonly newConnectionEachRequest?: boolean;
 }
 
 export interface WrkResult {
@@ -40,7 +44,8 @@ export function parseWrkOutput(output: string): WrkResult {
 export function runWrk(plan: WrkPlan): Promise<WrkResult> {
   const args = ['-t1', `-c${plan.connections}`, `-d${Math.max(1, Math.round(plan.seconds))}s`];
   if (plan.host !== undefined) args.push('-H', `Host: ${plan.host}`);
-  args.push(`http://127.0.0.1:${plan.port}/`);
+  if (plan.newConnectionEachRequest) args.push('-H', 'Connection: close');
+  args.push(`${plan.tls ? 'https' : 'http'}://127.0.0.1:${plan.port}/`);
   const { command, args: full } = pinned(plan.cpu, 'wrk', args);
   const child = spawn(command, full, { stdio: ['ignore', 'pipe', 'pipe'] });
   reapOnExit(child);

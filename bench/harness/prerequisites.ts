@@ -39,6 +39,13 @@ const probes: readonly ToolProbe[] = [
     installHint: 'sudo apt-get install haproxy',
   },
   {
+    name: 'openssl',
+    command: 'openssl',
+    args: ['version'],
+    present: (status, output) => status === 0 && /OpenSSL/i.test(output),
+    installHint: 'sudo apt-get install openssl',
+  },
+  {
     name: 'switchyard-proxy',
     command: path.join(repoRoot, 'bin/switchyard'),
     args: ['proxy', '--help'],
