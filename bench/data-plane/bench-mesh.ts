@@ -20,7 +20,8 @@ export const nodeId = (name: BenchNodeName): string => `mesh/${benchMeshName}/vi
 
 /** The mTLS mesh path's service: `client-tls` → `server-tls`, both with identities from the built-in CA. */
 export const tlsServiceName = 'server-tls.bench.local';
-export const tlsServiceAuthority = `${tlsServiceName}:${servicePort}`;
+// Provided by the node directly, so its port is the app's: the bare name matches whatever the port.
+export const tlsServiceAuthority = tlsServiceName;
 const trustDomain = 'switchyard.local';
 const identity = (node: BenchNodeName): string =>
   `spiffe://${trustDomain}/mesh/${benchMeshName}/virtualNode/${node}`;

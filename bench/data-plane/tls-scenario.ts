@@ -58,7 +58,7 @@ export async function runTlsScenario(ctx: ScenarioContext): Promise<ScenarioOutc
     'http',
     cpus,
     ['server', 'client', 'hop-tls', 'server-tls', 'client-tls'],
-    cert,
+    { certificateChain: cert.certificateChain, privateKey: cert.privateKey },
   );
   try {
     const [haproxyPort] = (await freePorts(1)) as [number];

@@ -24,7 +24,7 @@ function runBench(args: string[]): Promise<Exit> {
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 150_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 240_000);
     child.once('error', reject);
     child.once('exit', (code) => {
       clearTimeout(timer);
@@ -65,6 +65,12 @@ function checkDataPlane(
       configurations: ['direct', 'meshPath'],
       prefix: 'grpc.',
     },
+    {
+      id: 'data-plane/http1-tls',
+      needs: ['wrk', 'haproxy', 'openssl', 'switchyard-proxy'],
+      configurations: ['direct', 'meshPath', 'meshPathMtls', 'oneHopTls', 'haproxyTls'],
+      prefix: '',
+    },
   ];
   for (const expected of expectations) {
     const s = scenarios.find((r) => r.id === expected.id);
@@ -82,6 +88,9 @@ function checkDataPlane(
           isNumber(s.metrics[`${expected.prefix}${c}.${metric}`]?.value),
           `${expected.id} ${c}.${metric}`,
         );
+    if (expected.id === 'data-plane/http1-tls')
+      for (const c of ['oneHopTls', 'haproxyTls'])
+        assert.ok(isNumber(s.metrics[`${c}.handshakesPerSec`]?.value), `${c}.handshakesPerSec`);
     for (const c of expected.configurations.filter((name) => name !== 'direct')) {
       assert.ok(isNumber(s.metrics[`${expected.prefix}${c}.addedP99Ms`]?.value), `${c}.addedP99Ms`);
       for (const metric of [
