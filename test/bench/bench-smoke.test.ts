@@ -136,7 +136,7 @@ test('bench --smoke writes well-formed JSON and Markdown results and prints the 
   assert.ok(isNumber(env.cpus));
 
   const tools = results.tools as { name: string; available: boolean; installHint: string }[];
-  assert.deepEqual(tools.map((tool) => tool.name).sort(), ['haproxy', 'switchyard-proxy', 'wrk']);
+  assert.deepEqual(tools.map((tool) => tool.name).sort(), ['haproxy', 'openssl', 'switchyard-proxy', 'wrk']);
   for (const tool of tools) assert.equal(typeof tool.installHint, 'string');
 
   const scenarios = results.scenarios as {
