@@ -76,7 +76,17 @@ export function rejectedRows(rejected: readonly RejectedView[], nowMs: number = 
 }
 
 /** The table form: connected proxies, then (when any) the node ids the control plane refused and why. */
-export function renderProxyStatus(clients: readonly ClientView[], rejected: readonly RejectedView[]): string {
+/** Which store revision the answering replica has applied, against the store's own. */
+export interface ControlPlaneView {
+  readonly appliedRevision: number;
+  readonly storeRevision: number;
+}
+
+export function renderProxyStatus(
+  clients: readonly ClientView[],
+  rejected: readonly RejectedView[],
+  controlPlane?: ControlPlaneView,
+): string {
   const header = ['NODE', 'CLIENT', 'PROTOCOL', 'CDS', 'LDS', 'EDS', 'RDS', 'AGE'];
   let text = clients.length === 0 ? 'no proxies connected\n' : renderTable(header, proxyStatusRows(clients));
   if (rejected.length > 0) {
@@ -84,6 +94,13 @@ export function renderProxyStatus(clients: readonly ClientView[], rejected: read
       ['NODE', 'CLIENT', 'CODE', 'ATTEMPTS', 'LAST', 'REASON'],
       rejectedRows(rejected),
     )}`;
+  }
+  if (controlPlane) {
+    const { appliedRevision, storeRevision } = controlPlane;
+    const behind = storeRevision - appliedRevision;
+    text += `
+control plane: revision ${appliedRevision} applied${behind > 0 ? `, ${behind} behind the store (${storeRevision})` : ' (caught up with the store)'}
+`;
   }
   return text;
 }
@@ -100,10 +117,11 @@ export function proxyStatusCommand(): Command {
         const answer = await clientFor(command).request('GET', '/switchyard/v1/xds/clients');
         const clients = answer.clients as ClientView[];
         const rejected = (answer.rejected ?? []) as RejectedView[];
+        const controlPlane = answer.controlPlane as ControlPlaneView | undefined;
         process.stdout.write(
           format === 'table'
-            ? renderProxyStatus(clients, rejected)
-            : formatDocument({ clients, rejected }, format),
+            ? renderProxyStatus(clients, rejected, controlPlane)
+            : formatDocument({ clients, rejected, ...(controlPlane ? { controlPlane } : {}) }, format),
         );
       }),
     );

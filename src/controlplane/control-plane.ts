@@ -245,6 +245,11 @@ export async function startControlPlane(
     api.get('/switchyard/v1/xds/clients', async () => ({
       clients: xds?.clients() ?? [],
       rejected: xds?.rejected() ?? [],
+      // Per replica: how far its snapshots are behind the store (equal once caught up).
+      controlPlane: {
+        appliedRevision: xds?.appliedRevision ?? 0,
+        storeRevision: await store.currentRevision(),
+      },
     }));
     api.get<{ Querystring: { node?: string } }>('/switchyard/v1/xds/config', async (request, reply) => {
       const node = request.query.node ?? '';

@@ -78,6 +78,16 @@ test('a proxy that ACKed shows SYNCED, one that NACKed shows NACKED', async () =
   );
 
   const { stdout } = await run(switchyardBin, ['proxy-status', '--endpoint', cp.endpoint, '-o', 'json']);
-  const { clients } = JSON.parse(stdout) as { clients: { types: { lastNack?: { message: string } }[] }[] };
+  const { clients, controlPlane } = JSON.parse(stdout) as {
+    clients: { types: { lastNack?: { message: string } }[] }[];
+    controlPlane: { appliedRevision: number; storeRevision: number };
+  };
   assert.equal(clients[0]!.types[0]!.lastNack?.message, 'rejected for the test');
+  // The replica has applied every write the store holds (the mesh and node this file created).
+  assert.ok(controlPlane.storeRevision > 0);
+  assert.equal(controlPlane.appliedRevision, controlPlane.storeRevision);
+  assert.match(
+    (await proxyStatus()).at(-1)!,
+    /^control plane: revision \d+ applied \(caught up with the store\)$/,
+  );
 });

@@ -207,6 +207,11 @@ export class XdsControlPlane {
     return this.#server.listen(`${addr.host.includes(':') ? `[${addr.host}]` : addr.host}:${addr.port}`);
   }
 
+  /** The store revision whose changes this replica has applied to its mesh state (and so to its snapshots). */
+  get appliedRevision(): number {
+    return this.#states.revision;
+  }
+
   clients(): XdsClientView[] {
     return this.#server.clients().map((client) => ({ ...client, proxy: identityOfKey(client.key) }));
   }
