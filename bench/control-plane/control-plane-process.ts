@@ -24,6 +24,8 @@ export interface ControlPlaneProcessOptions {
   readonly readyTimeoutMs?: number;
   /** Pins the control plane to this CPU (data-plane runs keep it off the proxies' core). */
   readonly cpu?: number;
+  /** `postgres://…`: the store is this database instead of SQLite in dataDir. */
+  readonly databaseUrl?: string;
 }
 
 function parseHostPort(value: unknown): HostPort {
@@ -79,6 +81,7 @@ export class ControlPlaneProcess {
       .join(',');
     const args = ['control-plane', '--api-addr', '127.0.0.1:0', '--xds-addr', '127.0.0.1:0'];
     args.push('--data-dir', options.dataDir, '--quota', quota);
+    if (options.databaseUrl !== undefined) args.push('--store', options.databaseUrl);
     const env: NodeJS.ProcessEnv = { ...process.env, SWITCHYARD_LOG_LEVEL: 'info' };
     if (options.cpuProfDir !== undefined) {
       env.NODE_OPTIONS = [

@@ -10,9 +10,14 @@ import { ControlPlaneProcess } from './control-plane-process.ts';
 import { buildMesh, type Throughput } from './mesh-build.ts';
 import { runPropagation, type PropagationResult } from './propagation-run.ts';
 import { generateMesh } from './synthetic-mesh.ts';
+import { startPostgresServer, type PostgresServer } from '../../test/support/postgres-server.ts';
 import { timeTranslation } from './translation-timing.ts';
 
 export const meshScenarioPrefix = 'control-plane/mesh-';
+/** The same mesh scenario on PostgreSQL, for the largest size of the run: beside its SQLite twin in one run. */
+export const postgresScenarioPrefix = 'control-plane/postgres-mesh-';
+
+type StoreKind = 'sqlite' | 'postgres';
 
 const ms = (value: number): Metric => ({ value, unit: 'ms' });
 const mb = (value: number): Metric => ({ value, unit: 'MB' });
@@ -70,7 +75,11 @@ async function waitForNoClients(api: ApiDriver, deadlineMs: number): Promise<voi
   }
 }
 
-async function runMeshScenario(nodes: number, ctx: ScenarioContext): Promise<ScenarioOutcome> {
+async function runMeshScenario(
+  nodes: number,
+  ctx: ScenarioContext,
+  store: StoreKind = 'sqlite',
+): Promise<ScenarioOutcome> {
   const { options } = ctx;
   const mesh = generateMesh(nodes);
   const clientCounts = options.clientCounts.filter((c) => c <= nodes);
@@ -87,16 +96,24 @@ async function runMeshScenario(nodes: number, ctx: ScenarioContext): Promise<Sce
     'translate.resourcesPerNode': count(translation.resourcesPerNode),
   });
 
-  const dataDir = path.join(ctx.workDir, `mesh-${nodes}`);
+  const dataDir = path.join(ctx.workDir, `${store}-mesh-${nodes}`);
   await mkdir(dataDir, { recursive: true });
   if (options.cpuProfDir !== undefined) await mkdir(options.cpuProfDir, { recursive: true });
-  const controlPlane = await ControlPlaneProcess.start({
-    dataDir,
-    quotas: quotasFor(nodes, Math.max(0, ...clientCounts)),
-    cpuProfDir: options.cpuProfDir,
-  });
-  const api = new ApiDriver(controlPlane.apiAddress, options.apiConcurrency + 2);
+  let postgres: PostgresServer | undefined;
+  if (store === 'postgres') {
+    ctx.progress('starting PostgreSQL (fsync on, as in production)');
+    postgres = await startPostgresServer({ durable: true });
+  }
+  let controlPlane: ControlPlaneProcess | undefined;
+  let api: ApiDriver | undefined;
   try {
+    controlPlane = await ControlPlaneProcess.start({
+      dataDir,
+      quotas: quotasFor(nodes, Math.max(0, ...clientCounts)),
+      cpuProfDir: options.cpuProfDir,
+      ...(postgres ? { databaseUrl: await postgres.createDatabase('switchyard_bench') } : {}),
+    });
+    api = new ApiDriver(controlPlane.apiAddress, options.apiConcurrency + 2);
     metrics['memory.idleRssMb'] = mb(await controlPlane.rssMb());
     const built = await buildMesh(api, mesh, options.apiConcurrency, ctx.progress);
     Object.assign(metrics, throughputMetrics('api.create', built.create));
@@ -126,12 +143,14 @@ async function runMeshScenario(nodes: number, ctx: ScenarioContext): Promise<Sce
       await waitForNoClients(api, 30_000);
     }
   } finally {
-    api.close();
-    await controlPlane.stop();
+    api?.close();
+    await controlPlane?.stop();
+    await postgres?.cleanup();
   }
   return {
     metrics,
     parameters: {
+      store: store === 'sqlite' ? 'SQLite (embedded)' : 'PostgreSQL (local, fsync on)',
       virtualNodes: nodes,
       virtualServices: mesh.serviceNames.length,
       routesPerRouter: 2,
@@ -146,11 +165,20 @@ async function runMeshScenario(nodes: number, ctx: ScenarioContext): Promise<Sce
 }
 
 export function controlPlaneScenarios(options: BenchOptions): Scenario[] {
-  return options.meshSizes.map((nodes) => ({
+  const sqlite: Scenario[] = options.meshSizes.map((nodes) => ({
     id: `${meshScenarioPrefix}${nodes}`,
     plane: 'control',
     title: `Control plane, mesh of ${nodes.toLocaleString('en-US')} virtual nodes`,
     requires: [],
     run: (ctx) => runMeshScenario(nodes, ctx),
   }));
+  const largest = Math.max(...options.meshSizes);
+  const postgres: Scenario = {
+    id: `${postgresScenarioPrefix}${largest}`,
+    plane: 'control',
+    title: `Control plane on PostgreSQL, mesh of ${largest.toLocaleString('en-US')} virtual nodes (API writes/s and change→all-ACKed beside SQLite)`,
+    requires: ['postgresql'],
+    run: (ctx) => runMeshScenario(largest, ctx, 'postgres'),
+  };
+  return [...sqlite, postgres];
 }

@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { repoRoot } from './bench-options.ts';
+import { findPostgresBinaries } from '../../test/support/postgres-server.ts';
 
 export interface ToolCheck {
   readonly name: string;
@@ -44,6 +45,13 @@ const probes: readonly ToolProbe[] = [
     args: ['version'],
     present: (status, output) => status === 0 && /OpenSSL/i.test(output),
     installHint: 'sudo apt-get install openssl',
+  },
+  {
+    name: 'postgresql',
+    command: findPostgresBinaries()?.initdb ?? 'initdb',
+    args: ['--version'],
+    present: (status, output) => status === 0 && /PostgreSQL/.test(output),
+    installHint: 'sudo apt-get install postgresql',
   },
   {
     name: 'switchyard-proxy',

@@ -24,7 +24,7 @@ function runBench(args: string[]): Promise<Exit> {
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 240_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 230_000);
     child.once('error', reject);
     child.once('exit', (code) => {
       clearTimeout(timer);
@@ -136,7 +136,13 @@ test('bench --smoke writes well-formed JSON and Markdown results and prints the 
   assert.ok(isNumber(env.cpus));
 
   const tools = results.tools as { name: string; available: boolean; installHint: string }[];
-  assert.deepEqual(tools.map((tool) => tool.name).sort(), ['haproxy', 'openssl', 'switchyard-proxy', 'wrk']);
+  assert.deepEqual(tools.map((tool) => tool.name).sort(), [
+    'haproxy',
+    'openssl',
+    'postgresql',
+    'switchyard-proxy',
+    'wrk',
+  ]);
   for (const tool of tools) assert.equal(typeof tool.installHint, 'string');
 
   const scenarios = results.scenarios as {
@@ -155,6 +161,17 @@ test('bench --smoke writes well-formed JSON and Markdown results and prints the 
     }
   }
   checkDataPlane(scenarios, tools, results.targets as { id: string; status: string }[]);
+  // The same mesh on PostgreSQL beside SQLite (skipped, naming the tool, without PostgreSQL's binaries).
+  const onPostgres = scenarios.find((s) => s.id === 'control-plane/postgres-mesh-10');
+  assert.ok(onPostgres, 'control-plane/postgres-mesh-10 is registered');
+  if (tools.some((t) => t.name === 'postgresql' && t.available)) {
+    assert.equal(onPostgres.status, 'ok', JSON.stringify(onPostgres));
+    for (const name of ['api.create.opsPerSec', 'propagation.5.p99Ms'])
+      assert.ok(isNumber(onPostgres.metrics[name]?.value), `postgres ${name}`);
+  } else {
+    assert.equal(onPostgres.status, 'skipped');
+    assert.match(JSON.stringify(onPostgres), /postgresql/);
+  }
   const mesh = scenarios.find((s) => s.id === 'control-plane/mesh-10');
   assert.equal(mesh?.status, 'ok', JSON.stringify(mesh));
   for (const name of [

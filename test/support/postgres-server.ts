@@ -97,8 +97,16 @@ async function canConnect(url: string): Promise<boolean> {
   }
 }
 
+export interface PostgresServerOptions {
+  /**
+   * Keep PostgreSQL's own durability (fsync, full-page writes), as a production server has it: for measuring
+   * writes. By default both are off, which the tests' crash checks do not need (WAL recovery still runs).
+   */
+  readonly durable?: boolean;
+}
+
 /** Runs initdb in a fresh temp dir and starts a server on a free loopback port; call cleanup() when done. */
-export async function startPostgresServer(): Promise<PostgresServer> {
+export async function startPostgresServer(options: PostgresServerOptions = {}): Promise<PostgresServer> {
   const binaries = findPostgresBinaries();
   if (!binaries) throw new Error(postgresSkipReason() ?? 'PostgreSQL binaries not found');
   const identity = serverIdentity();
@@ -126,7 +134,8 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     log = '';
     const args = ['-D', dataDir, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1'];
     // Durability against an OS crash is not what the tests check; a killed server still recovers from WAL.
-    args.push('-c', 'fsync=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200');
+    if (!options.durable) args.push('-c', 'fsync=off', '-c', 'full_page_writes=off');
+    args.push('-c', 'max_connections=200');
     const started = spawn(binaries!.postgres, args, { stdio: ['ignore', 'ignore', 'pipe'], ...identity });
     child = started;
     started.stderr!.setEncoding('utf8').on('data', (text: string) => {
