@@ -144,4 +144,28 @@ describe('request actions', () => {
     assert.equal(requestAction('POST', '/v20190125/meshes/shop', scope), undefined);
     assert.equal(requestAction('GET', '/switchyard/v1/registry/what', scope), undefined);
   });
+
+  it('names a /switchyard/v1/ action from the route the router picked, and HEAD as GET', () => {
+    assert.deepEqual(
+      requestAction('POST', '/switchyard/v1/%63a/rot%61te', scope, undefined, '/switchyard/v1/ca/rotate'),
+      {
+        action: 'switchyard:PostCaRotate',
+        resource: '*',
+      },
+    );
+    assert.equal(
+      requestAction(
+        'GET',
+        '/switchyard/v1/ca/identities/m/virtualNode/n',
+        scope,
+        undefined,
+        '/switchyard/v1/ca/identities/:mesh/:kind/:name',
+      )?.action,
+      'switchyard:GetCaIdentities',
+    );
+    assert.equal(
+      requestAction('HEAD', '/switchyard/v1/xds/clients', scope)?.action,
+      'switchyard:GetXdsClients',
+    );
+  });
 });

@@ -113,6 +113,8 @@ const pascal = (segment: string): string =>
 
 const methodVerbs: Readonly<Record<string, string>> = {
   GET: 'Get',
+  // fastify answers HEAD from every GET route by running its handler: it needs what GET needs.
+  HEAD: 'Get',
   PUT: 'Put',
   POST: 'Post',
   DELETE: 'Delete',
@@ -123,18 +125,23 @@ const methodVerbs: Readonly<Record<string, string>> = {
  * The action for a request, or undefined when no operation matches (the handler then answers its own 404).
  * Other /switchyard/v1/ paths map to `switchyard:<Verb><Area><Collection>` from the method and the first two
  * path segments: GET /switchyard/v1/xds/clients is `switchyard:GetXdsClients` on resource `*`.
+ * `routeUrl` is the pattern of the route the router picked for the request, when it picked one.
  */
 export function requestAction(
   method: string,
   rawUrl: string,
   scope: AccountScope,
   body?: Buffer,
+  routeUrl?: string,
 ): RequestAction | undefined {
   const { path, query } = splitUrl(rawUrl);
   if (path === registryPrefix || path.startsWith(`${registryPrefix}/`))
     return registryAction(method, path, scope);
-  if (path.startsWith(switchyardPrefix)) {
-    const [area = '', collection = ''] = path.slice(switchyardPrefix.length).split('/');
+  // The router decodes a path before matching its own routes (`/switchyard/v1/%63a/rotate` is served by
+  // `/switchyard/v1/ca/rotate`): the action is named from the route it picked, never from the bytes as sent.
+  const routed = routeUrl?.startsWith(switchyardPrefix) && !routeUrl.includes('*') ? routeUrl : undefined;
+  if (routed !== undefined || path.startsWith(switchyardPrefix)) {
+    const [area = '', collection = ''] = (routed ?? path).slice(switchyardPrefix.length).split('/');
     const verb = methodVerbs[method];
     if (!verb || !area) return undefined;
     return { action: `switchyard:${verb}${pascal(area)}${pascal(collection)}`, resource: '*' };
