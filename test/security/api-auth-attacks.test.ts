@@ -28,6 +28,11 @@ const limitedKey: TestKey = {
         Action: ['switchyard:PostCaRotate', 'switchyard:GetXdsClients', 'switchyard:GetCa'],
         Resource: '*',
       },
+      {
+        Effect: 'Deny',
+        Action: 'appmesh:CreateMesh',
+        Resource: 'arn:aws:appmesh:us-east-1:111122223333:mesh/prod',
+      },
     ],
   },
 };
@@ -56,10 +61,10 @@ let dir: string;
 let cp: ControlPlaneProcess;
 
 /** Signs `method rawPath` with `key` (the signer normalises as the SDKs do) and sends the raw path as written. */
-function send(key: TestKey, method: string, rawPath: string): Promise<Answer> {
+function send(key: TestKey, method: string, rawPath: string, body?: string): Promise<Answer> {
   const endpoint = new URL(cp.endpoint);
   const headers = signRequest(
-    { method, url: `${cp.endpoint}${rawPath.replace('#', '%23')}` },
+    { method, url: `${cp.endpoint}${rawPath.replace('#', '%23')}`, ...(body === undefined ? {} : { body }) },
     key,
     { region, service: 'appmesh' },
     Date.now(),
@@ -78,7 +83,7 @@ function send(key: TestKey, method: string, rawPath: string): Promise<Answer> {
       },
     );
     outgoing.on('error', reject);
-    outgoing.end();
+    outgoing.end(body);
   });
 }
 
@@ -163,4 +168,23 @@ describe('policy checks see the route the router picks', () => {
       );
     });
   }
+});
+
+describe('policy checks read the body as the handler does', () => {
+  it('does not create a denied mesh whose body starts with a byte order mark', async () => {
+    const body = JSON.stringify({ meshName: 'prod', spec: {} });
+    assert.deepEqual(await send(limitedKey, 'PUT', '/v20190125/meshes', body), {
+      status: 403,
+      errorType: 'AccessDeniedException',
+    });
+    assert.deepEqual(await send(limitedKey, 'PUT', '/v20190125/meshes', `\uFEFF${body}`), {
+      status: 403,
+      errorType: 'AccessDeniedException',
+    });
+    assert.equal(
+      (await send(limitedKey, 'GET', '/v20190125/meshes/prod')).status,
+      404,
+      'the mesh was created',
+    );
+  });
 });

@@ -137,6 +137,12 @@ describe('request actions', () => {
       requestAction('PUT', '/v20190125/meshes', scope, Buffer.from('{oops'))?.resource,
       arn('mesh/*'),
     );
+    // The handler's decoder skips a byte order mark; the name checked must be the name it creates.
+    assert.equal(
+      requestAction('PUT', '/v20190125/meshes', scope, Buffer.from('\uFEFF{"meshName":"prod","spec":{}}'))
+        ?.resource,
+      arn('mesh/prod'),
+    );
   });
 
   it('has no action for paths no operation serves', () => {

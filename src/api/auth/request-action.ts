@@ -4,6 +4,7 @@ import type { AccountScope } from '../../model/arn.ts';
 import { resourceKey, resourcePath } from '../../model/resource-key.ts';
 import { kinds } from '../../model/resource-kinds.ts';
 import { routeOperation, operationName, type Operation } from '../operation-router.ts';
+import { parseJsonBody } from '../request-body.ts';
 import { matchRegistryPath, registryPrefix } from '../../registry/http/registry-paths.ts';
 
 export interface RequestAction {
@@ -32,10 +33,14 @@ function appMeshArn(scope: AccountScope, path: string): string {
   return `arn:${scope.partition}:appmesh:${scope.region}:${scope.accountId}:${path}`;
 }
 
-/** Create* names its resource in the body; a body that names none is checked as `*` and then refused by its handler. */
+/**
+ * Create* names its resource in the body; a body that names none is checked as `*` and then refused by its handler.
+ * It is read by the handler's own decoder: one that read it differently (a byte order mark, which the handler
+ * skips) would check one name and create another.
+ */
 function createdName(body: Buffer | undefined, member: string): string {
   try {
-    const name = (JSON.parse(body?.toString('utf8') ?? '') as Record<string, unknown>)[member];
+    const name = parseJsonBody(body)?.[member];
     return typeof name === 'string' && name !== '' ? name : '*';
   } catch {
     return '*';
