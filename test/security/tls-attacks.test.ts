@@ -158,6 +158,7 @@ describe('TLS listener attacks', { skip: haveTools ? false : 'openssl is not ins
             ...cert,
             trustCaPath: pki.ca.certPath,
             sans: [{ kind: 'prefix', value: meshPrefix }],
+            alpn: ['h2', 'http/1.1'],
             filter: sanitizeSet,
             listener: { listener_filters_timeout: ms(400) },
           }),
@@ -265,6 +266,47 @@ describe('TLS listener attacks', { skip: haveTools ? false : 'openssl is not ins
       assert.equal(stat('strict', 'ssl.connection_error'), before + 1);
     }
     assert.notEqual(await handshake(port('strict'), {}), 'ok', 'no certificate was accepted');
+  });
+
+  test('ALPN h2 followed by an HTTP/1.1 request instead of the preface is closed without an answer', async () => {
+    const text = await new Promise<string>((resolve) => {
+      const socket = tls.connect({
+        host: '127.0.0.1',
+        port: port('perm'),
+        rejectUnauthorized: false,
+        ALPNProtocols: ['h2'],
+        ...withClient.cert(),
+      });
+      let got = '';
+      socket.on('secureConnect', () => {
+        assert.equal(socket.alpnProtocol, 'h2');
+        socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+      });
+      socket.on('data', (chunk: Buffer) => (got += chunk.toString('latin1')));
+      socket.on('error', () => {});
+      socket.on('close', () => resolve(got));
+    });
+    assert.ok(!text.includes('HTTP/1.1 200'), 'an HTTP/1.1 answer came over an h2 connection');
+    assert.equal(await handshake(port('perm'), withClient.cert()), 'ok', 'the listener stopped serving');
+  });
+
+  test('a client offering only an unknown ALPN protocol gets no application protocol it did not ask for', async () => {
+    const result = await new Promise<string>((resolve) => {
+      const socket = tls.connect({
+        host: '127.0.0.1',
+        port: port('perm'),
+        rejectUnauthorized: false,
+        ALPNProtocols: ['spdy/1'],
+        ...withClient.cert(),
+      });
+      socket.on('secureConnect', () => {
+        resolve(`alpn=${String(socket.alpnProtocol)}`);
+        socket.destroy();
+      });
+      socket.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+    });
+    assert.notEqual(result, 'alpn=spdy/1');
+    assert.notEqual(result, 'alpn=h2');
   });
 
   test('PERMISSIVE: a plaintext client cannot forge x-forwarded-client-cert', async () => {
