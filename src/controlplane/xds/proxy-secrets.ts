@@ -60,8 +60,10 @@ function sdsNamesIn(value: unknown, out: Set<string>): void {
   for (const inner of Object.values(record)) sdsNamesIn(inner, out);
 }
 
+// No wildcard: a hostname is whatever an API caller wrote, and a DNS SAN `*.m.local` would meet every exact SAN
+// rule naming a host in m.local, letting one node pass for any other behind a client policy.
 const dnsName =
-  /^(?:\*\.)?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
+  /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
 
 const weightedTargetsOf = (value: unknown, out: Set<string>): void => {
   if (Array.isArray(value)) for (const item of value) weightedTargetsOf(item, out);
