@@ -109,6 +109,7 @@ describe('TLS listener attacks', { skip: haveTools ? false : 'openssl is not ins
   let dotted: IssuedCertificate;
   let upperCase: IssuedCertificate;
   let dnsLookalike: IssuedCertificate;
+  let injector: IssuedCertificate;
   let app: TestServer;
   const appSaw: (string | undefined)[] = [];
   let proxy: MeshProxy;
@@ -128,6 +129,9 @@ describe('TLS listener attacks', { skip: haveTools ? false : 'openssl is not ins
     dotted = await pki.issue('dotted', { uris: ['spiffe://test.local/mesh/other/../m/virtualNode/client'] });
     upperCase = await pki.issue('upper', { uris: ['spiffe://test.local/mesh/m/virtualNode/CLIENT'] });
     dnsLookalike = await pki.issue('lookalike', { dnsNames: ['client.m.test.local'] });
+    // A mesh name may hold ';', ',' and '=' (only '/' and control characters are refused), so the built-in CA
+    // issues such URIs too.
+    injector = await pki.issue('injector', { uris: [`${meshPrefix}virtualNode/x;DNS=payments.m.local`] });
     hello = await captureClientHello();
     app = await startHttpServer((req, res) => {
       req.resume();
@@ -307,6 +311,32 @@ describe('TLS listener attacks', { skip: haveTools ? false : 'openssl is not ins
     });
     assert.notEqual(result, 'alpn=spdy/1');
     assert.notEqual(result, 'alpn=h2');
+  });
+
+  test('a URI SAN holding ";" or "," cannot add a field or an element to x-forwarded-client-cert', async () => {
+    appSaw.length = 0;
+    const status = await new Promise<string>((resolve, reject) => {
+      const socket = tls.connect({
+        host: '127.0.0.1',
+        port: port('perm'),
+        rejectUnauthorized: false,
+        cert: injector.certPem,
+        key: injector.keyPem,
+      });
+      let got = '';
+      socket.on('secureConnect', () =>
+        socket.write('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'),
+      );
+      socket.on('data', (chunk: Buffer) => (got += chunk.toString()));
+      socket.on('error', reject);
+      socket.on('close', () => resolve(got.slice(0, 12)));
+    });
+    assert.equal(status, 'HTTP/1.1 200');
+    const xfcc = appSaw[0] ?? '';
+    // An XFCC reader splits elements on unquoted ',' and fields on unquoted ';' (Envoy's own parser does).
+    const unquoted = xfcc.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+    assert.ok(!/(^|;)DNS=/.test(unquoted), `the certificate's URI added a DNS field: ${xfcc}`);
+    assert.ok(xfcc.includes('virtualNode/x;DNS=payments.m.local'), xfcc);
   });
 
   test('PERMISSIVE: a plaintext client cannot forge x-forwarded-client-cert', async () => {
