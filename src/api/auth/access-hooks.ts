@@ -99,6 +99,7 @@ export function installAccessHooks(
         request.method,
         request_.rawUrl,
         Buffer.isBuffer(request.body) ? request.body : undefined,
+        request.routeOptions.url,
       );
     } catch (error) {
       return refuse(error, request, reply, logger);

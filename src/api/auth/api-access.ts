@@ -93,10 +93,13 @@ export class ApiAccess {
     return { kind: 'apiKey', key: pending.key };
   }
 
-  /** Throws AccessDeniedException unless the principal's policy allows this request's action on its resource. */
-  authorize(principal: Principal, method: string, rawUrl: string, body?: Buffer): void {
+  /**
+   * Throws AccessDeniedException unless the principal's policy allows this request's action on its resource.
+   * `routeUrl` is the pattern of the route that will serve the request (fastify's `routeOptions.url`).
+   */
+  authorize(principal: Principal, method: string, rawUrl: string, body?: Buffer, routeUrl?: string): void {
     // A path no operation serves needs no permission: its handler answers 404 to any authenticated caller.
-    const wanted = requestAction(method, rawUrl, this.#scope, body);
+    const wanted = requestAction(method, rawUrl, this.#scope, body, routeUrl);
     if (wanted === undefined) return;
     const decision = evaluatePolicy(principal.key.policy, wanted.action, wanted.resource);
     if (decision === 'allow') return;

@@ -137,11 +137,41 @@ describe('request actions', () => {
       requestAction('PUT', '/v20190125/meshes', scope, Buffer.from('{oops'))?.resource,
       arn('mesh/*'),
     );
+    // The handler's decoder skips a byte order mark; the name checked must be the name it creates.
+    assert.equal(
+      requestAction('PUT', '/v20190125/meshes', scope, Buffer.from('\uFEFF{"meshName":"prod","spec":{}}'))
+        ?.resource,
+      arn('mesh/prod'),
+    );
   });
 
   it('has no action for paths no operation serves', () => {
     assert.equal(requestAction('GET', '/v20190125/nothing', scope), undefined);
     assert.equal(requestAction('POST', '/v20190125/meshes/shop', scope), undefined);
     assert.equal(requestAction('GET', '/switchyard/v1/registry/what', scope), undefined);
+  });
+
+  it('names a /switchyard/v1/ action from the route the router picked, and HEAD as GET', () => {
+    assert.deepEqual(
+      requestAction('POST', '/switchyard/v1/%63a/rot%61te', scope, undefined, '/switchyard/v1/ca/rotate'),
+      {
+        action: 'switchyard:PostCaRotate',
+        resource: '*',
+      },
+    );
+    assert.equal(
+      requestAction(
+        'GET',
+        '/switchyard/v1/ca/identities/m/virtualNode/n',
+        scope,
+        undefined,
+        '/switchyard/v1/ca/identities/:mesh/:kind/:name',
+      )?.action,
+      'switchyard:GetCaIdentities',
+    );
+    assert.equal(
+      requestAction('HEAD', '/switchyard/v1/xds/clients', scope)?.action,
+      'switchyard:GetXdsClients',
+    );
   });
 });

@@ -4,6 +4,7 @@ import type { AccountScope } from '../../model/arn.ts';
 import { resourceKey, resourcePath } from '../../model/resource-key.ts';
 import { kinds } from '../../model/resource-kinds.ts';
 import { routeOperation, operationName, type Operation } from '../operation-router.ts';
+import { parseJsonBody } from '../request-body.ts';
 import { matchRegistryPath, registryPrefix } from '../../registry/http/registry-paths.ts';
 
 export interface RequestAction {
@@ -32,10 +33,14 @@ function appMeshArn(scope: AccountScope, path: string): string {
   return `arn:${scope.partition}:appmesh:${scope.region}:${scope.accountId}:${path}`;
 }
 
-/** Create* names its resource in the body; a body that names none is checked as `*` and then refused by its handler. */
+/**
+ * Create* names its resource in the body; a body that names none is checked as `*` and then refused by its handler.
+ * It is read by the handler's own decoder: one that read it differently (a byte order mark, which the handler
+ * skips) would check one name and create another.
+ */
 function createdName(body: Buffer | undefined, member: string): string {
   try {
-    const name = (JSON.parse(body?.toString('utf8') ?? '') as Record<string, unknown>)[member];
+    const name = parseJsonBody(body)?.[member];
     return typeof name === 'string' && name !== '' ? name : '*';
   } catch {
     return '*';
@@ -113,6 +118,8 @@ const pascal = (segment: string): string =>
 
 const methodVerbs: Readonly<Record<string, string>> = {
   GET: 'Get',
+  // fastify answers HEAD from every GET route by running its handler: it needs what GET needs.
+  HEAD: 'Get',
   PUT: 'Put',
   POST: 'Post',
   DELETE: 'Delete',
@@ -123,18 +130,23 @@ const methodVerbs: Readonly<Record<string, string>> = {
  * The action for a request, or undefined when no operation matches (the handler then answers its own 404).
  * Other /switchyard/v1/ paths map to `switchyard:<Verb><Area><Collection>` from the method and the first two
  * path segments: GET /switchyard/v1/xds/clients is `switchyard:GetXdsClients` on resource `*`.
+ * `routeUrl` is the pattern of the route the router picked for the request, when it picked one.
  */
 export function requestAction(
   method: string,
   rawUrl: string,
   scope: AccountScope,
   body?: Buffer,
+  routeUrl?: string,
 ): RequestAction | undefined {
   const { path, query } = splitUrl(rawUrl);
   if (path === registryPrefix || path.startsWith(`${registryPrefix}/`))
     return registryAction(method, path, scope);
-  if (path.startsWith(switchyardPrefix)) {
-    const [area = '', collection = ''] = path.slice(switchyardPrefix.length).split('/');
+  // The router decodes a path before matching its own routes (`/switchyard/v1/%63a/rotate` is served by
+  // `/switchyard/v1/ca/rotate`): the action is named from the route it picked, never from the bytes as sent.
+  const routed = routeUrl?.startsWith(switchyardPrefix) && !routeUrl.includes('*') ? routeUrl : undefined;
+  if (routed !== undefined || path.startsWith(switchyardPrefix)) {
+    const [area = '', collection = ''] = (routed ?? path).slice(switchyardPrefix.length).split('/');
     const verb = methodVerbs[method];
     if (!verb || !area) return undefined;
     return { action: `switchyard:${verb}${pascal(area)}${pascal(collection)}`, resource: '*' };

@@ -1,6 +1,8 @@
 // What the control plane serves one connected proxy: its snapshot's resources (as packed Anys) and, per type, the
 // version the proxy last ACKed, for `switchyard proxy-config`.
 
+import { packAny, unpackAny } from '../../xds/protos/any.ts';
+import { typeUrls } from '../../xds/protos/type-urls.ts';
 import type { ClientStatus, SnapshotCache } from '../../xds/server/index.ts';
 import type { ProxyIdentity } from './proxy-identity.ts';
 
@@ -29,6 +31,32 @@ export interface ProxyConfigView {
 
 type Client = ClientStatus & { readonly proxy: ProxyIdentity };
 
+/** Envoy's config_dump prints a sensitive field this way; so does this view. */
+const redacted = { inline_string: '[redacted]' };
+
+/**
+ * A Secret as the view shows it: certificates and trust bundles as served, every field Envoy marks sensitive
+ * (private key, password, PKCS#12, generic secret, session ticket keys) replaced or dropped. A proxy's key goes to
+ * that proxy over SDS and nowhere else: this view is read by anyone allowed GetXdsConfig, for any proxy.
+ */
+function secretWithoutKeys(any: { readonly type_url: string; readonly value: Uint8Array }): Uint8Array {
+  const secret = unpackAny(any, typeUrls.secret) as unknown as Record<string, Record<string, unknown> | null>;
+  const certificate = secret.tls_certificate;
+  if (certificate) {
+    for (const field of ['private_key', 'password', 'pkcs12'] as const) {
+      if (certificate[field]) certificate[field] = redacted;
+    }
+  }
+  delete secret.generic_secret;
+  delete secret.session_ticket_keys;
+  return packAny(typeUrls.secret, secret).value;
+}
+
+function shownValue(typeUrl: string, any: { readonly type_url: string; readonly value: Uint8Array }): string {
+  const value = typeUrl === typeUrls.secret ? secretWithoutKeys(any) : any.value;
+  return Buffer.from(value).toString('base64');
+}
+
 /** `node` is a node id as the proxy sent it, or `mesh/<mesh>/<virtualNode|virtualGateway>/<name>` for any form. */
 export function proxyConfigOf(
   node: string,
@@ -52,7 +80,7 @@ export function proxyConfigOf(
         .map((r) => ({
           name: r.name,
           version: r.version,
-          value: Buffer.from(r.any.value).toString('base64'),
+          value: shownValue(typeUrl, r.any),
         })),
     };
   });

@@ -60,8 +60,11 @@ function sdsNamesIn(value: unknown, out: Set<string>): void {
   for (const inner of Object.values(record)) sdsNamesIn(inner, out);
 }
 
-const dnsName =
-  /^(?:\*\.)?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
+const printableAscii = /^[\x21-\x7e]+$/;
+
+// No wildcard: a hostname is whatever an API caller wrote, and a DNS SAN `*.m.local` would meet every exact SAN
+// rule naming a host in m.local, letting one node pass for any other behind a client policy.
+const dnsName = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
 
 const weightedTargetsOf = (value: unknown, out: Set<string>): void => {
   if (Array.isArray(value)) for (const item of value) weightedTargetsOf(item, out);
@@ -143,6 +146,16 @@ export class ProxySecrets {
     }
     const { ca, issuer, trustDomain } = this.#options;
     const spiffeId = spiffeIdOf(trustDomain, identity.kind, identity.meshName, identity.name);
+    if (!printableAscii.test(spiffeId)) {
+      // A URI SAN holds ASCII only; any spelling of this name in a certificate would be some other name. The
+      // proxy gets its configuration without an identity: TLS naming it waits, plaintext works.
+      this.#options.logger.warn(
+        { proxy: `mesh/${identity.meshName}/${identity.kind}/${identity.name}` },
+        'no built-in identity: the mesh or proxy name is not printable ASCII, which a SPIFFE ID must be',
+      );
+      this.forget(key);
+      return [];
+    }
     const issued = issuer.certificateFor({
       spiffeId,
       commonName: identity.name,

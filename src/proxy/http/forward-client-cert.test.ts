@@ -67,3 +67,14 @@ test('with mTLS: SANITIZE drops, FORWARD_ONLY keeps, SANITIZE_SET replaces, APPE
   const noUri: DownstreamTls = { ...mtls, peer: { ...mtls.peer!, uriSans: [] } };
   assert.equal(run('SANITIZE_SET', noUri, { uri: true }), `By=spiffe://td/server;${hash};URI=`);
 });
+
+test('a SAN holding a separator is quoted, so it cannot read as another field or element', () => {
+  const tricky: DownstreamTls = {
+    ...mtls,
+    peer: { ...mtls.peer!, uriSans: ['spiffe://td/x;DNS=pay.local', 'spiffe://td/y,By=z'], dnsSans: ['a"b'] },
+  };
+  assert.equal(
+    run('SANITIZE_SET', tricky, { uri: true, dns: true }),
+    `By=spiffe://td/server;Hash=${'ab'.repeat(32)};URI="spiffe://td/x;DNS=pay.local";URI="spiffe://td/y,By=z";DNS="a\\"b"`,
+  );
+});

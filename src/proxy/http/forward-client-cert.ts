@@ -6,18 +6,26 @@ import type { DownstreamTls, PeerCertificateInfo } from '../tls/peer-identity.ts
 
 const xfcc = 'x-forwarded-client-cert';
 
+/**
+ * `key=value`, the value quoted (XFCC's escaping) when it holds a separator: a SAN is whatever the CA signed, and
+ * `URI=spiffe://…/x;DNS=payments.m.local` left bare would read as a URI and a DNS name the certificate lacks.
+ */
+function field(key: string, value: string): string {
+  return /[,;="\\]/.test(value) ? `${key}="${value.replace(/["\\]/g, (c) => `\\${c}`)}"` : `${key}=${value}`;
+}
+
 /** One XFCC element in Envoy's order: By, Hash, then Subject, URI, DNS, Cert, Chain as configured. */
 function element(tls: DownstreamTls, peer: PeerCertificateInfo, config: ForwardClientCertConfig): string {
   const parts: string[] = [];
-  for (const uri of tls.localUriSans) parts.push(`By=${uri}`);
+  for (const uri of tls.localUriSans) parts.push(field('By', uri));
   parts.push(`Hash=${peer.sha256Hex}`);
   if (config.subject) parts.push(`Subject="${peer.subject.replace(/["\\]/g, (c) => `\\${c}`)}"`);
   // Envoy keeps the URI key even when the certificate has no URI SAN.
   if (config.uri) {
     if (peer.uriSans.length === 0) parts.push('URI=');
-    for (const uri of peer.uriSans) parts.push(`URI=${uri}`);
+    for (const uri of peer.uriSans) parts.push(field('URI', uri));
   }
-  if (config.dns) for (const dns of peer.dnsSans) parts.push(`DNS=${dns}`);
+  if (config.dns) for (const dns of peer.dnsSans) parts.push(field('DNS', dns));
   // Only the leaf is kept per connection, so Chain carries the leaf as well (see docs/proxy.md).
   if (config.cert) parts.push(`Cert="${encodeURIComponent(peer.pem)}"`);
   if (config.chain) parts.push(`Chain="${encodeURIComponent(peer.pem)}"`);
