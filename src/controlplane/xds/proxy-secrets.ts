@@ -19,6 +19,8 @@ export interface ProxySecretsOptions {
   readonly logger: Logger;
   /** Proxies whose certificate is due for renewal: recompute their snapshots. */
   readonly onRenewalDue: (keys: readonly string[]) => void;
+  /** Every mesh's current state, to keep a DNS name another mesh also claims out of certificates. */
+  readonly meshStates?: () => Iterable<MeshState>;
 }
 
 /** A name a proxy's spec asks SDS for, and where (for the warning when it is not ours). */
@@ -112,6 +114,41 @@ export function dnsNamesOf(state: MeshState, nodeName: string): readonly string[
   return byNode.get(nodeName) ?? [];
 }
 
+const claimsByState = new WeakMap<MeshState, ReadonlySet<string>>();
+
+/** Every DNS name some node of `state` would be certified for. */
+function claimedNames(state: MeshState): ReadonlySet<string> {
+  let claimed = claimsByState.get(state);
+  if (!claimed) {
+    const all = new Set<string>();
+    for (const node of state.virtualNodes.values())
+      for (const name of dnsNamesOf(state, node.name)) all.add(name);
+    claimsByState.set(state, (claimed = all));
+  }
+  return claimed;
+}
+
+/**
+ * `names` without those another mesh also claims. One CA signs for every mesh, so a DNS SAN is only a safe
+ * identity when a single mesh can have it: otherwise any mesh's writer could name a host or virtual service like
+ * another mesh's and get a certificate meeting that mesh's exact DNS SAN rules. A contested name is left out of
+ * both meshes' certificates (fails closed; the SPIFFE ID still names each proxy exactly).
+ */
+export function uncontestedDnsNames(
+  names: readonly string[],
+  own: MeshState,
+  meshStates: Iterable<MeshState>,
+): readonly string[] {
+  if (names.length === 0) return names;
+  const contested = new Set<string>();
+  for (const other of meshStates) {
+    if (other === own) continue;
+    const claimed = claimedNames(other);
+    for (const name of names) if (claimed.has(name)) contested.add(name);
+  }
+  return contested.size === 0 ? names : names.filter((name) => !contested.has(name));
+}
+
 interface Served {
   readonly spiffeId: string;
   renewAtMs: number;
@@ -159,7 +196,10 @@ export class ProxySecrets {
     const issued = issuer.certificateFor({
       spiffeId,
       commonName: identity.name,
-      dnsNames: identity.kind === 'virtualNode' ? dnsNamesOf(state, identity.name) : [],
+      dnsNames:
+        identity.kind === 'virtualNode'
+          ? uncontestedDnsNames(dnsNamesOf(state, identity.name), state, this.#options.meshStates?.() ?? [])
+          : [],
     });
     this.#schedule(key, spiffeId, issued);
     const bundleName = trustBundleSecretName(trustDomain);

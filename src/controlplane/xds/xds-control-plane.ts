@@ -113,6 +113,7 @@ export class XdsControlPlane {
         trustDomain: caOptions.trustDomain,
         logger,
         onRenewalDue: (keys) => this.#publisher.refresh(keys),
+        meshStates: () => states.meshNames().flatMap((name) => states.state(name) ?? []),
       });
       // A new root, or one that starts signing or stops being trusted: every proxy gets new secrets.
       caOptions.ca.onChange(() => this.#publisher.refresh());
