@@ -6,37 +6,24 @@
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { test } from 'node:test';
-import { pino } from 'pino';
-import { parseControlPlaneConfig } from '../../src/controlplane/control-plane-config.ts';
-import { startControlPlane } from '../../src/controlplane/control-plane.ts';
 import { unpackAny } from '../../src/xds/protos/any.ts';
 import { typeUrls } from '../../src/xds/protos/type-urls.ts';
-import { makeTempDir, removeDir } from '../support/control-plane-launcher.ts';
-import { call } from '../support/in-process-control-plane.ts';
+import { call, startTestControlPlane } from '../support/in-process-control-plane.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { AdsTestClient, testNode } from '../xds/ads-test-client.ts';
 
 const identity = 'spiffe://example.org/mesh/m/virtualNode/wild';
 
 test('a wildcard service-discovery hostname never becomes a wildcard DNS SAN', async (t) => {
-  const dir = await makeTempDir('ca-identity-attacks');
-  const config = parseControlPlaneConfig({
-    apiAddr: '127.0.0.1:0',
-    xdsAddr: '127.0.0.1:0',
-    dataDir: dir,
-    region: 'us-east-1',
-    accountId: '111122223333',
-    trustDomain: 'example.org',
+  const { endpoint, running, close } = await startTestControlPlane([], {
     mtls: 'strict',
+    trustDomain: 'example.org',
   });
-  const running = await startControlPlane(config, pino({ level: 'silent' }));
   const client = new AdsTestClient(running.xdsAddress.port);
   t.after(async () => {
     client.close();
-    await running.close();
-    await removeDir(dir);
+    await close();
   });
-  const endpoint = `http://127.0.0.1:${running.apiAddress.port}`;
   assert.equal((await call(endpoint, 'PUT', '/v20190125/meshes', { meshName: 'm', spec: {} })).status, 200);
   const created = await call(endpoint, 'PUT', '/v20190125/meshes/m/virtualNodes', {
     virtualNodeName: 'wild',
@@ -63,24 +50,15 @@ test('a wildcard service-discovery hostname never becomes a wildcard DNS SAN', a
 });
 
 test('a name outside ASCII never becomes another name in a certificate', async (t) => {
-  const dir = await makeTempDir('ca-identity-attacks');
-  const config = parseControlPlaneConfig({
-    apiAddr: '127.0.0.1:0',
-    xdsAddr: '127.0.0.1:0',
-    dataDir: dir,
-    region: 'us-east-1',
-    accountId: '111122223333',
-    trustDomain: 'example.org',
+  const { endpoint, running, close } = await startTestControlPlane([], {
     mtls: 'strict',
+    trustDomain: 'example.org',
   });
-  const running = await startControlPlane(config, pino({ level: 'silent' }));
   const client = new AdsTestClient(running.xdsAddress.port);
   t.after(async () => {
     client.close();
-    await running.close();
-    await removeDir(dir);
+    await close();
   });
-  const endpoint = `http://127.0.0.1:${running.apiAddress.port}`;
   assert.equal((await call(endpoint, 'PUT', '/v20190125/meshes', { meshName: 'm', spec: {} })).status, 200);
   // U+0161's low byte is 0x61, "a".
   const lookalike = '\u0161dmin';
