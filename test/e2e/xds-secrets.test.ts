@@ -64,16 +64,21 @@ function snapshotOf(resources: [string, object][]): Snapshot {
   return new Snapshot(resources.map(([t, m]) => createResource(t as typeof typeUrls.cluster, m as never)));
 }
 
-test('secrets: subscribed by reference, warming per resource, overdue fails closed, rotation, removal ignored', async () => {
-  const [xdsPort, listenerPort] = (await freePorts(2)) as [number, number];
+type ClientExtras = Omit<
+  ConstructorParameters<typeof XdsClient>[0],
+  'server' | 'node' | 'target' | 'reconnect'
+>;
+
+/** An ADS server on a free port, a proxy, and its xDS client for `nodeId` (not started); all cleaned up after. */
+async function proxyOnAds(
+  extras: (proxy: MeshProxy) => ClientExtras,
+): Promise<{ cache: SnapshotCache; proxy: MeshProxy; client: XdsClient }> {
   const cache = new SnapshotCache();
   const server = new AdsServer({ cache });
-  await server.listen(`127.0.0.1:${xdsPort}`);
+  const xdsPort = await server.listen('127.0.0.1:0');
   cleanup.push(() => server.close());
   const proxy = new MeshProxy();
   cleanup.push(() => proxy.close(0));
-  const nacks: NackEvent[] = [];
-  const logLines: string[] = [];
   const client = new XdsClient({
     server: `127.0.0.1:${xdsPort}`,
     node: createSidecarNode({
@@ -84,12 +89,22 @@ test('secrets: subscribed by reference, warming per resource, overdue fails clos
       version: 't',
     }),
     target: proxy,
-    logger: pino({ level: 'info' }, { write: (line: string) => logLines.push(line) }),
     reconnect: { baseMs: 20, maxMs: 100 },
-    warmingTimeoutMs,
-    onNack: (e) => nacks.push(e),
+    ...extras(proxy),
   });
   cleanup.push(() => client.close());
+  return { cache, proxy, client };
+}
+
+test('secrets: subscribed by reference, warming per resource, overdue fails closed, rotation, removal ignored', async () => {
+  const [listenerPort] = (await freePorts(1)) as [number];
+  const nacks: NackEvent[] = [];
+  const logLines: string[] = [];
+  const { cache, proxy, client } = await proxyOnAds(() => ({
+    logger: pino({ level: 'info' }, { write: (line: string) => logLines.push(line) }),
+    warmingTimeoutMs,
+    onNack: (e) => nacks.push(e),
+  }));
 
   const base: [string, object][] = [
     [typeUrls.listener, httpListener('front', { port: listenerPort, routeConfigName: 'routes' })],
@@ -185,30 +200,12 @@ test('secrets: subscribed by reference, warming per resource, overdue fails clos
 });
 
 test('a bad secret is NACKed without its key in the message, and the good one it would replace stays', async () => {
-  const [xdsPort] = (await freePorts(1)) as [number];
-  const cache = new SnapshotCache();
-  const server = new AdsServer({ cache });
-  await server.listen(`127.0.0.1:${xdsPort}`);
-  cleanup.push(() => server.close());
-  const proxy = new MeshProxy();
-  cleanup.push(() => proxy.close(0));
   const nacks: NackEvent[] = [];
   const logLines: string[] = [];
-  const client = new XdsClient({
-    server: `127.0.0.1:${xdsPort}`,
-    node: createSidecarNode({
-      id: nodeId,
-      inboundPort: 15000,
-      outboundPort: 15001,
-      appHost: '127.0.0.1',
-      version: 't',
-    }),
-    target: proxy,
+  const { cache, proxy, client } = await proxyOnAds(() => ({
     logger: pino({ level: 'debug' }, { write: (line: string) => logLines.push(line) }),
-    reconnect: { baseMs: 20, maxMs: 100 },
     onNack: (e) => nacks.push(e),
-  });
-  cleanup.push(() => client.close());
+  }));
   const trust = validationSecret(bundle, pki.ca.certPem);
   const resources: [string, object][] = [
     [typeUrls.cluster, tlsCluster('tls', identity)],
@@ -236,31 +233,13 @@ test('a bad secret is NACKed without its key in the message, and the good one it
 });
 
 test('the first configuration waits for the secrets its listeners and clusters name', async () => {
-  const [xdsPort] = (await freePorts(1)) as [number];
-  const cache = new SnapshotCache();
-  const server = new AdsServer({ cache });
-  await server.listen(`127.0.0.1:${xdsPort}`);
-  cleanup.push(() => server.close());
-  const proxy = new MeshProxy();
-  cleanup.push(() => proxy.close(0));
   const firstClusters: string[][] = [];
-  const client = new XdsClient({
-    server: `127.0.0.1:${xdsPort}`,
-    node: createSidecarNode({
-      id: nodeId,
-      inboundPort: 15000,
-      outboundPort: 15001,
-      appHost: '127.0.0.1',
-      version: 't',
-    }),
-    target: proxy,
+  const { cache, client } = await proxyOnAds((proxy) => ({
     logger: pino({ level: 'silent' }),
-    reconnect: { baseMs: 20, maxMs: 100 },
     onApplied: (e) => {
       if (e.first) firstClusters.push([...proxy.config!.clusters.keys()].sort());
     },
-  });
-  cleanup.push(() => client.close());
+  }));
   cache.setSnapshot(
     nodeId,
     snapshotOf([
