@@ -20,6 +20,11 @@ export const envoyProtoFiles: readonly string[] = [
   'envoy/extensions/upstreams/http/v3/http_protocol_options.proto',
   'envoy/extensions/retry/host/previous_hosts/v3/previous_hosts.proto',
   'envoy/extensions/filters/listener/tls_inspector/v3/tls_inspector.proto',
+  'envoy/extensions/filters/http/rbac/v3/rbac.proto',
+  'envoy/config/metrics/v3/metrics_service.proto',
+  'envoy/config/trace/v3/opentelemetry.proto',
+  'envoy/config/trace/v3/http_tracer.proto',
+  'envoy/config/bootstrap/v3/bootstrap.proto',
 ];
 
 let cachedDirs: readonly string[] | undefined;
