@@ -41,6 +41,8 @@ function operator(command: string, arg: string | undefined, maxLength: number | 
       return (ds) => ds.request.method;
     case 'RESPONSE_CODE':
       return (_ds, info) => String(info.responseCode);
+    case 'RESPONSE_CODE_DETAILS':
+      return (_ds, info) => dash(info.responseCodeDetails);
     case 'RESPONSE_FLAGS':
       return (_ds, info) => dash(info.responseFlags);
     case 'BYTES_RECEIVED':

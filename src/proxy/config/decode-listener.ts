@@ -6,6 +6,7 @@ import type { HttpConnectionManager__Output, Listener__Output } from '../../xds/
 import { ConfigError, Violations } from './config-error.ts';
 import { decodeAccessLogs } from './decode-access-log.ts';
 import { decodeDownstreamTls, tlsTransportSocketName } from './decode-downstream-tls.ts';
+import { decodeRbacFilter, rbacFilterName, rbacHcmContext, rbacTypeUrl } from './decode-rbac.ts';
 import { decodeRouteConfiguration } from './decode-route-configuration.ts';
 import { deepFreeze, durationMs, uint32Value } from './duration.ts';
 import type {
@@ -15,6 +16,7 @@ import type {
   RouteSource,
   TcpProxyConfig,
 } from './listener-types.ts';
+import type { RbacFilterConfig } from './rbac-types.ts';
 import type { RouteTableConfig } from './route-types.ts';
 import type { DownstreamTlsConfig } from './tls-types.ts';
 
@@ -66,11 +68,20 @@ function decodeHcm(
   } else {
     v.add(path, `unsupported route specifier ${h.route_specifier ?? '(none)'}`);
   }
-  const unknownFilters = h.http_filters.filter(
-    (f) => f.typed_config?.type_url !== extensionTypeUrls.router && f.name !== 'envoy.filters.http.router',
-  );
-  // Only the router is implemented; refusing other filters beats silently skipping what they would enforce.
-  unknownFilters.forEach((f) => v.add(`${path}.http_filters`, `unsupported HTTP filter "${f.name}"`));
+  const rbac: RbacFilterConfig[] = [];
+  let routerSeen = false;
+  h.http_filters.forEach((f, i) => {
+    if (f.typed_config?.type_url === extensionTypeUrls.router || f.name === 'envoy.filters.http.router')
+      routerSeen = true;
+    else if (f.typed_config?.type_url === rbacTypeUrl || f.name === rbacFilterName) {
+      const at = `${path}.http_filters[${i}]`;
+      if (routerSeen) v.add(at, 'must come before the router (the terminal filter)');
+      const decoded = decodeRbacFilter(f, rbacHcmContext(h), at, v);
+      if (decoded !== undefined) rbac.push(decoded);
+    }
+    // Refusing other filters beats silently skipping what they would enforce.
+    else v.add(`${path}.http_filters`, `unsupported HTTP filter "${f.name}"`);
+  });
   const escapedSlashes = h.path_with_escaped_slashes_action ?? 'IMPLEMENTATION_SPECIFIC_DEFAULT';
   // Envoy's default keeps %2F and %5C as they are; the rejecting, unescaping and redirecting actions are not built.
   if (escapedSlashes !== 'IMPLEMENTATION_SPECIFIC_DEFAULT' && escapedSlashes !== 'KEEP_UNCHANGED')
@@ -96,6 +107,7 @@ function decodeHcm(
     maxHeadersCount,
     forwardClientCert: decodeForwardClientCert(h),
     accessLogs: decodeAccessLogs(h.access_log, `${path}.access_log`, v),
+    ...(rbac.length === 0 ? {} : { rbac }),
   };
 }
 

@@ -7,6 +7,7 @@ import type { VirtualHost__Output } from '../../xds/protos/generated/envoy/confi
 import { extensionTypeUrls } from '../../xds/protos/index.ts';
 import type { RouteConfiguration__Output } from '../../xds/protos/index.ts';
 import { Violations } from './config-error.ts';
+import { refuseRbacPerRoute } from './decode-rbac.ts';
 import { boolValue, deepFreeze, durationMs, uint32Value } from './duration.ts';
 import { decodeHeaderMatcher } from './header-matcher.ts';
 import type { HeaderMatcher } from './header-matcher.ts';
@@ -192,6 +193,7 @@ function decodeForward(
       const wc = a.weighted_clusters;
       clusters = (wc?.clusters ?? []).map((c, i) => {
         if (c.name === '') v.add(`${path}.weighted_clusters.clusters[${i}].name`, 'must not be empty');
+        refuseRbacPerRoute(c.typed_per_filter_config, `${path}.weighted_clusters.clusters[${i}]`, v);
         return { name: c.name, weight: uint32Value(c.weight) ?? 0 };
       });
       if (clusters.length === 0)
@@ -245,6 +247,7 @@ function decodeRoute(
   v: Violations,
 ): RouteConfig | undefined {
   const match = decodeMatch(r.match, `${path}.match`, v);
+  refuseRbacPerRoute(r.typed_per_filter_config, path, v);
   const bufferLimitBytes =
     uint32Value(r.per_request_buffer_limit_bytes) ??
     uint32Value(vh.per_request_buffer_limit_bytes) ??
@@ -272,6 +275,7 @@ function decodeRoute(
 function decodeVirtualHost(vh: VirtualHost__Output, path: string, v: Violations): VirtualHostConfig {
   if (vh.name === '') v.add(`${path}.name`, 'must not be empty');
   if (vh.domains.length === 0) v.add(`${path}.domains`, 'must have at least one domain');
+  refuseRbacPerRoute(vh.typed_per_filter_config, path, v);
   const routes: RouteConfig[] = [];
   vh.routes.forEach((r, i) => {
     const decoded = decodeRoute(r, vh, `${path}.routes[${i}]`, v);
@@ -284,6 +288,7 @@ function decodeVirtualHost(vh: VirtualHost__Output, path: string, v: Violations)
 export function decodeRouteConfiguration(rc: RouteConfiguration__Output): RouteTableConfig {
   const v = new Violations();
   const virtualHosts = rc.virtual_hosts.map((vh, i) => decodeVirtualHost(vh, `virtual_hosts[${i}]`, v));
+  refuseRbacPerRoute(rc.typed_per_filter_config, 'route_config', v);
   const seen = new Map<string, string>();
   virtualHosts.forEach((vh, i) => {
     for (const domain of vh.domains) {

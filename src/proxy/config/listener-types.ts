@@ -1,4 +1,5 @@
 // The proxy's own, immutable listener configuration: what an Envoy Listener decodes into.
+import type { RbacFilterConfig } from './rbac-types.ts';
 import type { ClusterWeight, RouteTableConfig } from './route-types.ts';
 import type { DownstreamTlsConfig } from './tls-types.ts';
 
@@ -58,6 +59,8 @@ export interface HttpConnectionManagerConfig {
   readonly maxHeadersCount: number;
   readonly forwardClientCert: ForwardClientCertConfig;
   readonly accessLogs: readonly AccessLogConfig[];
+  /** RBAC HTTP filters, in order, all before the router; absent when the HCM has none. */
+  readonly rbac?: readonly RbacFilterConfig[];
 }
 
 export interface TcpProxyConfig {

@@ -17,6 +17,8 @@ export interface Downstream {
   /** Known up front to carry no body (HTTP/1.1 without Content-Length or Transfer-Encoding). */
   readonly bodyless: boolean;
   readonly remoteAddress: string;
+  /** The port the connection was accepted on (RBAC's destination_port). */
+  readonly localPort: number;
   /** What the connection's TLS handshake told; undefined for plaintext. */
   readonly tls: DownstreamTls | undefined;
   readonly responseStarted: boolean;

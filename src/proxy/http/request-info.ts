@@ -15,6 +15,8 @@ export class RequestInfo {
   /** Why the last attempt's connection failed (a TLS handshake or verification), '' if it did not. */
   upstreamTransportFailureReason = '';
   attempts = 0;
+  /** Why the proxy answered as it did, where a filter says (Envoy's %RESPONSE_CODE_DETAILS%); '' otherwise. */
+  responseCodeDetails = '';
   durationMs = 0;
 
   constructor(startMs: number) {

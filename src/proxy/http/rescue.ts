@@ -37,6 +37,7 @@ export const localReplies = {
   per_try_idle_timeout: { status: 504, body: 'upstream request timeout', flag: 'UT' },
   idle_timeout: { status: 408, body: 'stream timeout', flag: 'SI' },
   cancelled: { status: 499, body: '', flag: 'DC' },
+  rbac_access_denied: { status: 403, body: 'RBAC: access denied', flag: 'RBAC' },
 } as const;
 
 export type LocalReplyReason = keyof typeof localReplies;

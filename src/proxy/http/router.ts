@@ -16,6 +16,7 @@ import { transportFailureReason } from '../upstream/upstream-socket.ts';
 import { backOffMs } from './back-off.ts';
 import { BodyTap } from './body-tap.ts';
 import type { Downstream } from './downstream.ts';
+import { rbacDenied } from './rbac-filter.ts';
 import { newRequestId } from './request-id.ts';
 import { RequestInfo } from './request-info.ts';
 import { forwardClientCert } from './forward-client-cert.ts';
@@ -59,6 +60,8 @@ export async function routeRequest(ds: Downstream, scope: HttpScope): Promise<vo
   if (ds.protocol === 'HTTP/2') stats.rqHttp2Total.value++;
   else stats.rqHttp1Total.value++;
   try {
+    const rbac = scope.hcm.rbac;
+    if (rbac !== undefined && rbacDenied(rbac, ds, stats, info)) return;
     const lookup = scope.routeTable?.lookup(ds.request);
     const route = lookup?.route;
     if (route === undefined) {

@@ -100,6 +100,10 @@ export class Http1Downstream implements Downstream, BodySink {
     return this.#socket.remoteAddress ?? '';
   }
 
+  get localPort(): number {
+    return this.#socket.localPort ?? 0;
+  }
+
   get responseStarted(): boolean {
     return this.#started;
   }

@@ -59,6 +59,10 @@ export class Http2Downstream implements Downstream {
     return this.body.session?.socket?.remoteAddress ?? '';
   }
 
+  get localPort(): number {
+    return this.body.session?.socket?.localPort ?? 0;
+  }
+
   get responseStarted(): boolean {
     return this.#started;
   }

@@ -1,11 +1,18 @@
 // The `http.<stat_prefix>.` connection manager stats and `tcp.<stat_prefix>.` TCP proxy stats.
 import type { Counter, Gauge, Histogram, StatsStore } from './stats-store.ts';
 
+/** `http.<stat_prefix>.rbac.<rules_stat_prefix>allowed` / `denied`: decisions of the RBAC filters. */
+export interface RbacStats {
+  readonly allowed: Counter;
+  readonly denied: Counter;
+}
+
 export class HttpStats {
   /** The proxy's store, for the listener-scoped stats of the listeners that serve this connection manager. */
   readonly store: StatsStore;
   readonly #prefix: string;
   readonly #byClass: Counter[] = [];
+  readonly #rbac = new Map<string, RbacStats>();
   readonly rqTotal: Counter;
   readonly rqHttp1Total: Counter;
   readonly rqHttp2Total: Counter;
@@ -56,6 +63,17 @@ export class HttpStats {
     this.noRoute = store.counter(`${p}no_route`);
     this.noCluster = store.counter(`${p}no_cluster`);
     this.rqDirectResponse = store.counter(`${p}rq_direct_response`);
+  }
+
+  /** Made on first use, so a connection manager without an RBAC filter shows none (as in Envoy). */
+  rbac(rulesStatPrefix: string): RbacStats {
+    let s = this.#rbac.get(rulesStatPrefix);
+    if (s === undefined) {
+      const p = `${this.#prefix}rbac.${rulesStatPrefix}`;
+      s = { allowed: this.store.counter(`${p}allowed`), denied: this.store.counter(`${p}denied`) };
+      this.#rbac.set(rulesStatPrefix, s);
+    }
+    return s;
   }
 
   recordResponse(status: number, elapsedMs: number): void {
