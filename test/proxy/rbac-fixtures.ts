@@ -1,6 +1,7 @@
 // Listeners whose connection manager carries Envoy's RBAC HTTP filter ahead of the router, round-tripped like xDS.
 import { rbacTypeUrl } from '../../src/proxy/config/decode-rbac.ts';
-import { extensionTypeUrls, packAny } from '../../src/xds/protos/index.ts';
+import { extensionTypeUrls, packAny, typeUrls, unpackAny } from '../../src/xds/protos/index.ts';
+import type { Listener__Output } from '../../src/xds/protos/index.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -44,4 +45,15 @@ export function hcmWithFilters(
       http_filters: httpFilters,
     }),
   };
+}
+
+/** A plaintext listener on 127.0.0.1:`port` whose only filter chain holds `networkFilter`. */
+export function plainListener(name: string, port: number, networkFilter: Obj): Listener__Output {
+  return unpackAny(
+    packAny(typeUrls.listener, {
+      name,
+      address: { socket_address: { address: '127.0.0.1', port_value: port } },
+      filter_chains: [{ filters: [networkFilter] }],
+    }),
+  ) as Listener__Output;
 }
