@@ -16,9 +16,11 @@ function permits(p: RbacPermission, ds: Downstream): boolean {
     case 'any':
       return true;
     case 'and':
-      return p.rules.every((r) => permits(r, ds));
+      for (const r of p.rules) if (!permits(r, ds)) return false;
+      return true;
     case 'or':
-      return p.rules.some((r) => permits(r, ds));
+      for (const r of p.rules) if (permits(r, ds)) return true;
+      return false;
     case 'not':
       return !permits(p.rule, ds);
     case 'header':
@@ -44,9 +46,11 @@ function identifies(p: RbacPrincipal, ds: Downstream, filter: RbacFilterConfig):
     case 'any':
       return true;
     case 'and':
-      return p.ids.every((id) => identifies(id, ds, filter));
+      for (const id of p.ids) if (!identifies(id, ds, filter)) return false;
+      return true;
     case 'or':
-      return p.ids.some((id) => identifies(id, ds, filter));
+      for (const id of p.ids) if (identifies(id, ds, filter)) return true;
+      return false;
     case 'not':
       return !identifies(p.id, ds, filter);
     case 'authenticated': {
@@ -56,9 +60,10 @@ function identifies(p: RbacPrincipal, ds: Downstream, filter: RbacFilterConfig):
       if (name === undefined) return true;
       // Envoy's order: every URI SAN, then every DNS SAN, then the subject ('' without a certificate).
       const peer = tls.peer;
-      if (peer?.uriSans.some((s) => name.matches(s)) === true) return true;
-      if (peer?.dnsSans.some((s) => name.matches(s)) === true) return true;
-      return name.matches(peer?.subject ?? '');
+      if (peer === undefined) return name.matches('');
+      for (const san of peer.uriSans) if (name.matches(san)) return true;
+      for (const san of peer.dnsSans) if (name.matches(san)) return true;
+      return name.matches(peer.subject);
     }
     case 'directRemoteIp':
       return p.range.contains(ds.remoteAddress);
@@ -76,6 +81,17 @@ function identifies(p: RbacPrincipal, ds: Downstream, filter: RbacFilterConfig):
   }
 }
 
+// Loops rather than some/every with closures: this runs for every request on a filtered listener.
+function anyPermits(list: readonly RbacPermission[], ds: Downstream): boolean {
+  for (const p of list) if (permits(p, ds)) return true;
+  return false;
+}
+
+function anyIdentifies(list: readonly RbacPrincipal[], ds: Downstream, filter: RbacFilterConfig): boolean {
+  for (const p of list) if (identifies(p, ds, filter)) return true;
+  return false;
+}
+
 export interface RbacDecision {
   readonly allowed: boolean;
   /** The policy that decided (the first matching one by name); undefined when none matched. */
@@ -86,10 +102,7 @@ export interface RbacDecision {
 export function decide(rules: RbacRules, ds: Downstream, filter: RbacFilterConfig): RbacDecision {
   let matched: string | undefined;
   for (const policy of rules.policies) {
-    if (
-      policy.permissions.some((p) => permits(p, ds)) &&
-      policy.principals.some((p) => identifies(p, ds, filter))
-    ) {
+    if (anyPermits(policy.permissions, ds) && anyIdentifies(policy.principals, ds, filter)) {
       matched = policy.name;
       break;
     }
