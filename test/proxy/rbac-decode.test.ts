@@ -2,7 +2,9 @@
 // refusal naming its field path so the NACK says what to fix.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ConfigError } from '../../src/proxy/config/config-error.ts';
+import { ConfigError, Violations } from '../../src/proxy/config/config-error.ts';
+import { decodeCidrRange } from '../../src/proxy/config/decode-rbac-cidr.ts';
+import type { CidrRange } from '../../src/proxy/config/decode-rbac-cidr.ts';
 import { decodeListener } from '../../src/proxy/config/decode-listener.ts';
 import { decodeRouteConfiguration } from '../../src/proxy/config/decode-route-configuration.ts';
 import type { HttpConnectionManagerConfig } from '../../src/proxy/config/listener-types.ts';
@@ -316,6 +318,44 @@ describe('RBAC filter decoding', () => {
         ]);
         return true;
       },
+    );
+  });
+});
+
+describe('RBAC CIDR ranges', () => {
+  const range = (address_prefix: string, prefixLen: number): CidrRange => {
+    const v = new Violations();
+    const r = decodeCidrRange({ address_prefix, prefix_len: { value: prefixLen } }, 'r', v);
+    assert.equal(v.count, 0);
+    return r!;
+  };
+
+  test('IPv4 and IPv6 prefixes, host bits ignored, families kept apart', () => {
+    const ten = range('10.1.2.3', 16);
+    assert.equal(ten.contains('10.1.255.9'), true);
+    assert.equal(ten.contains('10.2.0.1'), false);
+    // A dual-stack socket's view of an IPv4 peer.
+    assert.equal(ten.contains('::ffff:10.1.0.1'), true);
+    assert.equal(ten.contains('::1'), false);
+    const doc = range('2001:db8::', 32);
+    assert.equal(doc.contains('2001:db8:0:1::5'), true);
+    assert.equal(doc.contains('2001:0DB8:ffff::'), true);
+    assert.equal(doc.contains('2001:db9::'), false);
+    assert.equal(doc.contains('10.1.0.1'), false);
+    assert.equal(range('::1', 128).contains('0:0:0:0:0:0:0:1'), true);
+    assert.equal(range('fe80::', 10).contains('fe80::1%eth0'), true);
+    assert.equal(range('::', 96).contains('::7f00:1'), true);
+    assert.equal(range('0.0.0.0', 0).contains('203.0.113.9'), true);
+    assert.equal(range('0.0.0.0', 0).contains('not-an-address'), false);
+  });
+
+  test('an address that is not one, or a prefix longer than the family, is refused', () => {
+    const v = new Violations();
+    assert.equal(decodeCidrRange({ address_prefix: '10.0.0.0/8', prefix_len: null }, 'r', v), undefined);
+    assert.equal(decodeCidrRange({ address_prefix: '::', prefix_len: { value: 129 } }, 's', v), undefined);
+    assert.throws(
+      () => v.throwIfAny('x'),
+      /r\.address_prefix: "10\.0\.0\.0\/8" is not an IP address; s\.prefix_len: must be between 0 and 128 for ::/,
     );
   });
 });
