@@ -17,6 +17,8 @@ export interface TestControlPlaneOptions {
   readonly trustDomain?: string;
   /** Default: silent. */
   readonly logger?: Logger;
+  /** --access-file: requests must then be SigV4-signed by a listed key. */
+  readonly accessFile?: string;
 }
 
 export async function startTestControlPlane(
@@ -33,6 +35,7 @@ export async function startTestControlPlane(
     quota,
     mtls: options.mtls,
     trustDomain: options.trustDomain,
+    ...(options.accessFile === undefined ? {} : { accessFile: options.accessFile }),
   });
   const running = await startControlPlane(config, options.logger ?? pino({ level: 'silent' }));
   return {
