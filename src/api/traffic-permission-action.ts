@@ -3,6 +3,7 @@
 
 import { arnOf, type AccountScope } from '../model/arn.ts';
 import { meshKey, resourceKey } from '../model/resource-key.ts';
+import { parseJsonBody } from './request-body.ts';
 import { trafficPermissionPath, trafficPermissionsPath } from './traffic-permission-routes.ts';
 
 export interface PermissionAction {
@@ -16,6 +17,15 @@ const itemVerbs: Readonly<Record<string, string>> = {
   PUT: 'Put',
   DELETE: 'Delete',
 };
+
+function createdName(body: Buffer | undefined): string | undefined {
+  try {
+    const name = parseJsonBody(body)?.trafficPermissionName;
+    return typeof name === 'string' && name !== '' ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 function decoded(label: string): string | undefined {
   try {
@@ -35,6 +45,7 @@ export function trafficPermissionAction(
   path: string,
   routeUrl: string | undefined,
   scope: AccountScope,
+  body?: Buffer,
 ): PermissionAction | undefined {
   const segments = path.split('/').map(decoded);
   const [empty, area, version, meshes, mesh, collection, name] = segments;
@@ -56,6 +67,13 @@ export function trafficPermissionAction(
         ? '*'
         : arnOf(scope, resourceKey('trafficPermission', mesh, name));
     return { action: `switchyard:${verb}TrafficPermission`, resource };
+  }
+  if (isCollection && method === 'PUT') {
+    // Created by name from the body, read as its handler reads it; a body that names none is checked as `*`.
+    const named = createdName(body);
+    const resource =
+      mesh === undefined ? '*' : arnOf(scope, resourceKey('trafficPermission', mesh, named ?? '*'));
+    return { action: 'switchyard:PutTrafficPermission', resource };
   }
   if (isCollection) {
     if (method !== 'GET' && method !== 'HEAD') return undefined;

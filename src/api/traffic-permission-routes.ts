@@ -1,5 +1,6 @@
-// The TrafficPermission resource over HTTP under /switchyard/v1/meshes/{mesh}/trafficPermissions: PUT creates
-// or replaces (optionally only at an expected version), GET reads one or lists, DELETE removes. Stored in the
+// The TrafficPermission resource over HTTP under /switchyard/v1/meshes/{mesh}/trafficPermissions: PUT on an item
+// creates or replaces it (optionally only at an expected version), PUT on the collection only creates (App Mesh's
+// form), GET reads one or lists, DELETE removes. Stored in the
 // same store and change feed as the App Mesh resources, as kind `trafficPermission`.
 
 import type { FastifyInstance } from 'fastify';
@@ -71,17 +72,25 @@ function describePermission(key: ResourceKey): string {
   return `TrafficPermission ${key.name} in mesh ${key.meshName}`;
 }
 
-/** Creates or replaces one permission; answers its data and whether it was created. */
+/**
+ * Creates or replaces one permission; answers its data and whether it was created. On the collection (App Mesh's
+ * Create* form, `labels.name` absent) the body names it and it must not exist yet.
+ */
 export async function putTrafficPermission(
   ctx: ApiContext,
-  labels: Labels & { name: string },
+  pathLabels: Labels,
   rawBody: unknown,
 ): Promise<{ created: boolean; data: Record<string, unknown> }> {
-  checkLabels(labels);
+  checkLabels(pathLabels);
   const body = parseJsonBody(rawBody);
   if (body === undefined) throw badRequest('Request body is required: {"spec": {...}}');
   throwIfViolations(validate(putBodyShape, body, ''));
   const { meshName, trafficPermissionName, spec, metadata } = body as unknown as PutBody;
+  const createOnly = pathLabels.name === undefined;
+  if (createOnly && trafficPermissionName === undefined) {
+    throw badRequest('1 validation error detected: trafficPermissionName is required');
+  }
+  const labels = { mesh: pathLabels.mesh, name: pathLabels.name ?? trafficPermissionName! };
   const mismatched = [
     meshName !== undefined && meshName !== labels.mesh ? `meshName ${meshName} (path: ${labels.mesh})` : '',
     trafficPermissionName !== undefined && trafficPermissionName !== labels.name
@@ -97,6 +106,7 @@ export async function putTrafficPermission(
   return ctx.store.write(async (tx) => {
     await requireParents(tx, ctx, 'trafficPermission', key.meshName, '');
     const existing = await tx.get(key);
+    if (createOnly && existing) throw conflict(`${describePermission(key)} already exists`);
     if (expectedVersion !== undefined && expectedVersion !== (existing?.version ?? 0)) {
       throw conflict(
         existing
@@ -190,6 +200,10 @@ export function registerTrafficPermissionRoutes(app: FastifyInstance, ctx: ApiCo
       .header('content-type', json)
       .send(JSON.stringify(await listTrafficPermissions(ctx, request.params, queryOf(request.raw.url)))),
   );
+  app.put<{ Params: { mesh: string } }>(trafficPermissionsPath, async (request, reply) => {
+    const { data } = await putTrafficPermission(ctx, request.params, request.body);
+    return reply.status(201).header('content-type', json).send(JSON.stringify(data));
+  });
   app.get<ItemRoute>(trafficPermissionPath, async (request, reply) =>
     reply.header('content-type', json).send(JSON.stringify(await getTrafficPermission(ctx, request.params))),
   );

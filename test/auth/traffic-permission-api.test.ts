@@ -152,6 +152,18 @@ describe('TrafficPermission API', () => {
     });
     assert.equal(phantom.status, 409);
     assert.match(String(phantom.json.message), /does not exist \(version 0\), not version 3/);
+    // App Mesh's form: PUT on the collection names the permission in the body and only creates.
+    const appMeshForm = { trafficPermissionName: 'by-body', spec };
+    const createdByBody = await call(cp.endpoint, 'PUT', `${base}/demo/trafficPermissions`, appMeshForm);
+    assert.equal(createdByBody.status, 201);
+    assert.equal(createdByBody.json.trafficPermissionName, 'by-body');
+    const twice = await call(cp.endpoint, 'PUT', `${base}/demo/trafficPermissions`, appMeshForm);
+    assert.equal(twice.status, 409);
+    assert.match(String(twice.json.message), /TrafficPermission by-body in mesh demo already exists/);
+    const unnamed = await call(cp.endpoint, 'PUT', `${base}/demo/trafficPermissions`, { spec });
+    assert.equal(unnamed.status, 400);
+    assert.match(String(unnamed.json.message), /trafficPermissionName is required/);
+    await call(cp.endpoint, 'DELETE', `${base}/demo/trafficPermissions/by-body`);
     // Version 0 means "create only": it succeeds once, then conflicts.
     const createOnly = { spec, metadata: { version: 0 } };
     assert.equal(
@@ -270,6 +282,13 @@ describe('TrafficPermission API with authentication on', () => {
     const elsewhere = await refusal(perms.call('PUT', `${base}/other/trafficPermissions/p`, { spec }));
     assert.equal(elsewhere.type, 'AccessDeniedException');
     assert.match(elsewhere.message, /switchyard:PutTrafficPermission/);
+    const byBody = { trafficPermissionName: 'q', spec };
+    assert.equal(
+      (await perms.call('PUT', `${base}/demo/trafficPermissions`, byBody)).trafficPermissionName,
+      'q',
+    );
+    const byBodyElsewhere = await refusal(perms.call('PUT', `${base}/other/trafficPermissions`, byBody));
+    assert.equal(byBodyElsewhere.type, 'AccessDeniedException');
     const denied = await refusal(perms.call('DELETE', `${base}/demo/trafficPermissions/p`));
     assert.equal(denied.type, 'AccessDeniedException');
     // The App Mesh admin key (appmesh:* only) has no switchyard: actions.

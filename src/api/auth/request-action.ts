@@ -146,7 +146,7 @@ export function requestAction(
   // The router decodes a path before matching its own routes (`/switchyard/v1/%63a/rotate` is served by
   // `/switchyard/v1/ca/rotate`): the action is named from the route it picked, never from the bytes as sent.
   const routed = routeUrl?.startsWith(switchyardPrefix) && !routeUrl.includes('*') ? routeUrl : undefined;
-  const permission = trafficPermissionAction(method, path, routed, scope);
+  const permission = trafficPermissionAction(method, path, routed, scope, body);
   if (permission) return permission;
   if (routed !== undefined || path.startsWith(switchyardPrefix)) {
     const [area = '', collection = ''] = (routed ?? path).slice(switchyardPrefix.length).split('/');
