@@ -93,6 +93,9 @@ describe('apply and get of traffic permissions', () => {
     };
     assert.equal(item.trafficPermissionName, 'frontend-callers');
     assert.equal(item.spec.virtualServiceName, 'frontend.store');
+    const described = await runCli(plane.endpoint, ['describe', 'traffic-permission', 'frontend-callers']);
+    assert.equal(described.code, 0, described.stderr);
+    assert.match(described.stdout, /^trafficPermissionName: frontend-callers$/m);
   });
 
   it('updates a changed manifest and prunes a dropped one', async () => {
