@@ -8,6 +8,7 @@ import { AppMeshClient as SwitchyardClient, ApiClientError } from '../../src/cli
 import type { Change } from '../../src/store/store.ts';
 import { makeTempDir, removeDir } from '../support/control-plane-launcher.ts';
 import { call, startTestControlPlane, type TestControlPlane } from '../support/in-process-control-plane.ts';
+import { postgresSkipReason, startPostgresServer, type PostgresServer } from '../support/postgres-server.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { adminKey, writeAccessFile, type TestKey } from './access-file-fixture.ts';
 
@@ -300,5 +301,47 @@ describe('TrafficPermission API with authentication on', () => {
       unsigned.headers.get('x-amzn-errortype')?.split(':')[0],
       'MissingAuthenticationTokenException',
     );
+  });
+});
+
+describe('TrafficPermission API on the PostgreSQL store', { skip: postgresSkipReason() }, () => {
+  let pg: PostgresServer;
+  let cp: TestControlPlane;
+  before(async () => {
+    pg = await startPostgresServer();
+    cp = await startTestControlPlane([], { store: pg.url() });
+    await call(cp.endpoint, 'PUT', '/v20190125/meshes', { meshName: 'demo', spec: {} });
+  });
+  after(async () => {
+    await cp?.close();
+    await pg?.cleanup();
+  });
+
+  it('stores, lists, feeds and deletes permissions like the embedded store', async () => {
+    const store = cp.running.store;
+    const seen: Change[] = [];
+    const watch = store.watch(await store.currentRevision(), {
+      onChanges: (changes) => seen.push(...changes),
+      onError: (error) => assert.fail(error),
+    });
+    try {
+      const url = `${base}/demo/trafficPermissions/p`;
+      assert.equal((await call(cp.endpoint, 'PUT', url, { spec })).status, 201);
+      assert.equal((await call(cp.endpoint, 'PUT', url, { spec, metadata: { version: 1 } })).status, 200);
+      const list = await call(cp.endpoint, 'GET', `${base}/demo/trafficPermissions`);
+      assert.deepEqual(
+        (list.json.trafficPermissions as { metadata: { version: number } }[]).map((p) => p.metadata.version),
+        [2],
+      );
+      assert.equal((await call(cp.endpoint, 'DELETE', '/v20190125/meshes/demo')).status, 409);
+      assert.equal((await call(cp.endpoint, 'DELETE', url)).status, 200);
+      await waitFor('three changes on the feed', () => seen.length >= 3 || undefined);
+      assert.deepEqual(
+        seen.map((c) => `${c.op} ${c.key.kind}/${c.key.name}`),
+        ['put trafficPermission/p', 'put trafficPermission/p', 'delete trafficPermission/p'],
+      );
+    } finally {
+      watch.close();
+    }
   });
 });

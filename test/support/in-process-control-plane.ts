@@ -19,6 +19,8 @@ export interface TestControlPlaneOptions {
   readonly logger?: Logger;
   /** --access-file: requests must then be SigV4-signed by a listed key. */
   readonly accessFile?: string;
+  /** --store: a postgres:// URL for the shared store; default the embedded SQLite store. */
+  readonly store?: string;
 }
 
 export async function startTestControlPlane(
@@ -36,6 +38,7 @@ export async function startTestControlPlane(
     mtls: options.mtls,
     trustDomain: options.trustDomain,
     ...(options.accessFile === undefined ? {} : { accessFile: options.accessFile }),
+    ...(options.store === undefined ? {} : { store: options.store }),
   });
   const running = await startControlPlane(config, options.logger ?? pino({ level: 'silent' }));
   return {
