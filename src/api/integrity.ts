@@ -128,6 +128,7 @@ const meshContents: readonly KindName[] = [
   'virtualNode',
   'virtualRouter',
   'virtualGateway',
+  'trafficPermission',
 ];
 
 /** Throws ResourceInUseException when something still depends on the resource at `key`. */

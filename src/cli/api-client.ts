@@ -62,9 +62,9 @@ export class AppMeshClient {
     this.#signing = signing;
   }
 
-  /** An App Mesh operation: `path` is below `/v20190125`. */
+  /** An App Mesh operation: `path` is below `/v20190125`; a Switchyard resource's `/switchyard/v1/…` path as is. */
   call(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-    return this.request(method, `/v20190125${path}`, body);
+    return this.request(method, path.startsWith('/switchyard/') ? path : `/v20190125${path}`, body);
   }
 
   /** Any JSON endpoint of the control plane (App Mesh API, registry, xDS status). */

@@ -7,6 +7,7 @@ import { findOne, type ScopeOptions } from './find-resource.ts';
 import { parseKindNoun } from './kind-noun.ts';
 import { formatDocument, parseOutputFormat } from './output/print-document.ts';
 import { describeResource, listTags } from './resource-api.ts';
+import { kinds } from '../model/resource-kinds.ts';
 import { CliError } from './cli-error.ts';
 
 interface DescribeOptions extends ScopeOptions {
@@ -32,8 +33,9 @@ export function describeCommand(): Command {
         const key = await findOne(client, kind, name, options);
         const data = await describeResource(client, key);
         if (!data) throw new CliError(`${kindWord} ${name} was deleted meanwhile`);
-        const tags = await listTags(client, data.metadata.arn);
-        process.stdout.write(formatDocument({ ...data, tags }, format));
+        // Switchyard's own kinds have no tags (App Mesh's tag API does not take their ARNs).
+        const tags = kinds[kind].appMesh ? await listTags(client, data.metadata.arn) : undefined;
+        process.stdout.write(formatDocument(tags ? { ...data, tags } : data, format));
       }),
     );
 }

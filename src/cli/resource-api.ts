@@ -20,6 +20,8 @@ const enc = encodeURIComponent;
 export function collectionPath(kind: KindName, meshName: string, parentName = ''): string {
   if (kind === 'mesh') return '/meshes';
   const descriptor = kinds[kind];
+  // Switchyard's own kinds live beside App Mesh's API, under /switchyard/v1/ (AppMeshClient.call knows).
+  if (!descriptor.appMesh) return `/switchyard/v1/meshes/${enc(meshName)}/${descriptor.collectionSegment}`;
   const parent = descriptor.parentKind
     ? `/${kinds[descriptor.parentKind].arnSegment}/${enc(parentName)}`
     : '';

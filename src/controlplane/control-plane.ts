@@ -22,6 +22,7 @@ import { systemCaClock, type CaClock } from '../ca/ca-clock.ts';
 import { CaConfigError, loadOperatorAuthority, type Authority } from '../ca/certificate-authority.ts';
 import { MeshCa } from '../ca/mesh-ca.ts';
 import { registerCaRoutes } from './ca-routes.ts';
+import { registerTrafficPermissionRoutes } from '../api/traffic-permission-routes.ts';
 import { readFile } from 'node:fs/promises';
 
 const idempotencyWindowMs = 24 * 60 * 60 * 1000;
@@ -239,6 +240,7 @@ export async function startControlPlane(
       certTtlMs: config.certTtlMs,
       logger,
     });
+    registerTrafficPermissionRoutes(api, ctx);
     registerRegistryRoutes(api, registry, { store, logger: logger.child({ component: 'registry' }) });
     // The API listens first, so the xDS server can tell proxies where it is; until then no proxy is connected.
     let xds: XdsControlPlane | undefined = undefined;

@@ -20,9 +20,10 @@ export interface ParsedArn {
   readonly key: ResourceKey;
 }
 
+// Only App Mesh's kinds have ARNs that App Mesh's API (tags, references) accepts.
 const childKinds = new Map<string, KindName>(
   Object.values(kinds)
-    .filter((d) => d.kind !== 'mesh' && !d.parentKind)
+    .filter((d) => d.appMesh && d.kind !== 'mesh' && !d.parentKind)
     .map((d) => [d.arnSegment, d.kind]),
 );
 const grandchildKinds = new Map<string, KindName>(

@@ -1,6 +1,7 @@
 // The one descriptor per App Mesh resource kind that the API, store, CLI and ARN code all read.
 
-export const kindNames = [
+/** The seven kinds of App Mesh's API (its 38 operations serve these and nothing else). */
+export const appMeshKindNames = [
   'mesh',
   'virtualService',
   'virtualNode',
@@ -9,6 +10,14 @@ export const kindNames = [
   'virtualGateway',
   'gatewayRoute',
 ] as const;
+
+export type AppMeshKindName = (typeof appMeshKindNames)[number];
+
+/**
+ * Every kind the store holds: App Mesh's, then Switchyard's own (served under /switchyard/v1/, never by the
+ * App Mesh API). Code that speaks App Mesh iterates `appMeshKindNames`.
+ */
+export const kindNames = [...appMeshKindNames, 'trafficPermission'] as const;
 
 export type KindName = (typeof kindNames)[number];
 
@@ -30,6 +39,8 @@ export interface KindDescriptor {
   readonly cliNoun: string;
   /** Whether create and update requests must carry a spec (CreateMesh and UpdateMesh may omit it). */
   readonly specRequired: boolean;
+  /** Whether App Mesh's API serves the kind (false: a Switchyard extension under /switchyard/v1/). */
+  readonly appMesh: boolean;
 }
 
 export const kinds: Readonly<Record<KindName, KindDescriptor>> = {
@@ -42,6 +53,7 @@ export const kinds: Readonly<Record<KindName, KindDescriptor>> = {
     arnSegment: 'mesh',
     cliNoun: 'mesh',
     specRequired: false,
+    appMesh: true,
   },
   virtualService: {
     kind: 'virtualService',
@@ -52,6 +64,7 @@ export const kinds: Readonly<Record<KindName, KindDescriptor>> = {
     arnSegment: 'virtualService',
     cliNoun: 'virtual-service',
     specRequired: true,
+    appMesh: true,
   },
   virtualNode: {
     kind: 'virtualNode',
@@ -62,6 +75,7 @@ export const kinds: Readonly<Record<KindName, KindDescriptor>> = {
     arnSegment: 'virtualNode',
     cliNoun: 'virtual-node',
     specRequired: true,
+    appMesh: true,
   },
   virtualRouter: {
     kind: 'virtualRouter',
@@ -72,6 +86,7 @@ export const kinds: Readonly<Record<KindName, KindDescriptor>> = {
     arnSegment: 'virtualRouter',
     cliNoun: 'virtual-router',
     specRequired: true,
+    appMesh: true,
   },
   route: {
     kind: 'route',
@@ -83,6 +98,7 @@ export const kinds: Readonly<Record<KindName, KindDescriptor>> = {
     arnSegment: 'route',
     cliNoun: 'route',
     specRequired: true,
+    appMesh: true,
   },
   virtualGateway: {
     kind: 'virtualGateway',
@@ -93,6 +109,7 @@ export const kinds: Readonly<Record<KindName, KindDescriptor>> = {
     arnSegment: 'virtualGateway',
     cliNoun: 'virtual-gateway',
     specRequired: true,
+    appMesh: true,
   },
   gatewayRoute: {
     kind: 'gatewayRoute',
@@ -104,6 +121,18 @@ export const kinds: Readonly<Record<KindName, KindDescriptor>> = {
     arnSegment: 'gatewayRoute',
     cliNoun: 'gateway-route',
     specRequired: true,
+    appMesh: true,
+  },
+  trafficPermission: {
+    kind: 'trafficPermission',
+    title: 'TrafficPermission',
+    nameMember: 'trafficPermissionName',
+    collectionSegment: 'trafficPermissions',
+    listMember: 'trafficPermissions',
+    arnSegment: 'trafficPermission',
+    cliNoun: 'traffic-permission',
+    specRequired: true,
+    appMesh: false,
   },
 };
 

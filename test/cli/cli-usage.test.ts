@@ -40,6 +40,6 @@ test('get without a kind lists the kinds', async () => {
   assert.equal(
     result.stderr,
     'error: name the kind of resource to get: mesh, virtual-service (vs), virtual-node (vn), ' +
-      'virtual-router (vr), route (rt), virtual-gateway (vg), gateway-route (gr)\n',
+      'virtual-router (vr), route (rt), virtual-gateway (vg), gateway-route (gr), traffic-permission\n',
   );
 });

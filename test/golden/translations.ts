@@ -22,22 +22,37 @@ export interface SecurityTranslation extends Translation {
 /** The example that shows the mesh-wide switch: its explicit TLS blocks win, the rest gets built-in mTLS. */
 export const mtlsExample = 'tls-mesh';
 
+/** Traffic permissions are enforced from mTLS identities: their example under strict mTLS too. */
+const mtlsExamples = [
+  [mtlsExample, ['permissive', 'strict']],
+  ['traffic-permission', ['strict']],
+] as const;
+
 export function mtlsTranslations(): SecurityTranslation[] {
-  const example = loadExample(mtlsExample);
   const result: SecurityTranslation[] = [];
-  for (const mtls of ['permissive', 'strict'] as const) {
+  for (const [name, modes] of mtlsExamples) result.push(...mtlsTranslationsOf(name, modes));
+  return result;
+}
+
+function mtlsTranslationsOf(
+  name: string,
+  modes: readonly ('permissive' | 'strict')[],
+): SecurityTranslation[] {
+  const example = loadExample(name);
+  const result: SecurityTranslation[] = [];
+  for (const mtls of modes) {
     const security: MeshSecurity = { mtls, trustDomain: 'switchyard.local' };
-    const dir = `${mtlsExample}/mtls-${mtls}`;
+    const dir = `${name}/mtls-${mtls}`;
     for (const node of example.nodeNames) {
       result.push({
-        label: `${mtlsExample} (mtls ${mtls}) sidecar ${node}`,
+        label: `${name} (mtls ${mtls}) sidecar ${node}`,
         goldenFile: `${dir}/${node}.json`,
         resources: translateSidecar(example.state, node, example.endpoints, { security }),
       });
     }
     for (const gateway of example.gatewayNames) {
       result.push({
-        label: `${mtlsExample} (mtls ${mtls}) gateway ${gateway}`,
+        label: `${name} (mtls ${mtls}) gateway ${gateway}`,
         goldenFile: `${dir}/gateway/${gateway}.json`,
         resources: translateGateway(example.state, gateway, example.endpoints, { security }),
       });

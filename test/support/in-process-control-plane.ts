@@ -17,6 +17,10 @@ export interface TestControlPlaneOptions {
   readonly trustDomain?: string;
   /** Default: silent. */
   readonly logger?: Logger;
+  /** --access-file: requests must then be SigV4-signed by a listed key. */
+  readonly accessFile?: string;
+  /** --store: a postgres:// URL for the shared store; default the embedded SQLite store. */
+  readonly store?: string;
 }
 
 export async function startTestControlPlane(
@@ -33,6 +37,8 @@ export async function startTestControlPlane(
     quota,
     mtls: options.mtls,
     trustDomain: options.trustDomain,
+    ...(options.accessFile === undefined ? {} : { accessFile: options.accessFile }),
+    ...(options.store === undefined ? {} : { store: options.store }),
   });
   const running = await startControlPlane(config, options.logger ?? pino({ level: 'silent' }));
   return {

@@ -6,6 +6,7 @@ import { kinds } from '../../model/resource-kinds.ts';
 import { routeOperation, operationName, type Operation } from '../operation-router.ts';
 import { parseJsonBody } from '../request-body.ts';
 import { matchRegistryPath, registryPrefix } from '../../registry/http/registry-paths.ts';
+import { trafficPermissionAction } from '../traffic-permission-action.ts';
 
 export interface RequestAction {
   /** `appmesh:CreateMesh`, `servicediscovery:RegisterInstance`, `switchyard:GetXdsClients`, … */
@@ -145,6 +146,8 @@ export function requestAction(
   // The router decodes a path before matching its own routes (`/switchyard/v1/%63a/rotate` is served by
   // `/switchyard/v1/ca/rotate`): the action is named from the route it picked, never from the bytes as sent.
   const routed = routeUrl?.startsWith(switchyardPrefix) && !routeUrl.includes('*') ? routeUrl : undefined;
+  const permission = trafficPermissionAction(method, path, routed, scope, body);
+  if (permission) return permission;
   if (routed !== undefined || path.startsWith(switchyardPrefix)) {
     const [area = '', collection = ''] = (routed ?? path).slice(switchyardPrefix.length).split('/');
     const verb = methodVerbs[method];

@@ -35,6 +35,7 @@ export const dependencyOrder: readonly KindName[] = [
   'virtualService',
   'virtualGateway',
   'gatewayRoute',
+  'trafficPermission',
 ];
 
 const rank = (key: ResourceKey): number => dependencyOrder.indexOf(key.kind);

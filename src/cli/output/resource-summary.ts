@@ -105,4 +105,23 @@ export const summaryColumns: Readonly<Record<KindName, readonly SummaryColumn[]>
       },
     },
   ],
+  trafficPermission: [
+    { header: 'SERVICE', value: (spec) => dash(String(spec.virtualServiceName ?? '')) },
+    {
+      header: 'FROM',
+      value: (spec) =>
+        dash(
+          ((spec.allow ?? []) as Spec[])
+            .flatMap((entry) => (entry.from ?? []) as Spec[])
+            .map((source) =>
+              source.virtualNodeName !== undefined
+                ? `virtual-node/${source.virtualNodeName}`
+                : source.virtualGatewayName !== undefined
+                  ? `virtual-gateway/${source.virtualGatewayName}`
+                  : String(source.spiffeId),
+            )
+            .join(','),
+        ),
+    },
+  ],
 };

@@ -28,7 +28,13 @@ export class MeshStates {
       for (const mesh of await tx.list({ kind: 'mesh' }, everything)) {
         all.push(mesh);
         const meshName = mesh.name;
-        for (const kind of ['virtualService', 'virtualNode', 'virtualRouter', 'virtualGateway'] as const) {
+        for (const kind of [
+          'virtualService',
+          'virtualNode',
+          'virtualRouter',
+          'virtualGateway',
+          'trafficPermission',
+        ] as const) {
           const items = await tx.list({ kind, meshName }, everything);
           all.push(...items);
           if (kind === 'virtualRouter' || kind === 'virtualGateway') {

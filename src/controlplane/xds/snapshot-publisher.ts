@@ -2,7 +2,7 @@
 // whose translation read the changed records (a reverse index of translation dependencies).
 
 import type { Logger } from 'pino';
-import { parentKeyOf, resourcePath, type ResourceKey } from '../../model/resource-key.ts';
+import { meshKey, parentKeyOf, resourcePath, type ResourceKey } from '../../model/resource-key.ts';
 import { Snapshot, type SnapshotCache } from '../../xds/server/index.ts';
 import { defaultMeshSecurity, type MeshSecurity } from '../../xds/translate/index.ts';
 import type { EndpointBook } from './endpoint-book.ts';
@@ -91,6 +91,8 @@ export class SnapshotPublisher {
       // A new route is read by nobody yet; whoever read its router must see it.
       const parent = parentKeyOf(key);
       if (parent && parent.kind !== 'mesh') this.#markDependents(resourcePath(parent));
+      // A new traffic permission is read by nobody yet: every proxy of its mesh reads the mesh record.
+      if (key.kind === 'trafficPermission') this.#markDependents(resourcePath(meshKey(key.meshName)));
     }
     this.#pendingRevision = Math.max(this.#pendingRevision, revision);
     this.#oldestPendingWriteMs = Math.min(this.#oldestPendingWriteMs ?? writtenAtMs, writtenAtMs);

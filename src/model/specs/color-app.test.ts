@@ -292,6 +292,14 @@ const examples: readonly (readonly [KindName, string, unknown])[] = [
       },
     },
   ],
+  [
+    'trafficPermission',
+    'gateway-to-colorteller',
+    {
+      virtualServiceName: 'colorteller.color.local',
+      allow: [{ from: [{ virtualGatewayName: 'color-gateway' }], pathPrefix: '/', methods: ['GET'] }],
+    },
+  ],
 ];
 
 for (const [kind, name, spec] of examples) {

@@ -9,6 +9,7 @@ import { virtualGatewaySpecShape, type VirtualGatewaySpec } from './virtual-gate
 import { virtualNodeSpecShape, type VirtualNodeSpec } from './virtual-node.ts';
 import { virtualRouterSpecShape, type VirtualRouterSpec } from './virtual-router.ts';
 import { virtualServiceSpecShape, type VirtualServiceSpec } from './virtual-service.ts';
+import { trafficPermissionSpecShape, type TrafficPermissionSpec } from './traffic-permission.ts';
 
 /** The spec type of each kind: what a spec is once it passed `specShapes[kind]`. */
 export interface SpecByKind {
@@ -19,6 +20,7 @@ export interface SpecByKind {
   readonly route: RouteSpec;
   readonly virtualGateway: VirtualGatewaySpec;
   readonly gatewayRoute: GatewayRouteSpec;
+  readonly trafficPermission: TrafficPermissionSpec;
 }
 
 export type SpecOf<K extends KindName> = SpecByKind[K];
@@ -32,6 +34,7 @@ export const specShapes: { readonly [K in KindName]: Shape<SpecOf<K>> } = {
   route: routeSpecShape,
   virtualGateway: virtualGatewaySpecShape,
   gatewayRoute: gatewayRouteSpecShape,
+  trafficPermission: trafficPermissionSpecShape,
 };
 
 export type {
@@ -109,6 +112,7 @@ export type {
   HttpGatewayRouteMatch,
   HttpGatewayRouteRewrite,
 } from './gateway-route.ts';
+export type { TrafficAllow, TrafficPermissionSpec, TrafficSource } from './traffic-permission.ts';
 export { gatewayRouteTypes } from './gateway-route.ts';
 export { routeTypes } from './route.ts';
 export { protocols, gatewayProtocols } from './common.ts';

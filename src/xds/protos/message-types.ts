@@ -16,6 +16,10 @@ export type {
 } from './generated/envoy/extensions/filters/network/http_connection_manager/v3/HttpConnectionManager.ts';
 export type { Router, Router__Output } from './generated/envoy/extensions/filters/http/router/v3/Router.ts';
 export type {
+  RBAC as RbacFilter,
+  RBAC__Output as RbacFilter__Output,
+} from './generated/envoy/extensions/filters/http/rbac/v3/RBAC.ts';
+export type {
   ClusterConfig as AggregateClusterConfig,
   ClusterConfig__Output as AggregateClusterConfig__Output,
 } from './generated/envoy/extensions/clusters/aggregate/v3/ClusterConfig.ts';

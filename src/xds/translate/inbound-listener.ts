@@ -4,7 +4,7 @@ import type { Listener as NodeListener, VirtualNodeSpec } from '../../model/spec
 import { listenerMetadata } from '../protos/node-metadata.ts';
 import { ingressCluster } from './clusters.ts';
 import { appMeshMillis, millisToDuration } from './durations.ts';
-import type { AccessLog, FilterChain, RouteAction } from './envoy-types.ts';
+import type { AccessLog, Filter, FilterChain, RouteAction } from './envoy-types.ts';
 import type { ResourceCollector } from './envoy-resources.ts';
 import {
   forwardClientCertificate,
@@ -39,6 +39,8 @@ export interface InboundOptions {
   readonly outboundPort?: number;
   /** Mesh-wide TLS settings; default mTLS off. */
   readonly security?: MeshSecurity;
+  /** HTTP filters before the router on every HTTP listener (the RBAC filter of traffic permissions). */
+  readonly httpFilters?: readonly Filter[];
 }
 
 function localAppAction(cluster: string, listener: NodeListener): RouteAction {
@@ -99,6 +101,7 @@ function filterChains(
     ],
   });
   const hcm = sidecarHttpConnectionManager(statPrefix, routeConfigName, accessLog);
+  if (options.httpFilters) hcm.http_filters = [...options.httpFilters, ...(hcm.http_filters ?? [])];
   // The app learns who called (x-forwarded-client-cert), and never from the caller itself.
   if (tls) forwardClientCertificate(hcm);
   chain.filters = [httpConnectionManagerFilter(hcm)];

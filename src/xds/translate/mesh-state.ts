@@ -14,6 +14,8 @@ export interface MeshState {
   readonly routes: ReadonlyMap<string, readonly TypedRecord<'route'>[]>;
   readonly virtualGateways: ReadonlyMap<string, TypedRecord<'virtualGateway'>>;
   readonly gatewayRoutes: ReadonlyMap<string, readonly TypedRecord<'gatewayRoute'>[]>;
+  /** Switchyard's TrafficPermissions (who may call whom), by name; absent in states built before they existed. */
+  readonly trafficPermissions?: ReadonlyMap<string, TypedRecord<'trafficPermission'>>;
 }
 
 /** One address a virtual node answers on, as resolved by DNS or the instance registry. */
@@ -48,6 +50,7 @@ export function buildMeshState(records: Iterable<ResourceRecord>): MeshState {
   const routes = new Map<string, TypedRecord<'route'>[]>();
   const virtualGateways = new Map<string, TypedRecord<'virtualGateway'>>();
   const gatewayRoutes = new Map<string, TypedRecord<'gatewayRoute'>[]>();
+  const trafficPermissions = new Map<string, TypedRecord<'trafficPermission'>>();
   const push = <T extends { readonly parentName: string }>(map: Map<string, T[]>, record: T): void => {
     const list = map.get(record.parentName);
     if (list) list.push(record);
@@ -77,8 +80,20 @@ export function buildMeshState(records: Iterable<ResourceRecord>): MeshState {
       case 'gatewayRoute':
         push(gatewayRoutes, record);
         break;
+      case 'trafficPermission':
+        trafficPermissions.set(record.name, record);
+        break;
     }
   }
   if (!mesh) throw new Error('buildMeshState needs the mesh record among the records');
-  return { mesh, virtualServices, virtualNodes, virtualRouters, routes, virtualGateways, gatewayRoutes };
+  return {
+    mesh,
+    virtualServices,
+    virtualNodes,
+    virtualRouters,
+    routes,
+    virtualGateways,
+    gatewayRoutes,
+    trafficPermissions,
+  };
 }

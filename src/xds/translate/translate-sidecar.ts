@@ -7,6 +7,7 @@ import { addInboundListener } from './inbound-listener.ts';
 import { defaultMeshSecurity, type MeshSecurity } from './mesh-security.ts';
 import type { EndpointsByNode, MeshState } from './mesh-state.ts';
 import { addOutboundListener } from './outbound-listener.ts';
+import { inboundRbacFilter } from './rbac-filter.ts';
 
 export interface SidecarOptions {
   /** Default 15000. */
@@ -43,6 +44,7 @@ export function translateSidecar(
   const listenHost = options.listenHost ?? '0.0.0.0';
   const accessLog = accessLogs(spec.logging);
   const security = options.security ?? defaultMeshSecurity;
+  const rbac = inboundRbacFilter(state, nodeName, spec, security, out);
   addInboundListener(
     {
       meshName,
@@ -53,6 +55,7 @@ export function translateSidecar(
       portPerListener: options.inboundPortPerListener ?? false,
       outboundPort: options.outboundPort ?? 15001,
       security,
+      ...(rbac ? { httpFilters: [rbac] } : {}),
     },
     spec,
     accessLog,

@@ -26,7 +26,9 @@ export interface TemplateResource {
 }
 
 export const appMeshTypes: Readonly<Record<string, KindName>> = Object.fromEntries(
-  Object.values(kinds).map((d) => [`AWS::AppMesh::${d.title}`, d.kind]),
+  Object.values(kinds)
+    .filter((d) => d.appMesh)
+    .map((d) => [`AWS::AppMesh::${d.title}`, d.kind]),
 );
 
 export const nameProperty = (kind: KindName): string => camelToPascal(kinds[kind].nameMember);

@@ -15,6 +15,7 @@ const ownNameKinds: readonly KindName[] = [
   'virtualNode',
   'virtualRouter',
   'virtualGateway',
+  'trafficPermission',
 ];
 
 /** Members of the CLI input that are not names, spec or tags but are harmless to carry. */
@@ -74,7 +75,8 @@ export function convertCliInput(doc: SourceDocument): Conversion {
       {
         key,
         spec: (value.spec ?? {}) as Record<string, unknown>,
-        tags: (value.tags ?? []) as TagRef[],
+        // Switchyard's own kinds carry no tags: the files do not manage them.
+        tags: descriptor.appMesh ? ((value.tags ?? []) as TagRef[]) : undefined,
         origin,
         label: `${descriptor.title} ${key.name}`,
         sourcePath: (apiPath) => apiPath,

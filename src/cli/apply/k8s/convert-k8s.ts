@@ -16,6 +16,12 @@ import {
 import { isAppMeshK8sKind } from './k8s-naming.ts';
 import { pruneUnknownFields, type FieldValidation } from './prune-unknown-fields.ts';
 import {
+  switchyardApiVersion,
+  switchyardGroup,
+  switchyardK8sKinds,
+  trafficPermissionSpec,
+} from './traffic-permission-spec.ts';
+import {
   embeddedRoutes,
   gatewayRouteSpec,
   meshSpec,
@@ -65,7 +71,17 @@ export function convertK8sManifests(docs: readonly SourceDocument[], options: K8
   const appMesh: K8sManifest[] = [];
   for (const manifest of manifests) {
     const origin = manifest.doc.origin;
-    if (groupOf(manifest.apiVersion) !== appMeshGroup) {
+    if (groupOf(manifest.apiVersion) === switchyardGroup) {
+      if (manifest.apiVersion !== switchyardApiVersion) {
+        const message = `${manifest.apiVersion} is not supported; use ${switchyardApiVersion}`;
+        problems.push({ origin, field: 'apiVersion', message });
+      } else if (!switchyardK8sKinds.includes(manifest.kind)) {
+        const message = `unknown kind ${manifest.kind} in ${switchyardApiVersion}`;
+        problems.push({ origin, field: 'kind', message });
+      } else {
+        appMesh.push(manifest);
+      }
+    } else if (groupOf(manifest.apiVersion) !== appMeshGroup) {
       notes.push(
         `${origin.file}, document ${origin.document}: skipped ${manifest.apiVersion} ${manifestLabel(manifest)}: not an App Mesh resource`,
       );
@@ -85,7 +101,9 @@ export function convertK8sManifests(docs: readonly SourceDocument[], options: K8
       appMesh.push(manifest);
     }
   }
-  const others = manifests.filter((manifest) => groupOf(manifest.apiVersion) !== appMeshGroup);
+  const others = manifests.filter(
+    (manifest) => ![appMeshGroup, switchyardGroup].includes(groupOf(manifest.apiVersion)),
+  );
   const index = new K8sIndex([...appMesh, ...others], options.meshName);
   for (const manifest of appMesh) {
     const label = manifestLabel(manifest);
@@ -148,6 +166,12 @@ export function convertK8sManifests(docs: readonly SourceDocument[], options: K8
         case 'VirtualGateway': {
           const spec = virtualGatewaySpec(ctx);
           pending.push(() => emit(resourceKey('virtualGateway', meshName, awsName), spec, crdPath));
+          break;
+        }
+        case 'TrafficPermission': {
+          const spec = trafficPermissionSpec(ctx);
+          const key = resourceKey('trafficPermission', meshName, awsName);
+          pending.push(() => emit(key, spec, (p) => p));
           break;
         }
         case 'GatewayRoute': {
