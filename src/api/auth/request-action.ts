@@ -146,7 +146,9 @@ export function requestAction(
   // `/switchyard/v1/ca/rotate`): the action is named from the route it picked, never from the bytes as sent.
   const routed = routeUrl?.startsWith(switchyardPrefix) && !routeUrl.includes('*') ? routeUrl : undefined;
   if (routed !== undefined || path.startsWith(switchyardPrefix)) {
-    const [area = '', collection = ''] = (routed ?? path).slice(switchyardPrefix.length).split('/');
+    const [area = '', segment = ''] = (routed ?? path).slice(switchyardPrefix.length).split('/');
+    // A parameter is no collection: DELETE /switchyard/v1/tokens/:id is `switchyard:DeleteTokens`.
+    const collection = routed !== undefined && segment.startsWith(':') ? '' : segment;
     const verb = methodVerbs[method];
     if (!verb || !area) return undefined;
     return { action: `switchyard:${verb}${pascal(area)}${pascal(collection)}`, resource: '*' };
