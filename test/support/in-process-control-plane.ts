@@ -17,6 +17,10 @@ export interface TestControlPlaneOptions {
   readonly trustDomain?: string;
   /** Default: silent. */
   readonly logger?: Logger;
+  /** `--access-file`: authentication on (test/auth/access-file-fixture.ts writes one). */
+  readonly accessFile?: string;
+  /** `--store postgres://…` instead of SQLite in a temporary directory. */
+  readonly databaseUrl?: string;
 }
 
 export async function startTestControlPlane(
@@ -33,6 +37,8 @@ export async function startTestControlPlane(
     quota,
     mtls: options.mtls,
     trustDomain: options.trustDomain,
+    accessFile: options.accessFile,
+    store: options.databaseUrl,
   });
   const running = await startControlPlane(config, options.logger ?? pino({ level: 'silent' }));
   return {

@@ -16,6 +16,8 @@ export interface SidecarRegistrationsOptions {
   readonly apiUrls: () => readonly string[];
   /** Tags every instance, so the control plane removes them once this process's streams are gone for good. */
   readonly proxyToken: string;
+  /** The proxy access token, sent on registry calls when the control plane's authentication is on. */
+  readonly accessToken?: string;
   readonly meshName: string;
   readonly virtualNodeName: string;
   /** Where peers reach this sidecar. */
@@ -68,6 +70,7 @@ export class SidecarRegistrations {
               : { [listenerPortAttribute]: String(instance.listenerPort) }),
           },
           logger: o.logger,
+          ...(o.accessToken ? { accessToken: o.accessToken } : {}),
         });
         const loop = new RegistrationLoop({
           registrar: registration,
