@@ -64,7 +64,8 @@ export class MeshApiClient {
     this.#sdk = new AppMeshClient({
       endpoint,
       region: 'us-east-1',
-      credentials,
+      // A copy: the SDK tags the object it is given (`$source`), which would then leak into an access file.
+      credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey },
       // A test sees the control plane's first answer: the SDK's own retries would hide failures and stall.
       maxAttempts: 1,
     });
