@@ -171,5 +171,7 @@ test('revoking text that is no token id is refused and stores nothing', async (t
   const authority = await ProxyTokenAuthority.open({ store, clock });
   t.after(() => authority.close());
   await assert.rejects(authority.revoke('../../etc'), /is not a token id/);
+  // Well formed, but expiring long after any token this authority can issue: it would be kept for ever.
+  await assert.rejects(authority.revoke(`zzzzzzzzzz-${'0'.repeat(24)}`), /is not a token id/);
   assert.deepEqual(await store.listRevocations(), []);
 });

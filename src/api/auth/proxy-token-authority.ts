@@ -140,7 +140,8 @@ export class ProxyTokenAuthority implements ProxyAuthenticator {
    */
   async revoke(tokenId: string): Promise<StoredRevocation> {
     const expiresAtMs = tokenIdExpiry(tokenId);
-    if (expiresAtMs === undefined)
+    // No token outlives the longest TTL: an id claiming more was not made here, and would be kept for ever.
+    if (expiresAtMs === undefined || expiresAtMs > this.#options.clock.now() + maxTokenTtlMs + 1000)
       throw new TokenRequestError(`${JSON.stringify(tokenId.slice(0, 80))} is not a token id`);
     const known = this.#revoked.get(tokenId);
     if (known) return known;
@@ -158,23 +159,18 @@ export class ProxyTokenAuthority implements ProxyAuthenticator {
   /** Re-reads keys and revocations (what polling does), notifies listeners of new revocations, prunes. */
   reload(): Promise<void> {
     // One read at a time: a revoke() during a poll waits for that poll, then reads again.
-    const run = async (): Promise<void> => {
-      const store = this.#options.store;
-      const [keys, revocations] = await Promise.all([store.listTokenKeys(), store.listRevocations()]);
-      if (keys.length > 0) this.#setKeys(keys);
-      const now = this.#options.clock.now();
-      this.#absorb(revocations, true);
-      if (revocations.some((revocation) => revocation.expiresAtMs < now)) await store.pruneRevocations(now);
-    };
-    const previous = this.#polling ?? Promise.resolve();
-    const next = previous.then(run, run);
+    const next = (this.#polling ?? Promise.resolve()).catch(() => undefined).then(() => this.#readStore());
     this.#polling = next;
-    void next
-      .finally(() => {
-        if (this.#polling === next) this.#polling = undefined;
-      })
-      .catch(() => undefined);
     return next;
+  }
+
+  async #readStore(): Promise<void> {
+    const store = this.#options.store;
+    const [keys, revocations] = await Promise.all([store.listTokenKeys(), store.listRevocations()]);
+    if (keys.length > 0) this.#setKeys(keys);
+    const now = this.#options.clock.now();
+    this.#absorb(revocations, true);
+    if (revocations.some((revocation) => revocation.expiresAtMs < now)) await store.pruneRevocations(now);
   }
 
   close(): void {
