@@ -307,7 +307,7 @@ export async function startControlPlane(
       controlPlaneId: controlPlaneIdentifier(apiAddress),
       logger: logger.child({ component: 'xds' }),
       ca: { ca, trustDomain: config.security.trustDomain, clock: caClock },
-      // proxyAuth: proxyTokens (XdsControlPlaneOptions.proxyAuth comes with the xds-authn branch)
+      // proxyAuth: options.proxyAuth ?? proxyTokens — XdsControlPlaneOptions.proxyAuth comes with the xds-authn branch.
     });
     const started = xds;
     cleanup.push(() => started.close());

@@ -121,7 +121,7 @@ class RunningSidecar implements Sidecar {
         ? new SidecarRegistrations({
             apiUrls: () => this.#apiUrls(),
             proxyToken,
-            ...(settings.accessToken ? { accessToken: settings.accessToken } : {}),
+            accessToken: () => settings.accessToken,
             meshName: settings.node.meshName,
             virtualNodeName: settings.node.name,
             registerAddress: settings.registerAddress,
