@@ -241,12 +241,22 @@ export async function startControlPlane(
     cleanup.push(() => openedCa.close());
     let proxyTokens: ProxyTokenAuthority | undefined;
     if (access) {
-      const opened = await ProxyTokenAuthority.open({
-        store,
-        clock: caClock,
-        onPollError: (error) =>
-          logger.warn({ err: error }, 'reading proxy token revocations from the store failed'),
-      });
+      let opened: ProxyTokenAuthority;
+      try {
+        opened = await ProxyTokenAuthority.open({
+          store,
+          clock: caClock,
+          onPollError: (error) =>
+            logger.warn(
+              { err: error },
+              'reading proxy token revocations from the store failed; retrying every second',
+            ),
+        });
+      } catch (error) {
+        throw new StartupError(`cannot load the proxy token keys: ${(error as Error).message}`, {
+          cause: error,
+        });
+      }
       cleanup.push(() => opened.close());
       proxyTokens = opened;
     }

@@ -175,3 +175,26 @@ test('revoking text that is no token id is refused and stores nothing', async (t
   await assert.rejects(authority.revoke(`zzzzzzzzzz-${'0'.repeat(24)}`), /is not a token id/);
   assert.deepEqual(await store.listRevocations(), []);
 });
+
+test('a store that cannot be read is reported once per outage; the authority keeps what it holds', async (t) => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'switchyard-tokens-'));
+  t.after(() => rm(dataDir, { recursive: true, force: true }));
+  const store = await SqliteStore.open({ dataDir, onWarning: () => undefined });
+  const { clock, manual } = manualClock();
+  const errors: unknown[] = [];
+  const authority = await ProxyTokenAuthority.open({
+    store,
+    clock,
+    pollMs: 1000,
+    onPollError: (error) => errors.push(error),
+  });
+  t.after(() => authority.close());
+  const { token } = authority.issue(blue, hourMs);
+  await store.close();
+  for (let poll = 0; poll < 3; poll++) {
+    manual.advance(1000);
+    await authority.reload().catch(() => undefined);
+  }
+  assert.equal(errors.length, 1, 'one report, not one per second');
+  assert.equal(authority.authenticateToken(token).ok, true, 'the key held in memory still verifies');
+});

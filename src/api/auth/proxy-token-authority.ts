@@ -17,7 +17,10 @@ export interface ProxyTokenAuthorityOptions {
   readonly clock: CaClock;
   /** How often the store is re-read for keys and revocations made by other replicas (default 1 s). */
   readonly pollMs?: number;
-  /** Store read failures while polling; the authority keeps what it holds. */
+  /**
+   * A store read failing while polling, once per outage (the poll goes on every `pollMs`): the authority keeps
+   * the keys and revocations it holds.
+   */
   readonly onPollError?: (error: unknown) => void;
 }
 
@@ -67,6 +70,7 @@ export class ProxyTokenAuthority implements ProxyAuthenticator {
   #revoked = new Map<string, StoredRevocation>();
   #pollTimer: CaTimer | undefined;
   #polling: Promise<void> | undefined;
+  #pollFailing = false;
   #closed = false;
 
   /** Loads the keys (making the first one when the store has none: one replica's key wins) and revocations. */
@@ -207,7 +211,13 @@ export class ProxyTokenAuthority implements ProxyAuthenticator {
     if (this.#closed) return;
     this.#pollTimer = this.#options.clock.setTimer(() => {
       this.reload()
-        .catch((error: unknown) => this.#options.onPollError?.(error))
+        .then(
+          () => (this.#pollFailing = false),
+          (error: unknown) => {
+            if (!this.#pollFailing) this.#options.onPollError?.(error);
+            this.#pollFailing = true;
+          },
+        )
         .finally(() => this.#armPoll());
     }, this.#options.pollMs ?? 1000);
   }
