@@ -7,6 +7,7 @@ import { createHostCheck } from '../util/host-check.ts';
 import type { ApiContext } from './api-context.ts';
 import type { ApiAccess } from './auth/api-access.ts';
 import { installAccessHooks } from './auth/access-hooks.ts';
+import type { ProxyAccess } from './auth/proxy-access.ts';
 import { ApiError, notFound } from './api-error.ts';
 import { errorBody, errorHeaders, maxBodyBytes, toApiError } from './error-answer.ts';
 import { routeOperation } from './operation-router.ts';
@@ -47,6 +48,8 @@ export interface ApiServerOptions {
   readonly allowedHosts?: readonly string[];
   /** Requires SigV4 from a listed key on every route but the health probes; absent means authentication is off. */
   readonly access?: ApiAccess;
+  /** With `access`: lets proxies with a token (`Authorization: Bearer`) manage their own node's instances. */
+  readonly proxyAccess?: ProxyAccess;
 }
 
 export function createApiServer(ctx: ApiContext, options: ApiServerOptions = {}): FastifyInstance {
@@ -76,7 +79,7 @@ export function createApiServer(ctx: ApiContext, options: ApiServerOptions = {})
       return reply;
     }
   });
-  if (options.access) installAccessHooks(app, options.access, ctx.logger);
+  if (options.access) installAccessHooks(app, options.access, ctx.logger, options.proxyAccess);
   app.addHook('onResponse', async (request, reply) => {
     ctx.logger.debug(
       {

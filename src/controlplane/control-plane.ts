@@ -7,6 +7,10 @@ import { createApiServer } from '../api/api-server.ts';
 import type { ApiContext } from '../api/api-context.ts';
 import { AccessFileError } from '../api/auth/access-file.ts';
 import { ApiAccess } from '../api/auth/api-access.ts';
+import { ProxyAccess } from '../api/auth/proxy-access.ts';
+import { ProxyTokenAuthority } from '../api/auth/proxy-token-authority.ts';
+import { registryInstanceOwners } from '../registry/instance-owners.ts';
+import { registerTokenRoutes } from './token-routes.ts';
 import { registerRegistryRoutes } from '../registry/http/registry-routes.ts';
 import { PostgresRegistryStore } from '../registry/postgres-registry-store.ts';
 import { SqliteRegistryStore } from '../registry/sqlite-registry-store.ts';
@@ -49,6 +53,8 @@ export interface RunningControlPlane {
   readonly registry: RegistryStore;
   readonly xds: XdsControlPlane;
   readonly ca: MeshCa;
+  /** Verifies proxy tokens (xDS streams, registry calls); present only with authentication on. */
+  readonly proxyTokens?: ProxyTokenAuthority;
   /** Re-reads the access file (SIGHUP); false, with the old keys kept, when it is bad or authentication is off. */
   reloadAccessFile(): Promise<boolean>;
   close(): Promise<void>;
@@ -234,7 +240,44 @@ export async function startControlPlane(
     }
     const openedCa = ca;
     cleanup.push(() => openedCa.close());
-    const api = createApiServer(ctx, { allowedHosts: config.allowedHosts, ...(access ? { access } : {}) });
+    let proxyTokens: ProxyTokenAuthority | undefined;
+    if (access) {
+      let opened: ProxyTokenAuthority;
+      try {
+        opened = await ProxyTokenAuthority.open({
+          store,
+          clock: caClock,
+          onPollError: (error) =>
+            logger.warn(
+              { err: error },
+              'reading proxy token revocations from the store failed; retrying every second',
+            ),
+        });
+      } catch (error) {
+        throw new StartupError(`cannot load the proxy token keys: ${(error as Error).message}`, {
+          cause: error,
+        });
+      }
+      cleanup.push(() => opened.close());
+      proxyTokens = opened;
+    }
+    const proxyAccess = proxyTokens
+      ? new ProxyAccess({
+          authenticator: proxyTokens,
+          owners: registryInstanceOwners(store, registry),
+          scope: ctx.account,
+        })
+      : undefined;
+    const api = createApiServer(ctx, {
+      allowedHosts: config.allowedHosts,
+      ...(access ? { access } : {}),
+      ...(proxyAccess ? { proxyAccess } : {}),
+    });
+    registerTokenRoutes(api, {
+      store,
+      authority: proxyTokens,
+      logger: logger.child({ component: 'tokens' }),
+    });
     registerCaRoutes(api, ca, {
       trustDomain: config.security.trustDomain,
       certTtlMs: config.certTtlMs,
@@ -276,6 +319,7 @@ export async function startControlPlane(
       controlPlaneId: controlPlaneIdentifier(apiAddress),
       logger: logger.child({ component: 'xds' }),
       ca: { ca, trustDomain: config.security.trustDomain, clock: caClock },
+      // proxyAuth: options.proxyAuth ?? proxyTokens — XdsControlPlaneOptions.proxyAuth comes with the xds-authn branch.
     });
     const started = xds;
     cleanup.push(() => started.close());
@@ -323,6 +367,7 @@ export async function startControlPlane(
       registry,
       xds,
       ca,
+      ...(proxyTokens ? { proxyTokens } : {}),
       reloadAccessFile,
       close: () => closeAll(cleanup, logger),
     };

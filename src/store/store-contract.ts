@@ -82,6 +82,35 @@ export function defineStoreContract(name: string, open: () => Promise<StoreFixtu
     });
     afterEach(() => fixture.cleanup());
 
+    test('proxy token keys: the first insert with onlyIfNone wins; revocations are idempotent and pruned by expiry', async () => {
+      const key = (id: string, createdAtMs: number) => ({ id, createdAtMs, secret: `secret-${id}` });
+      assert.equal(await store.insertTokenKey(key('k1', 10), { onlyIfNone: true }), true);
+      assert.equal(await store.insertTokenKey(key('k0', 5), { onlyIfNone: true }), false);
+      assert.equal(await store.insertTokenKey(key('k2', 20), { onlyIfNone: false }), true);
+      assert.deepEqual(await store.listTokenKeys(), [key('k1', 10), key('k2', 20)]);
+      const revocation = { tokenId: 't1', expiresAtMs: 1000, revokedAtMs: 100 };
+      assert.equal(await store.insertRevocation(revocation), true);
+      assert.equal(await store.insertRevocation({ ...revocation, revokedAtMs: 200 }), false);
+      assert.equal(
+        await store.insertRevocation({ tokenId: 't2', expiresAtMs: 5000, revokedAtMs: 150 }),
+        true,
+      );
+      assert.deepEqual(await store.listRevocations(), [
+        revocation,
+        { tokenId: 't2', expiresAtMs: 5000, revokedAtMs: 150 },
+      ]);
+      assert.equal(await store.pruneRevocations(2000), 1);
+      assert.deepEqual(
+        (await store.listRevocations()).map((r) => r.tokenId),
+        ['t2'],
+      );
+      assert.equal(
+        await store.currentRevision(),
+        0,
+        'outside the revisioned records: proxies never see them',
+      );
+    });
+
     test('put and get round-trip a full record', async () => {
       const record = makeRecord(node('web'), {
         version: 3,

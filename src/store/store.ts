@@ -72,6 +72,20 @@ export interface StoredAuthority {
   readonly body: string;
 }
 
+/** A proxy token signing key (src/api/auth owns it): HMAC secret, base64url. Read only by the token authority. */
+export interface StoredTokenKey {
+  readonly id: string;
+  readonly createdAtMs: number;
+  readonly secret: string;
+}
+
+/** A revoked proxy token: kept until the token would have expired anyway. */
+export interface StoredRevocation {
+  readonly tokenId: string;
+  readonly expiresAtMs: number;
+  readonly revokedAtMs: number;
+}
+
 export interface Store {
   /** Runs `work` on a consistent view. */
   read<T>(work: (tx: ReadTx) => Promise<T>): Promise<T>;
@@ -94,6 +108,16 @@ export interface Store {
    * on one). Resolves whether it was added.
    */
   insertAuthority(authority: StoredAuthority, options: { readonly onlyIfNone: boolean }): Promise<boolean>;
+  /** Proxy token signing keys, oldest first. Outside the revisioned records, like the CA's roots. */
+  listTokenKeys(): Promise<StoredTokenKey[]>;
+  /** Adds a signing key; with `onlyIfNone`, only when the store holds none yet. Resolves whether it was added. */
+  insertTokenKey(key: StoredTokenKey, options: { readonly onlyIfNone: boolean }): Promise<boolean>;
+  /** Every revocation not yet pruned. */
+  listRevocations(): Promise<StoredRevocation[]>;
+  /** Idempotent: a token revoked before keeps its first revocation. Resolves whether this one was new. */
+  insertRevocation(revocation: StoredRevocation): Promise<boolean>;
+  /** Removes revocations of tokens that expired before `expiredBeforeMs` (epoch ms). */
+  pruneRevocations(expiredBeforeMs: number): Promise<number>;
   /** Removes idempotency entries created before `olderThanMs` (epoch ms). */
   pruneIdempotency(olderThanMs: number): Promise<number>;
   /**

@@ -8,6 +8,8 @@ export interface HttpCallOptions {
   /** Sent as application/json when set. */
   readonly json?: unknown;
   readonly timeoutMs: number;
+  /** Extra request headers (e.g. `authorization`). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface HttpCallResult {
@@ -24,7 +26,10 @@ export function httpCall(url: string, options: HttpCallOptions): Promise<HttpCal
       target,
       {
         method: options.method,
-        headers: body ? { 'content-type': 'application/json', 'content-length': body.length } : {},
+        headers: {
+          ...options.headers,
+          ...(body ? { 'content-type': 'application/json', 'content-length': body.length } : {}),
+        },
         timeout: options.timeoutMs,
       },
       (res) => {

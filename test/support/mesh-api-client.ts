@@ -55,12 +55,17 @@ export class MeshApiClient {
   readonly endpoint: string;
   readonly #sdk: AppMeshClient;
 
-  constructor(endpoint: string) {
+  /** `credentials`: a key from the access file, for a control plane with authentication on (SDK calls only). */
+  constructor(
+    endpoint: string,
+    credentials = { accessKeyId: 'AKIDSWITCHYARDTEST', secretAccessKey: 'not-a-real-secret' },
+  ) {
     this.endpoint = endpoint;
     this.#sdk = new AppMeshClient({
       endpoint,
       region: 'us-east-1',
-      credentials: { accessKeyId: 'AKIDSWITCHYARDTEST', secretAccessKey: 'not-a-real-secret' },
+      // A copy: the SDK tags the object it is given (`$source`), which would then leak into an access file.
+      credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey },
       // A test sees the control plane's first answer: the SDK's own retries would hide failures and stall.
       maxAttempts: 1,
     });

@@ -6,16 +6,22 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { ApiAccess, PendingSignature, Principal } from './api-access.ts';
 import { AuthError, authErrorAnswer } from './auth-error.ts';
+import type { ProxyPrincipal } from './proxy-authenticator.ts';
+import { bearerToken, type ProxyAccess } from './proxy-access.ts';
 import type { SignedRequest } from './sigv4-verifier.ts';
 
 /** Load balancers probe these without credentials; they reveal nothing about the mesh. */
 export const unauthenticatedPaths: ReadonlySet<string> = new Set(['/healthz', '/readyz']);
 
-interface RequestAuthState {
-  readonly pending: PendingSignature;
-  readonly bodyHash: Hash;
-  principal?: Principal;
-}
+type RequestAuthState =
+  | {
+      readonly kind: 'signature';
+      readonly pending: PendingSignature;
+      readonly bodyHash: Hash;
+      principal?: Principal;
+    }
+  /** A proxy token: authenticated as soon as the headers arrive; no body hash to keep. */
+  | { readonly kind: 'proxy'; readonly proxy: ProxyPrincipal; readonly principal: Principal };
 
 const states = new WeakMap<FastifyRequest, RequestAuthState>();
 
@@ -50,11 +56,14 @@ function refuse(
  * Adds the hooks on `app`'s root, so plugins registered later (the registry, /switchyard/v1/…) inherit them.
  * Unsigned, unknown-key and stale requests are refused before their body is read; the signature itself is
  * checked once the body has streamed through a hash, so the parsers that read it need not keep raw bytes.
+ * With `proxyAccess`, a request carrying `Authorization: Bearer <token>` is a proxy's instead: its token is
+ * checked before the body is read and it may only touch its own node's registry instances.
  */
 export function installAccessHooks(
   app: FastifyInstance,
   access: ApiAccess,
   logger: Pick<Logger, 'debug'>,
+  proxyAccess?: ProxyAccess,
 ): void {
   const exempt = (request: FastifyRequest) =>
     unauthenticatedPaths.has((request.raw.url ?? '/').split('?', 1)[0]!);
@@ -62,7 +71,17 @@ export function installAccessHooks(
   app.addHook('onRequest', async (request, reply) => {
     if (exempt(request)) return;
     try {
-      states.set(request, { pending: access.screen(signedRequest(request)), bodyHash: createHash('sha256') });
+      const token = proxyAccess ? bearerToken(request.headers.authorization) : undefined;
+      if (proxyAccess && token !== undefined) {
+        const proxy = proxyAccess.authenticate(token);
+        states.set(request, { kind: 'proxy', proxy, principal: { kind: 'proxy', proxy } });
+        return;
+      }
+      states.set(request, {
+        kind: 'signature',
+        pending: access.screen(signedRequest(request)),
+        bodyHash: createHash('sha256'),
+      });
     } catch (error) {
       return refuse(error, request, reply, logger);
     }
@@ -70,7 +89,7 @@ export function installAccessHooks(
 
   app.addHook('preParsing', async (request, _reply, payload) => {
     const state = states.get(request);
-    if (!state) return payload;
+    if (state?.kind !== 'signature') return payload;
     const tee = new Transform({
       transform(chunk: Buffer, _encoding, done) {
         state.bodyHash.update(chunk);
@@ -92,10 +111,15 @@ export function installAccessHooks(
         logger,
       );
     try {
+      if (state.kind === 'proxy') {
+        await proxyAccess!.authorize(state.proxy, request.method, request.raw.url ?? '/');
+        return;
+      }
       const request_ = signedRequest(request);
-      state.principal = access.authenticate(request_, state.pending, state.bodyHash.digest('hex'));
+      const principal = access.authenticate(request_, state.pending, state.bodyHash.digest('hex'));
+      state.principal = principal;
       access.authorize(
-        state.principal,
+        principal,
         request.method,
         request_.rawUrl,
         Buffer.isBuffer(request.body) ? request.body : undefined,

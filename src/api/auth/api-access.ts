@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { AccountScope } from '../../model/arn.ts';
 import type { AccessKey } from './access-file.ts';
 import { loadAccessFile, type AccessKeys } from './access-file.ts';
+import type { ProxyPrincipal } from './proxy-authenticator.ts';
 import { AuthError, missingToken, unrecognizedClient } from './auth-error.ts';
 import { evaluatePolicy } from './iam-policy.ts';
 import { requestAction } from './request-action.ts';
@@ -17,11 +18,15 @@ import {
 
 export const signingService = 'appmesh';
 
+/** A request signed (SigV4) with a key from the access file. */
+export type ApiKeyPrincipal = { readonly kind: 'apiKey'; readonly key: AccessKey };
+
 /**
- * Who a request proved to be. Only API keys today; a proxy token (issue 16, part 2) becomes another member,
- * authenticated by its own check beside SigV4 and authorised by what its node may do.
+ * Who a request proved to be: an API key, or a proxy presenting its token (`Authorization: Bearer syt1…`),
+ * authenticated by the proxy token authority instead of SigV4 and authorised by what its node may do
+ * (proxy-access.ts).
  */
-export type Principal = { readonly kind: 'apiKey'; readonly key: AccessKey };
+export type Principal = ApiKeyPrincipal | { readonly kind: 'proxy'; readonly proxy: ProxyPrincipal };
 
 /** A signature whose key is known and whose date is fresh; the body decides the rest. */
 export interface PendingSignature {
@@ -88,7 +93,7 @@ export class ApiAccess {
   }
 
   /** Verifies the signature over the whole request and returns who signed it. */
-  authenticate(request: SignedRequest, pending: PendingSignature, bodySha256Hex: string): Principal {
+  authenticate(request: SignedRequest, pending: PendingSignature, bodySha256Hex: string): ApiKeyPrincipal {
     verifySignature(request, pending.claim, (scope) => pending.key.signingKey(scope), bodySha256Hex);
     return { kind: 'apiKey', key: pending.key };
   }
@@ -97,7 +102,13 @@ export class ApiAccess {
    * Throws AccessDeniedException unless the principal's policy allows this request's action on its resource.
    * `routeUrl` is the pattern of the route that will serve the request (fastify's `routeOptions.url`).
    */
-  authorize(principal: Principal, method: string, rawUrl: string, body?: Buffer, routeUrl?: string): void {
+  authorize(
+    principal: ApiKeyPrincipal,
+    method: string,
+    rawUrl: string,
+    body?: Buffer,
+    routeUrl?: string,
+  ): void {
     // A path no operation serves needs no permission: its handler answers 404 to any authenticated caller.
     const wanted = requestAction(method, rawUrl, this.#scope, body, routeUrl);
     if (wanted === undefined) return;

@@ -173,5 +173,15 @@ describe('request actions', () => {
       requestAction('HEAD', '/switchyard/v1/xds/clients', scope)?.action,
       'switchyard:GetXdsClients',
     );
+    // A route parameter is no collection: the token routes are all `switchyard:*Tokens*`.
+    assert.equal(
+      requestAction('DELETE', '/switchyard/v1/tokens/abc-1', scope, undefined, '/switchyard/v1/tokens/:id')
+        ?.action,
+      'switchyard:DeleteTokens',
+    );
+    assert.equal(
+      requestAction('POST', '/switchyard/v1/tokens', scope, undefined, '/switchyard/v1/tokens')?.action,
+      'switchyard:PostTokens',
+    );
   });
 });

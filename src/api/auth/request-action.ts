@@ -149,7 +149,9 @@ export function requestAction(
   const permission = trafficPermissionAction(method, path, routed, scope, body);
   if (permission) return permission;
   if (routed !== undefined || path.startsWith(switchyardPrefix)) {
-    const [area = '', collection = ''] = (routed ?? path).slice(switchyardPrefix.length).split('/');
+    const [area = '', segment = ''] = (routed ?? path).slice(switchyardPrefix.length).split('/');
+    // A parameter is no collection: DELETE /switchyard/v1/tokens/:id is `switchyard:DeleteTokens`.
+    const collection = routed !== undefined && segment.startsWith(':') ? '' : segment;
     const verb = methodVerbs[method];
     if (!verb || !area) return undefined;
     return { action: `switchyard:${verb}${pascal(area)}${pascal(collection)}`, resource: '*' };

@@ -16,9 +16,11 @@ afterEach(async () => {
 /** An API replica answering every call with `status`, counting the calls by method. */
 async function startReplica(status: number) {
   const calls: string[] = [];
+  const authorizations: (string | undefined)[] = [];
   const server = http.createServer((req, res) => {
     req.resume();
     calls.push(req.method!);
+    authorizations.push(req.headers.authorization);
     // A registry answers a successful DELETE with 200, a PUT with 200 or 201.
     res.writeHead(status === 201 && req.method === 'DELETE' ? 200 : status, {
       'content-type': 'application/json',
@@ -34,7 +36,7 @@ async function startReplica(status: number) {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   });
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, calls };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, calls, authorizations };
 }
 
 /** A URL on which nothing listens: a replica that is gone. */
@@ -94,4 +96,24 @@ test('a 4xx answer is final; every replica failing fails the call with the last 
   await assert.rejects(registration(() => [gone, failing.url]).register(), /500 answer 500/);
   await assert.rejects(registration(() => [gone]).register(), /failed/);
   await assert.rejects(registration(() => []).register(), /no control plane API/);
+});
+
+test('with an access token, every call carries it as a bearer token, read anew each time (a rotated file)', async () => {
+  const replica = await startReplica(201);
+  let token = 'syt1.first.x';
+  const withToken = new InstanceRegistration({
+    apiUrl: replica.url,
+    meshName: 'm',
+    virtualNodeName: 'web',
+    instanceId: 'web_127.0.0.1_15000',
+    address: '127.0.0.1',
+    port: 15000,
+    logger,
+    accessToken: () => token,
+  });
+  await withToken.register();
+  token = 'syt1.second.x';
+  await withToken.deregister();
+  await registration(() => [replica.url]).register();
+  assert.deepEqual(replica.authorizations, ['Bearer syt1.first.x', 'Bearer syt1.second.x', undefined]);
 });

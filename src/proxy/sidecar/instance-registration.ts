@@ -18,6 +18,8 @@ export interface InstanceRegistrationOptions {
   /** Extra instance attributes, e.g. which node listener this instance serves. */
   readonly attributes?: Readonly<Record<string, string>>;
   readonly logger: Logger;
+  /** The proxy access token now: sent as `Authorization: Bearer` so an authenticated control plane accepts the call. */
+  readonly accessToken?: () => string | undefined;
 }
 
 export type RegistrationOutcome =
@@ -94,7 +96,11 @@ export class InstanceRegistration {
     let failure: unknown = new Error('no control plane API to call');
     for (const apiUrl of candidates) {
       try {
-        const response = await httpCall(`${apiUrl}${path}`, options);
+        const token = o.accessToken?.();
+        const response = await httpCall(
+          `${apiUrl}${path}`,
+          token ? { ...options, headers: { authorization: `Bearer ${token}` } } : options,
+        );
         if (response.status >= 500 && apiUrl !== candidates.at(-1)) {
           failure = new Error(`${apiUrl}: ${response.status} ${messageOf(response.text)}`);
           continue;

@@ -16,6 +16,11 @@ export interface SidecarRegistrationsOptions {
   readonly apiUrls: () => readonly string[];
   /** Tags every instance, so the control plane removes them once this process's streams are gone for good. */
   readonly proxyToken: string;
+  /**
+   * The proxy access token now (read at every call, so a rotated token file is followed), sent on registry calls
+   * when the control plane's authentication is on.
+   */
+  readonly accessToken?: () => string | undefined;
   readonly meshName: string;
   readonly virtualNodeName: string;
   /** Where peers reach this sidecar. */
@@ -68,6 +73,7 @@ export class SidecarRegistrations {
               : { [listenerPortAttribute]: String(instance.listenerPort) }),
           },
           logger: o.logger,
+          ...(o.accessToken ? { accessToken: o.accessToken } : {}),
         });
         const loop = new RegistrationLoop({
           registrar: registration,

@@ -52,6 +52,11 @@ export interface SidecarSettings {
   readonly backendPorts: ReadonlyMap<number, number>;
   /** HTTP-family virtual service authority (`svc:port`) → local port. */
   readonly httpBackends: ReadonlyMap<string, number>;
+  /**
+   * The proxy access token (`syt1.…`, from `switchyard token issue`) the control plane requires when its
+   * authentication is on; sent as `Authorization: Bearer` on registry calls. Never logged.
+   */
+  readonly accessToken?: string;
   /** The user agent version the node reports (the package version). */
   readonly version: string;
 }

@@ -121,6 +121,7 @@ class RunningSidecar implements Sidecar {
         ? new SidecarRegistrations({
             apiUrls: () => this.#apiUrls(),
             proxyToken,
+            accessToken: () => settings.accessToken,
             meshName: settings.node.meshName,
             virtualNodeName: settings.node.name,
             registerAddress: settings.registerAddress,

@@ -5,7 +5,8 @@ import type { Logger } from 'pino';
 import { required, struct } from '../../model/shape.ts';
 import { attributesShape, instanceHealthShape, ipAddressShape, portShape } from '../registry-model.ts';
 import type { Store } from '../../store/store.ts';
-import { registerNodeInstance } from '../node-registration.ts';
+import { registerNodeInstance, virtualNodeAttribute } from '../node-registration.ts';
+import { RegistryValidationError } from '../registry-errors.ts';
 import type { RegistryStore } from '../registry-store.ts';
 import { RegistryHttpError, toErrorAnswer } from './registry-error-answer.ts';
 import { matchRegistryPath, registryPrefix, type RegistryOperation } from './registry-paths.ts';
@@ -73,6 +74,15 @@ async function answer(
       return ok({ instances: await registry.listInstances(ns, svc, parseInstanceFilter(query)) });
     case 'putInstance': {
       const body = parseBody(rawBody, instanceBodyShape);
+      // Access control reads it as "this node's instance": only by-node registration may write it.
+      if (body.attributes?.[virtualNodeAttribute] !== undefined)
+        throw new RegistryValidationError([
+          {
+            path: `attributes.${virtualNodeAttribute}`,
+            message:
+              'is set by the control plane when a virtual node registers its instance (PUT /switchyard/v1/registry/meshes/M/virtualNodes/N/instances/I)',
+          },
+        ]);
       return putAnswer(
         await registry.registerInstance({ namespaceName: ns, serviceName: svc, instanceId: id, ...body }),
       );

@@ -59,6 +59,20 @@ const migrations: readonly string[] = [
     body text NOT NULL
   );
   `,
+  // Proxy token signing keys and revocations (src/api/auth/proxy-token-authority.ts owns both).
+  `
+  CREATE TABLE proxy_token_keys (
+    id text PRIMARY KEY,
+    created_at bigint NOT NULL,
+    secret text NOT NULL
+  );
+
+  CREATE TABLE proxy_token_revocations (
+    token_id text PRIMARY KEY,
+    expires_at bigint NOT NULL,
+    revoked_at bigint NOT NULL
+  );
+  `,
 ];
 
 export const postgresSchemaVersion = migrations.length;

@@ -10,6 +10,8 @@ import {
   type Change,
   type ReadTx,
   type StoredAuthority,
+  type StoredRevocation,
+  type StoredTokenKey,
   type Store,
   type Watch,
   type WatchHandlers,
@@ -366,6 +368,89 @@ export class PostgresStore implements Store {
           await connection.run('rollback', 'ROLLBACK').catch(() => {});
           throw error;
         }
+      }),
+    );
+  }
+
+  listTokenKeys(): Promise<StoredTokenKey[]> {
+    return this.#enter('read', () =>
+      this.#withClient(async (connection) => {
+        const { rows } = await connection.run<{ id: string; created_at: string; secret: string }>(
+          'listTokenKeys',
+          'SELECT id, created_at, secret FROM proxy_token_keys ORDER BY created_at, id',
+        );
+        return rows.map((row) => ({ id: row.id, createdAtMs: Number(row.created_at), secret: row.secret }));
+      }),
+    );
+  }
+
+  insertTokenKey(key: StoredTokenKey, options: { readonly onlyIfNone: boolean }): Promise<boolean> {
+    return this.#enter('write', () =>
+      this.#withClient(async (connection) => {
+        await connection.run('insertTokenKey', 'BEGIN');
+        try {
+          // Replicas starting together on an empty table: the lock makes exactly one of them create the key.
+          await connection.run('insertTokenKey', 'LOCK TABLE proxy_token_keys IN SHARE ROW EXCLUSIVE MODE');
+          if (options.onlyIfNone) {
+            const { rows } = await connection.run('insertTokenKey', 'SELECT 1 FROM proxy_token_keys LIMIT 1');
+            if (rows.length > 0) {
+              await connection.run('insertTokenKey', 'ROLLBACK');
+              return false;
+            }
+          }
+          await connection.run(
+            'insertTokenKey',
+            'INSERT INTO proxy_token_keys (id, created_at, secret) VALUES ($1, $2, $3)',
+            [key.id, key.createdAtMs, key.secret],
+          );
+          await connection.run('insertTokenKey', 'COMMIT');
+          return true;
+        } catch (error) {
+          await connection.run('rollback', 'ROLLBACK').catch(() => {});
+          throw error;
+        }
+      }),
+    );
+  }
+
+  listRevocations(): Promise<StoredRevocation[]> {
+    return this.#enter('read', () =>
+      this.#withClient(async (connection) => {
+        const { rows } = await connection.run<{ token_id: string; expires_at: string; revoked_at: string }>(
+          'listRevocations',
+          'SELECT token_id, expires_at, revoked_at FROM proxy_token_revocations ORDER BY revoked_at, token_id',
+        );
+        return rows.map((row) => ({
+          tokenId: row.token_id,
+          expiresAtMs: Number(row.expires_at),
+          revokedAtMs: Number(row.revoked_at),
+        }));
+      }),
+    );
+  }
+
+  insertRevocation(revocation: StoredRevocation): Promise<boolean> {
+    return this.#enter('write', () =>
+      this.#withClient(async (connection) => {
+        const { rowCount } = await connection.run(
+          'insertRevocation',
+          'INSERT INTO proxy_token_revocations (token_id, expires_at, revoked_at) VALUES ($1, $2, $3) ON CONFLICT (token_id) DO NOTHING',
+          [revocation.tokenId, revocation.expiresAtMs, revocation.revokedAtMs],
+        );
+        return (rowCount ?? 0) > 0;
+      }),
+    );
+  }
+
+  pruneRevocations(expiredBeforeMs: number): Promise<number> {
+    return this.#enter('write', () =>
+      this.#withClient(async (connection) => {
+        const { rowCount } = await connection.run(
+          'pruneRevocations',
+          'DELETE FROM proxy_token_revocations WHERE expires_at < $1',
+          [expiredBeforeMs],
+        );
+        return rowCount ?? 0;
       }),
     );
   }

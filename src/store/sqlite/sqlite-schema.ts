@@ -58,6 +58,20 @@ const migrations: readonly string[] = [
     body TEXT NOT NULL
   ) STRICT;
   `,
+  // Proxy token signing keys and revocations (src/api/auth/proxy-token-authority.ts owns both).
+  `
+  CREATE TABLE proxy_token_keys (
+    id TEXT PRIMARY KEY,
+    created_at INTEGER NOT NULL,
+    secret TEXT NOT NULL
+  ) STRICT;
+
+  CREATE TABLE proxy_token_revocations (
+    token_id TEXT PRIMARY KEY,
+    expires_at INTEGER NOT NULL,
+    revoked_at INTEGER NOT NULL
+  ) STRICT;
+  `,
 ];
 
 export const schemaVersion = migrations.length;

@@ -7,6 +7,8 @@ import {
   StoreUnavailableError,
   type ReadTx,
   type StoredAuthority,
+  type StoredRevocation,
+  type StoredTokenKey,
   type Store,
   type Watch,
   type WatchHandlers,
@@ -226,6 +228,79 @@ export class SqliteStore implements Store {
           .run(authority.id, authority.createdAtMs, authority.body);
         return true;
       }),
+    );
+  }
+
+  listTokenKeys(): Promise<StoredTokenKey[]> {
+    return this.#enter('read', this.#reads, () =>
+      sqlite('listTokenKeys', () =>
+        this.#reader
+          .prepare('SELECT id, created_at, secret FROM proxy_token_keys ORDER BY created_at, id')
+          .all()
+          .map((row) => ({
+            id: String(row['id']),
+            createdAtMs: Number(row['created_at']),
+            secret: String(row['secret']),
+          })),
+      ),
+    );
+  }
+
+  insertTokenKey(key: StoredTokenKey, options: { readonly onlyIfNone: boolean }): Promise<boolean> {
+    return this.#enter('write', this.#writes, () =>
+      sqlite('insertTokenKey', () => {
+        if (options.onlyIfNone && this.#writer.prepare('SELECT 1 FROM proxy_token_keys LIMIT 1').get())
+          return false;
+        this.#writer
+          .prepare('INSERT INTO proxy_token_keys (id, created_at, secret) VALUES (?, ?, ?)')
+          .run(key.id, key.createdAtMs, key.secret);
+        return true;
+      }),
+    );
+  }
+
+  listRevocations(): Promise<StoredRevocation[]> {
+    return this.#enter('read', this.#reads, () =>
+      sqlite('listRevocations', () =>
+        this.#reader
+          .prepare(
+            'SELECT token_id, expires_at, revoked_at FROM proxy_token_revocations ORDER BY revoked_at, token_id',
+          )
+          .all()
+          .map((row) => ({
+            tokenId: String(row['token_id']),
+            expiresAtMs: Number(row['expires_at']),
+            revokedAtMs: Number(row['revoked_at']),
+          })),
+      ),
+    );
+  }
+
+  insertRevocation(revocation: StoredRevocation): Promise<boolean> {
+    return this.#enter('write', this.#writes, () =>
+      sqlite(
+        'insertRevocation',
+        () =>
+          Number(
+            this.#writer
+              .prepare(
+                'INSERT INTO proxy_token_revocations (token_id, expires_at, revoked_at) VALUES (?, ?, ?) ON CONFLICT (token_id) DO NOTHING',
+              )
+              .run(revocation.tokenId, revocation.expiresAtMs, revocation.revokedAtMs).changes,
+          ) > 0,
+      ),
+    );
+  }
+
+  pruneRevocations(expiredBeforeMs: number): Promise<number> {
+    return this.#enter('write', this.#writes, () =>
+      sqlite('pruneRevocations', () =>
+        Number(
+          this.#writer
+            .prepare('DELETE FROM proxy_token_revocations WHERE expires_at < ?')
+            .run(expiredBeforeMs).changes,
+        ),
+      ),
     );
   }
 
