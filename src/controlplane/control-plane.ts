@@ -17,6 +17,7 @@ import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import type { Store } from '../store/store.ts';
 import type { ControlPlaneConfig, HostPort } from './control-plane-config.ts';
 import { registerHealthRoutes } from './health-routes.ts';
+import type { ProxyAuthenticator } from '../api/auth/proxy-authenticator.ts';
 import { XdsControlPlane } from './xds/xds-control-plane.ts';
 import { systemCaClock, type CaClock } from '../ca/ca-clock.ts';
 import { CaConfigError, loadOperatorAuthority, type Authority } from '../ca/certificate-authority.ts';
@@ -56,6 +57,8 @@ export interface RunningControlPlane {
 export interface StartOptions {
   /** The CA's clock (certificate dates, renewal and rotation timers); tests inject a manual one. */
   readonly caClock?: CaClock;
+  /** Verifies proxies on the xDS port (authentication on); absent: xDS streams are not authenticated. */
+  readonly proxyAuth?: ProxyAuthenticator;
 }
 
 async function readOperatorCa(config: ControlPlaneConfig, nowMs: number): Promise<Authority | undefined> {
@@ -245,6 +248,7 @@ export async function startControlPlane(
     api.get('/switchyard/v1/xds/clients', async () => ({
       clients: xds?.clients() ?? [],
       rejected: xds?.rejected() ?? [],
+      refused: xds?.refusals() ?? {},
       // Per replica: how far its snapshots are behind the store (equal once caught up).
       controlPlane: {
         appliedRevision: xds?.appliedRevision ?? 0,
@@ -274,6 +278,7 @@ export async function startControlPlane(
       controlPlaneId: controlPlaneIdentifier(apiAddress),
       logger: logger.child({ component: 'xds' }),
       ca: { ca, trustDomain: config.security.trustDomain, clock: caClock },
+      ...(options.proxyAuth ? { proxyAuth: options.proxyAuth } : {}),
     });
     const started = xds;
     cleanup.push(() => started.close());

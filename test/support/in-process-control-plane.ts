@@ -3,6 +3,7 @@
 import { pino, type Logger } from 'pino';
 import { parseControlPlaneConfig } from '../../src/controlplane/control-plane-config.ts';
 import { startControlPlane, type RunningControlPlane } from '../../src/controlplane/control-plane.ts';
+import type { ProxyAuthenticator } from '../../src/api/auth/proxy-authenticator.ts';
 import { makeTempDir, removeDir } from './control-plane-launcher.ts';
 
 export interface TestControlPlane {
@@ -17,6 +18,8 @@ export interface TestControlPlaneOptions {
   readonly trustDomain?: string;
   /** Default: silent. */
   readonly logger?: Logger;
+  /** Authenticates proxies on the xDS port (see proxy-authority-fixture.ts). */
+  readonly proxyAuth?: ProxyAuthenticator;
 }
 
 export async function startTestControlPlane(
@@ -34,7 +37,11 @@ export async function startTestControlPlane(
     mtls: options.mtls,
     trustDomain: options.trustDomain,
   });
-  const running = await startControlPlane(config, options.logger ?? pino({ level: 'silent' }));
+  const running = await startControlPlane(
+    config,
+    options.logger ?? pino({ level: 'silent' }),
+    options.proxyAuth ? { proxyAuth: options.proxyAuth } : {},
+  );
   return {
     endpoint: `http://127.0.0.1:${running.apiAddress.port}`,
     running,

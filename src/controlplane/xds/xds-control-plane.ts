@@ -8,7 +8,16 @@ import type { HostLookup } from '../../registry/endpoint-resolver.ts';
 import type { RegistryStore } from '../../registry/registry-store.ts';
 import type { Change, Store } from '../../store/store.ts';
 import type { Node__Output } from '../../xds/protos/index.ts';
-import { AdsServer, SnapshotCache, type ClientStatus, type NodeResolution } from '../../xds/server/index.ts';
+import {
+  AdsServer,
+  SnapshotCache,
+  type ClientStatus,
+  type NodeResolution,
+  type StreamPeer,
+  type StreamRefusal,
+} from '../../xds/server/index.ts';
+import type { ProxyAuthenticator } from '../../api/auth/proxy-authenticator.ts';
+import { unauthenticatedMessage, XdsProxyAuth } from './xds-proxy-auth.ts';
 import { proxyConfigOf, type ProxyConfigView } from './proxy-config-view.ts';
 import type { HostPort } from '../control-plane-config.ts';
 import { EndpointBook } from './endpoint-book.ts';
@@ -63,6 +72,11 @@ export interface XdsControlPlaneOptions {
     /** Renewal timers and certificate dates; tests inject a manual clock. */
     readonly clock?: CaClock;
   };
+  /**
+   * Authentication on: every stream must present a proxy token (or a CA-issued client certificate) for the node
+   * it claims, or it is refused before anything else happens. Absent: streams are not authenticated.
+   */
+  readonly proxyAuth?: ProxyAuthenticator;
 }
 
 export const defaultInstanceGraceMs = 30_000;
@@ -87,6 +101,10 @@ export class XdsControlPlane {
   /** Set by #resolve for the stream whose onConnect runs next: resolution is synchronous and onConnect
    * follows it in the same call, so no other stream can come between. */
   #pendingToken: string | undefined;
+  readonly #auth: XdsProxyAuth | undefined;
+  /** The proxy token id each admitted stream presented, so a revocation finds its streams. */
+  readonly #tokenIdOfStream = new WeakMap<StreamPeer, string>();
+  readonly #stopRevocations: (() => void) | undefined;
 
   private constructor(states: MeshStates, options: XdsControlPlaneOptions) {
     const logger = options.logger;
@@ -132,12 +150,17 @@ export class XdsControlPlane {
       logger,
       setTimer: options.setTimer,
     });
+    this.#auth =
+      options.proxyAuth === undefined
+        ? undefined
+        : new XdsProxyAuth(options.proxyAuth, options.ca?.trustDomain);
     this.#server = new AdsServer({
       cache,
       logger,
       controlPlaneId: options.controlPlaneId,
-      resolveNode: (node) => {
-        const resolution = this.#resolve(node);
+      admit: (peer) => this.#admit(peer),
+      resolveNode: (node, peer) => {
+        const resolution = this.#resolve(node, peer);
         if (resolution.ok) this.#rejected.accepted(node.id);
         else {
           const agent = `${node.user_agent_name} ${node.user_agent_version ?? ''}`.trim();
@@ -145,7 +168,7 @@ export class XdsControlPlane {
             node.id === '' ? '(no node id)' : node.id,
             agent,
             grpc.status[resolution.code],
-            resolution.message,
+            resolution.reason ?? resolution.message,
           );
         }
         return resolution;
@@ -172,6 +195,15 @@ export class XdsControlPlane {
             'proxy rejected configuration',
           ),
       },
+    });
+    this.#stopRevocations = this.#auth?.onRevoked((tokenIds) => {
+      const revoked = new Set(tokenIds);
+      const ended = this.#server.endStreams(
+        (peer) => revoked.has(this.#tokenIdOfStream.get(peer) ?? ''),
+        grpc.status.UNAUTHENTICATED,
+        unauthenticatedMessage,
+      );
+      if (ended > 0) logger.info({ streams: ended }, 'xds streams of revoked proxy tokens ended');
     });
     states.onChange((changes) => {
       for (const [meshName, nodeNames] of changedNodesByMesh(changes)) {
@@ -227,7 +259,13 @@ export class XdsControlPlane {
     return this.#rejected.list();
   }
 
+  /** Streams refused for want of authentication, by reason (empty with authentication off). */
+  refusals(): Record<string, number> {
+    return this.#auth?.refusals() ?? {};
+  }
+
   async close(): Promise<void> {
+    this.#stopRevocations?.();
     this.#leases.close();
     this.#secrets?.close();
     await this.#server.close();
@@ -235,11 +273,38 @@ export class XdsControlPlane {
     this.#states.close();
   }
 
-  #resolve(node: Node__Output): NodeResolution {
+  /** With authentication on, a stream that proves nothing is refused as it opens and never tracked. */
+  #admit(peer: StreamPeer): StreamRefusal | undefined {
+    if (this.#auth === undefined) return undefined;
+    const result = this.#auth.authenticate(peer);
+    if (result.ok) {
+      if (result.principal.kind === 'proxyToken') this.#tokenIdOfStream.set(peer, result.principal.tokenId);
+      return undefined;
+    }
+    this.#auth.countRefusal(result.reason);
+    // The node is not known yet (it comes with the first request): one entry per caller host.
+    this.#rejected.record(
+      `(unauthenticated) ${peer.address.replace(/:\d+$/, '')}`,
+      '',
+      grpc.status[grpc.status.UNAUTHENTICATED],
+      result.reason,
+    );
+    return { ok: false, code: grpc.status.UNAUTHENTICATED, message: unauthenticatedMessage };
+  }
+
+  #resolve(node: Node__Output, peer: StreamPeer): NodeResolution & { readonly reason?: string } {
     this.#pendingToken = undefined;
+    // Checked again at the first request: a token may have been revoked since the stream opened.
+    const authentication = this.#auth?.authenticate(peer);
+    if (authentication !== undefined && !authentication.ok)
+      return this.#unauthenticated(authentication.reason);
     const identity = parseProxyIdentity(node);
     if ('error' in identity)
       return { ok: false, code: grpc.status.INVALID_ARGUMENT, message: identity.error };
+    if (authentication !== undefined) {
+      const mismatch = this.#auth!.mayServe(authentication.principal, identity);
+      if (mismatch !== undefined) return this.#unauthenticated(mismatch);
+    }
     const token = proxyTokenOf(node);
     if (typeof token === 'object')
       return { ok: false, code: grpc.status.INVALID_ARGUMENT, message: token.error };
@@ -271,6 +336,11 @@ export class XdsControlPlane {
     const key = snapshotKeyOf(identity);
     this.#publisher.track(key);
     return { ok: true, key };
+  }
+
+  #unauthenticated(reason: string): StreamRefusal & { readonly reason: string } {
+    this.#auth?.countRefusal(reason);
+    return { ok: false, code: grpc.status.UNAUTHENTICATED, message: unauthenticatedMessage, reason };
   }
 
   #countStream(identity: ProxyIdentity, delta: number): number {
