@@ -279,6 +279,7 @@ export async function startControlPlane(
       logger: logger.child({ component: 'xds' }),
       ca: { ca, trustDomain: config.security.trustDomain, clock: caClock },
       ...(options.proxyAuth ? { proxyAuth: options.proxyAuth } : {}),
+      ...(config.xdsTls ? { xdsTls: config.xdsTls } : {}),
     });
     const started = xds;
     cleanup.push(() => started.close());
@@ -303,6 +304,7 @@ export async function startControlPlane(
       {
         apiAddr: `${apiAddress.host}:${apiAddress.port}`,
         xdsAddr: `${xdsAddress.host}:${xdsAddress.port}`,
+        xdsTls: config.xdsTls ? config.xdsTls.names : 'off',
         dataDir: config.dataDir,
         store: config.databaseUrl ? redactDatabaseUrl(config.databaseUrl) : 'sqlite',
         revision: await store.currentRevision(),

@@ -20,6 +20,9 @@ export interface TestControlPlaneOptions {
   readonly logger?: Logger;
   /** Authenticates proxies on the xDS port (see proxy-authority-fixture.ts). */
   readonly proxyAuth?: ProxyAuthenticator;
+  /** `--xds-tls` (the certificate names 127.0.0.1) and further `--xds-tls-san` names. */
+  readonly xdsTls?: boolean;
+  readonly xdsTlsSan?: readonly string[];
 }
 
 export async function startTestControlPlane(
@@ -36,6 +39,7 @@ export async function startTestControlPlane(
     quota,
     mtls: options.mtls,
     trustDomain: options.trustDomain,
+    ...(options.xdsTls ? { xdsTls: true, xdsTlsSan: options.xdsTlsSan ?? [] } : {}),
   });
   const running = await startControlPlane(
     config,

@@ -18,6 +18,7 @@ import {
 } from '../../xds/server/index.ts';
 import type { ProxyAuthenticator } from '../../api/auth/proxy-authenticator.ts';
 import { unauthenticatedMessage, XdsProxyAuth } from './xds-proxy-auth.ts';
+import { XdsServerTls } from './xds-tls.ts';
 import { proxyConfigOf, type ProxyConfigView } from './proxy-config-view.ts';
 import type { HostPort } from '../control-plane-config.ts';
 import { EndpointBook } from './endpoint-book.ts';
@@ -77,6 +78,11 @@ export interface XdsControlPlaneOptions {
    * it claims, or it is refused before anything else happens. Absent: streams are not authenticated.
    */
   readonly proxyAuth?: ProxyAuthenticator;
+  /**
+   * TLS on the xDS port (`--xds-tls`) with a server certificate from the built-in CA (`ca` is required) naming
+   * `names`; a client certificate from the CA then authenticates a proxy as its SPIFFE ID's node.
+   */
+  readonly xdsTls?: { readonly names: readonly string[] };
 }
 
 export const defaultInstanceGraceMs = 30_000;
@@ -105,6 +111,7 @@ export class XdsControlPlane {
   /** The proxy token id each admitted stream presented, so a revocation finds its streams. */
   readonly #tokenIdOfStream = new WeakMap<StreamPeer, string>();
   readonly #stopRevocations: (() => void) | undefined;
+  readonly #tls: XdsServerTls | undefined;
 
   private constructor(states: MeshStates, options: XdsControlPlaneOptions) {
     const logger = options.logger;
@@ -150,10 +157,20 @@ export class XdsControlPlane {
       logger,
       setTimer: options.setTimer,
     });
+    if (options.xdsTls !== undefined) {
+      if (caOptions === undefined) throw new Error('TLS on the xDS port needs the built-in CA');
+      this.#tls = new XdsServerTls({
+        ca: caOptions.ca,
+        clock: caOptions.clock ?? systemCaClock,
+        names: options.xdsTls.names,
+        logger,
+      });
+    }
+    // Client certificates reach the streams only over TLS, verified against the CA.
     this.#auth =
       options.proxyAuth === undefined
         ? undefined
-        : new XdsProxyAuth(options.proxyAuth, options.ca?.trustDomain);
+        : new XdsProxyAuth(options.proxyAuth, this.#tls ? caOptions?.trustDomain : undefined);
     this.#server = new AdsServer({
       cache,
       logger,
@@ -235,9 +252,15 @@ export class XdsControlPlane {
     return xds;
   }
 
-  /** Binds the ADS gRPC server; returns the bound port. */
-  async listen(addr: HostPort): Promise<number> {
-    return this.#server.listen(`${addr.host.includes(':') ? `[${addr.host}]` : addr.host}:${addr.port}`);
+  /**
+   * Binds the ADS gRPC server (over TLS with `xdsTls`); returns the bound port. `extend` adds further services
+   * to the same gRPC server.
+   */
+  async listen(addr: HostPort, extend?: (server: grpc.Server) => void): Promise<number> {
+    return this.#server.listen(`${addr.host.includes(':') ? `[${addr.host}]` : addr.host}:${addr.port}`, {
+      ...(this.#tls ? { credentials: this.#tls.credentials() } : {}),
+      ...(extend ? { extend } : {}),
+    });
   }
 
   /** The store revision whose changes this replica has applied to its mesh state (and so to its snapshots). */
@@ -266,6 +289,7 @@ export class XdsControlPlane {
 
   async close(): Promise<void> {
     this.#stopRevocations?.();
+    this.#tls?.close();
     this.#leases.close();
     this.#secrets?.close();
     await this.#server.close();

@@ -1,5 +1,6 @@
 // The sidecar's delta ADS client: keeps a subscription to the control plane, decodes each resource once as it
 // arrives, warms and applies whole configs (listeners and clusters one by one while their SDS secrets arrive).
+import { isIP } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { ConfigError } from '../config/config-error.ts';
@@ -157,7 +158,7 @@ function adsClient(server: string, tls: XdsTls | undefined, serverName: string):
     'grpc.use_local_subchannel_pool': 1,
     'grpc.max_receive_message_length': maxMessageBytes,
     // Names resolve to addresses before dialling; the certificate must still name what the operator wrote.
-    ...(tls === undefined ? {} : { 'grpc.ssl_target_name_override': serverName }),
+    ...(tls === undefined || isIP(serverName) !== 0 ? {} : { 'grpc.ssl_target_name_override': serverName }),
   });
 }
 
