@@ -192,3 +192,50 @@ test('switchyard proxy refuses a token file others may read', async () => {
   );
   assert.ok(!sidecar.stderr().includes('syt1.'), 'the token is not printed');
 });
+
+test('a revoked sidecar is cut off, and reconnects once its token file holds a new token', async () => {
+  const tokenFile = path.join(dir, 'rotating.token');
+  const first = authority.issue(front);
+  await writeFile(tokenFile, first.token, { mode: 0o600 });
+  const sidecar = await startSidecar({
+    node: frontId,
+    xdsPort: cp.running.xdsAddress.port,
+    apiEndpoint: cp.endpoint,
+    args: ['--token-file', tokenFile],
+  });
+  try {
+    const streamIds = async () => {
+      const body = (await (await fetch(`${cp.endpoint}/switchyard/v1/xds/clients`)).json()) as {
+        clients: { nodeId: string; streamId: number }[];
+      };
+      return body.clients.filter((c) => c.nodeId === frontId).map((c) => c.streamId);
+    };
+    const [before] = await streamIds();
+    assert.ok(before !== undefined, 'the sidecar is connected');
+    const revokedRefusals = async () => {
+      const body = (await (await fetch(`${cp.endpoint}/switchyard/v1/xds/clients`)).json()) as {
+        refused: Record<string, number>;
+      };
+      return body.refused['proxy token refused: revoked'] ?? 0;
+    };
+    const refusedBefore = await revokedRefusals();
+    authority.revoke(first.id);
+    await waitFor('the revoked stream to end', async () => (await streamIds()).length === 0, {
+      timeoutMs: 5_000,
+    });
+    // Its reconnects present the revoked token and are refused, until the file is rotated.
+    await waitFor(
+      'a reconnect with the revoked token',
+      async () => (await revokedRefusals()) > refusedBefore,
+    );
+    await writeFile(tokenFile, authority.issue(front).token, { mode: 0o600 });
+    await waitFor(
+      'the sidecar to reconnect with the new token',
+      async () => (await streamIds()).length === 1,
+      { timeoutMs: 20_000 },
+    );
+    assert.ok(!JSON.stringify(sidecar.logs).includes('syt1.'), 'no token in the sidecar logs');
+  } finally {
+    await sidecar.stop();
+  }
+});
