@@ -1,6 +1,7 @@
 // Builds and signs X.509 v3 certificates (CA roots and workload leaves) with pkijs for the structure and
 // node:crypto for keys and signatures, synchronously: issuance happens inside snapshot computation.
 
+import { isIPv4, isIPv6 } from 'node:net';
 import { createHash, createPublicKey, randomBytes, sign, type KeyObject } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
@@ -34,6 +35,8 @@ export interface CertificateRequest {
   readonly isCa: boolean;
   readonly uris?: readonly string[];
   readonly dnsNames?: readonly string[];
+  /** IPv4 or IPv6 literals (iPAddress SANs), e.g. for a server reached by address. */
+  readonly ipAddresses?: readonly string[];
 }
 
 export class UnsupportedKeyError extends Error {
@@ -164,6 +167,7 @@ export function buildCertificate(request: CertificateRequest, signer: Signer): U
   const altNames = [
     ...(request.uris ?? []).map((uri) => tlv(tags.uriName, ia5(uri))),
     ...(request.dnsNames ?? []).map((dns) => tlv(tags.dnsName, ia5(dns))),
+    ...(request.ipAddresses ?? []).map((ip) => tlv(tags.ipAddress, ipBytes(ip))),
   ];
   if (altNames.length > 0)
     extensions.push(extension(oids.subjectAltName, false, tlv(tags.sequence, ...altNames)));
@@ -206,7 +210,28 @@ const tags = {
   implicit0: 0x80,
   dnsName: 0x82,
   uriName: 0x86,
+  ipAddress: 0x87,
 };
+
+/** The 4 or 16 bytes of an IP literal; anything else is refused, never written as another address. */
+function ipBytes(ip: string): Uint8Array {
+  if (isIPv4(ip)) return new Uint8Array(ip.split('.').map(Number));
+  if (!isIPv6(ip)) throw new SanEncodingError(`IP address SAN ${JSON.stringify(ip)} is not an IP address`);
+  let text = ip.replace(/%.*$/, '');
+  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (v4) {
+    const [a, b, c, d] = v4[1]!.split('.').map(Number) as [number, number, number, number];
+    text = `${text.slice(0, v4.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head = '', tail] = text.split('::');
+  const headGroups = head === '' ? [] : head.split(':');
+  const tailGroups = tail === undefined || tail === '' ? [] : tail.split(':');
+  const zeros = tail === undefined ? 0 : 8 - headGroups.length - tailGroups.length;
+  const groups = [...headGroups, ...Array<string>(zeros).fill('0'), ...tailGroups];
+  const bytes = Buffer.alloc(16);
+  groups.forEach((group, i) => bytes.writeUInt16BE(parseInt(group, 16), i * 2));
+  return new Uint8Array(bytes);
+}
 
 // Extension values that never vary, encoded once.
 const fixedDer = {

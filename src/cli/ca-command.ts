@@ -1,6 +1,7 @@
 // `switchyard ca show|rotate|export`: the control plane's built-in certificate authority, through its API.
 
-import { writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { Command, Option } from 'commander';
 import { CliError, runAction } from './cli-error.ts';
 import { clientFor } from './endpoint-option.ts';
@@ -25,6 +26,14 @@ export interface CaAnswer {
 }
 
 const caPath = '/switchyard/v1/ca';
+
+interface IssuedCertificate {
+  readonly spiffeId: string;
+  readonly notAfter: string;
+  readonly certificateChainPem: string;
+  readonly privateKeyPem: string;
+  readonly trustBundlePem: string;
+}
 
 /** `ca show` as a table: one row per root, newest last, then the trust domain and certificate life. */
 export function caTable(answer: CaAnswer): string {
@@ -103,6 +112,34 @@ export function caCommand(): Command {
         const retiresAt = new Date(Date.parse(next.signsFrom) + answer.certTtlSeconds * 1000).toISOString();
         process.stdout.write(
           `new root ${next.arn} is trusted now and signs from ${next.signsFrom}; the previous root stays in the trust bundle until ${retiresAt}\n`,
+        );
+      }),
+    );
+  ca.command('issue')
+    .description(
+      'issue a client certificate for a proxy (its SPIFFE ID names the node) to present to an --xds-tls control plane; writes cert.pem, key.pem (0600) and ca.pem',
+    )
+    .requiredOption(
+      '--node <id>',
+      'mesh/<mesh>/virtualNode/<name>, mesh/<mesh>/virtualGateway/<name> or the ARN',
+    )
+    .requiredOption('--out-dir <dir>', 'where to write the files (created if missing)')
+    .action(
+      runAction(async (options: { node: string; outDir: string }, command: Command) => {
+        const answer = (await clientFor(command).request('POST', `${caPath}/certificates`, {
+          node: options.node,
+        })) as unknown as IssuedCertificate;
+        await mkdir(options.outDir, { recursive: true, mode: 0o700 });
+        const file = (name: string) => path.join(options.outDir, name);
+        // An existing key file is narrowed before the new key goes in; a new one is created 0600.
+        await chmod(file('key.pem'), 0o600).catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== 'ENOENT') throw error;
+        });
+        await writeFile(file('key.pem'), answer.privateKeyPem, { mode: 0o600 });
+        await writeFile(file('cert.pem'), answer.certificateChainPem);
+        await writeFile(file('ca.pem'), answer.trustBundlePem);
+        process.stdout.write(
+          `${answer.spiffeId} until ${answer.notAfter}: ${file('cert.pem')}, ${file('key.pem')} (0600), ${file('ca.pem')}\n`,
         );
       }),
     );

@@ -19,6 +19,7 @@ function collect(value: string, previous: string[] = []): string[] {
 type ControlPlaneFlags = RawControlPlaneOptions & {
   quota?: string[] | string;
   allowedHost?: string[] | string;
+  xdsTlsSan?: string[] | string;
 };
 
 const asList = (value: string[] | string | undefined): string[] | undefined =>
@@ -119,13 +120,33 @@ export function controlPlaneCommand(): Command {
         'serve the API and xDS on non-loopback addresses without authentication',
       ).env('SWITCHYARD_INSECURE_NO_AUTH'),
     )
+    .addOption(
+      new Option(
+        '--xds-tls',
+        'serve xDS over TLS with a certificate from the built-in CA (or --ca-cert); proxies trust the CA ' +
+          'bundle and may present a CA-issued client certificate in place of a token',
+      ).env('SWITCHYARD_XDS_TLS'),
+    )
+    .addOption(
+      new Option(
+        '--xds-tls-san <name>',
+        'a DNS name or IP the xDS server certificate carries besides the --xds-addr host (repeatable, or comma-separated)',
+      )
+        .env('SWITCHYARD_XDS_TLS_SANS')
+        .argParser(collect),
+    )
     .action(async (options: ControlPlaneFlags) => {
       const logger = createLogger('switchyard-control-plane');
       routeGrpcLogs(logger);
       const quota = asList(options.quota);
       const allowedHost = asList(options.allowedHost);
       try {
-        const config = parseControlPlaneConfig({ ...options, quota, allowedHost });
+        const config = parseControlPlaneConfig({
+          ...options,
+          quota,
+          allowedHost,
+          xdsTlsSan: asList(options.xdsTlsSan),
+        });
         const running = await startControlPlane(config, logger);
         let stopping = false;
         const stop = (signal: string) => {

@@ -1,12 +1,14 @@
 // `switchyard envoy-bootstrap`: an Envoy v3 bootstrap that connects a stock Envoy to this control plane over ADS.
 
 import { isIP } from 'node:net';
+import path from 'node:path';
 import { Command, Option } from 'commander';
 import { parseArn, parseResourcePath } from '../model/arn.ts';
 import { parseHostPort } from '../controlplane/control-plane-config.ts';
 import { nodeMetadataKeys } from '../xds/protos/node-metadata.ts';
 import type { ResourceKey } from '../model/resource-key.ts';
 import { kinds } from '../model/resource-kinds.ts';
+import { readTokenFile, TokenFileError } from '../util/token-file.ts';
 import { CliError, runAction } from './cli-error.ts';
 import { clientFor } from './endpoint-option.ts';
 import { formatDocument } from './output/print-document.ts';
@@ -18,6 +20,18 @@ export interface BootstrapOptions {
   readonly adminAddr: string;
   readonly inboundPort?: string;
   readonly outboundPort?: string;
+  /** Presented as `authorization: Bearer …` initial metadata on the ADS stream (the bootstrap then holds it). */
+  readonly accessToken?: string;
+  /** TLS to the xDS server: files Envoy reads (CA to trust, and optionally a client certificate and key). */
+  readonly xdsTls?: { readonly caFile: string; readonly certFile?: string; readonly keyFile?: string };
+}
+
+interface BootstrapFlags extends BootstrapOptions {
+  readonly output: 'yaml' | 'json';
+  readonly tokenFile?: string;
+  readonly xdsCa?: string;
+  readonly xdsCert?: string;
+  readonly xdsKey?: string;
 }
 
 const xdsClusterName = 'switchyard_xds';
@@ -53,6 +67,66 @@ async function warningAboutNode(command: Command, key: ResourceKey): Promise<str
   }
 }
 
+/** TLS to the xDS cluster: the server certificate must chain to the CA and name the --xds-addr host. */
+function xdsTransportSocket(options: BootstrapOptions): Record<string, unknown> {
+  const tls = options.xdsTls!;
+  const { host } = parseHostPort(options.xdsAddr, '--xds-addr');
+  const ip = isIP(host) !== 0;
+  const identity =
+    tls.certFile === undefined || tls.keyFile === undefined
+      ? {}
+      : {
+          tls_certificates: [
+            { certificate_chain: { filename: tls.certFile }, private_key: { filename: tls.keyFile } },
+          ],
+        };
+  return {
+    name: 'envoy.transport_sockets.tls',
+    typed_config: {
+      '@type': 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext',
+      ...(ip ? {} : { sni: host }),
+      common_tls_context: {
+        ...identity,
+        validation_context: {
+          trusted_ca: { filename: tls.caFile },
+          match_typed_subject_alt_names: [{ san_type: ip ? 'IP_ADDRESS' : 'DNS', matcher: { exact: host } }],
+        },
+      },
+    },
+  };
+}
+
+/** The token of `--token-file` and the TLS files, checked; what `envoyBootstrap` takes. */
+function secureOptions(flags: BootstrapFlags): Pick<BootstrapOptions, 'accessToken' | 'xdsTls'> {
+  if ((flags.xdsCert === undefined) !== (flags.xdsKey === undefined))
+    throw new CliError('--xds-cert and --xds-key go together: give both or neither');
+  if (flags.xdsCert !== undefined && flags.xdsCa === undefined)
+    throw new CliError('--xds-cert needs --xds-ca: a client certificate is only presented over TLS');
+  let accessToken: string | undefined;
+  if (flags.tokenFile !== undefined) {
+    try {
+      accessToken = readTokenFile(flags.tokenFile);
+    } catch (error) {
+      if (error instanceof TokenFileError)
+        throw new CliError(`--token-file: ${error.message}`, { cause: error });
+      throw error;
+    }
+  }
+  const absolute = (file: string) => path.resolve(file);
+  return {
+    ...(accessToken === undefined ? {} : { accessToken }),
+    ...(flags.xdsCa === undefined
+      ? {}
+      : {
+          xdsTls: {
+            caFile: absolute(flags.xdsCa),
+            ...(flags.xdsCert === undefined ? {} : { certFile: absolute(flags.xdsCert) }),
+            ...(flags.xdsKey === undefined ? {} : { keyFile: absolute(flags.xdsKey) }),
+          },
+        }),
+  };
+}
+
 export function envoyBootstrap(options: BootstrapOptions): Record<string, unknown> {
   nodeKey(options.node);
   const metadata: Record<string, number> = {};
@@ -66,7 +140,14 @@ export function envoyBootstrap(options: BootstrapOptions): Record<string, unknow
       ads_config: {
         api_type: 'GRPC',
         transport_api_version: 'V3',
-        grpc_services: [{ envoy_grpc: { cluster_name: xdsClusterName } }],
+        grpc_services: [
+          {
+            envoy_grpc: { cluster_name: xdsClusterName },
+            ...(options.accessToken === undefined
+              ? {}
+              : { initial_metadata: [{ key: 'authorization', value: `Bearer ${options.accessToken}` }] }),
+          },
+        ],
       },
       cds_config: { ads: {}, resource_api_version: 'V3' },
       lds_config: { ads: {}, resource_api_version: 'V3' },
@@ -87,6 +168,7 @@ export function envoyBootstrap(options: BootstrapOptions): Record<string, unknow
             cluster_name: xdsClusterName,
             endpoints: [{ lb_endpoints: [{ endpoint: { address: xds } }] }],
           },
+          ...(options.xdsTls === undefined ? {} : { transport_socket: xdsTransportSocket(options) }),
         },
       ],
     },
@@ -108,12 +190,21 @@ export function envoyBootstrapCommand(): Command {
     .option('--admin-addr <host:port>', 'Envoy admin address', '127.0.0.1:9901')
     .option('--inbound-port <port>', 'inbound listener port (default 15000)')
     .option('--outbound-port <port>', 'outbound listener port (default 15001)')
+    .addOption(
+      new Option(
+        '--token-file <file>',
+        'proxy access token (mode 0600) written as initial_metadata of the ADS stream: keep the bootstrap as private as the token',
+      ).env('SWITCHYARD_TOKEN_FILE'),
+    )
+    .option('--xds-ca <file>', 'reach the xDS server over TLS, trusting this CA (PEM file Envoy reads)')
+    .option('--xds-cert <file>', 'client certificate (PEM file Envoy reads) presented to the xDS server')
+    .option('--xds-key <file>', 'private key of --xds-cert (PEM file Envoy reads)')
     .addOption(new Option('-o, --output <format>', 'yaml or json').choices(['yaml', 'json']).default('yaml'))
     .action(
-      runAction(async (options: BootstrapOptions & { output: 'yaml' | 'json' }, command: Command) => {
+      runAction(async (options: BootstrapFlags, command: Command) => {
         let bootstrap;
         try {
-          bootstrap = envoyBootstrap(options);
+          bootstrap = envoyBootstrap({ ...options, ...secureOptions(options) });
         } catch (error) {
           if (error instanceof CliError) throw error;
           throw new CliError((error as Error).message, { cause: error });

@@ -9,6 +9,7 @@ import { SidecarStartError, startSidecar } from '../proxy/sidecar/index.ts';
 import type { Sidecar, SidecarNodeRef, SidecarSettings } from '../proxy/sidecar/index.ts';
 import { invalidAllowedHost } from '../util/host-check.ts';
 import { createLogger } from '../util/logger.ts';
+import { readTokenFile, TokenFileError, tokenValueProblem } from '../util/token-file.ts';
 import { appMeshDefaults, appMeshVariables, pinoLevel } from './appmesh-environment.ts';
 import { CliError, runAction } from './cli-error.ts';
 import { routeGrpcLogs } from './grpc-log-routing.ts';
@@ -34,6 +35,12 @@ interface RawProxyOptions {
   backendPort?: string[];
   backend?: string[];
   allowedHost?: string[];
+  tokenFile?: string;
+  /** SWITCHYARD_TOKEN: the token itself (no flag: a command line is visible to every local user). */
+  token?: string;
+  xdsCa?: string;
+  xdsCert?: string;
+  xdsKey?: string;
 }
 
 /** `--node` in the path form, or the resource ARN (what App Mesh's APPMESH_RESOURCE_ARN holds). */
@@ -159,6 +166,8 @@ function parseSettings(raw: RawProxyOptions): SidecarSettings {
   return {
     node,
     nodeId: raw.node,
+    ...accessTokenSettings(raw),
+    ...xdsTlsSettings(raw),
     backendPorts,
     httpBackends,
     xds: xdsEntries.join(','),
@@ -175,6 +184,53 @@ function parseSettings(raw: RawProxyOptions): SidecarSettings {
     drainMs,
     version: packageVersion(),
   };
+}
+
+/** `--token-file` (read now, checked, and again on every reconnect) or SWITCHYARD_TOKEN. */
+function accessTokenSettings(raw: RawProxyOptions): Pick<SidecarSettings, 'accessToken' | 'accessTokenFile'> {
+  if (raw.tokenFile !== undefined && raw.token !== undefined)
+    throw new CliError(
+      '--token-file (SWITCHYARD_TOKEN_FILE) and SWITCHYARD_TOKEN both give a token: give one',
+    );
+  if (raw.token !== undefined) {
+    const problem = tokenValueProblem(raw.token.trim());
+    if (problem !== undefined) throw new CliError(`SWITCHYARD_TOKEN ${problem}`);
+    return { accessToken: raw.token.trim() };
+  }
+  if (raw.tokenFile === undefined) return {};
+  try {
+    return { accessToken: readTokenFile(raw.tokenFile), accessTokenFile: raw.tokenFile };
+  } catch (error) {
+    if (error instanceof TokenFileError)
+      throw new CliError(`--token-file: ${error.message}`, { cause: error });
+    throw error;
+  }
+}
+
+function readPem(file: string, flag: string): Buffer {
+  let pem: Buffer;
+  try {
+    pem = readFileSync(file);
+  } catch (error) {
+    throw new CliError(`${flag}: cannot read ${file}: ${(error as Error).message}`, { cause: error });
+  }
+  if (!pem.toString('latin1').includes('-----BEGIN '))
+    throw new CliError(`${flag}: ${file} is not a PEM file (no -----BEGIN line)`);
+  return pem;
+}
+
+/** `--xds-ca` turns TLS to the xDS server on; `--xds-cert` and `--xds-key` add a client identity (both or none). */
+function xdsTlsSettings(raw: RawProxyOptions): Pick<SidecarSettings, 'xdsTls'> {
+  if ((raw.xdsCert === undefined) !== (raw.xdsKey === undefined))
+    throw new CliError('--xds-cert and --xds-key go together: give both or neither');
+  if (raw.xdsCa === undefined) {
+    if (raw.xdsCert !== undefined)
+      throw new CliError('--xds-cert needs --xds-ca: a client certificate is only presented over TLS');
+    return {};
+  }
+  const ca = readPem(raw.xdsCa, '--xds-ca');
+  if (raw.xdsCert === undefined || raw.xdsKey === undefined) return { xdsTls: { ca } };
+  return { xdsTls: { ca, cert: readPem(raw.xdsCert, '--xds-cert'), key: readPem(raw.xdsKey, '--xds-key') } };
 }
 
 function packageVersion(): string {
@@ -349,6 +405,29 @@ export function proxyCommand(): Command {
         'SWITCHYARD_ALLOWED_HOSTS',
       ).argParser(collect),
     )
+    .addOption(
+      envOption(
+        '--token-file <file>',
+        'proxy access token (switchyard token issue) to present to the control plane on xDS and registry ' +
+          'calls; read again on every reconnect; mode 0600 (SWITCHYARD_TOKEN may hold the token itself)',
+        'SWITCHYARD_TOKEN_FILE',
+      ),
+    )
+    .addOption(
+      envOption(
+        '--xds-ca <file>',
+        'connect to the xDS server over TLS, trusting this CA (PEM; the control plane CA for --xds-tls)',
+        'SWITCHYARD_XDS_CA',
+      ),
+    )
+    .addOption(
+      envOption(
+        '--xds-cert <file>',
+        'client certificate (PEM) presented to the xDS server, e.g. from switchyard ca issue; with --xds-key',
+        'SWITCHYARD_XDS_CERT',
+      ),
+    )
+    .addOption(envOption('--xds-key <file>', 'private key of --xds-cert (PEM)', 'SWITCHYARD_XDS_KEY'))
     .action(async (raw: RawProxyOptions, command: Command) => {
       await runAction(async () => {
         // `--xds` on the command line wins over SWITCHYARD_XDS, as any flag wins over its variable.
@@ -357,7 +436,12 @@ export function proxyCommand(): Command {
             ? undefined
             : raw.xdsAddr;
         const options = withAppMeshDefaults(
-          { ...raw, xdsAddr, api: raw.api ?? explicitEndpoint(command) },
+          {
+            ...raw,
+            xdsAddr,
+            api: raw.api ?? explicitEndpoint(command),
+            ...(process.env.SWITCHYARD_TOKEN ? { token: process.env.SWITCHYARD_TOKEN } : {}),
+          },
           process.env,
         );
         await runProxy(options, createLogger('switchyard-proxy', parseLogLevel(options.logLevel!)));

@@ -6,6 +6,10 @@ import type { Logger } from 'pino';
 import { certificateArnOf, fingerprintOf } from '../ca/certificate-authority.ts';
 import { spiffeIdOf, trustBundleSecretName } from '../xds/translate/workload-identity.ts';
 import { RotationRefusedError, type AuthorityView, type MeshCa } from '../ca/mesh-ca.ts';
+import { SanEncodingError } from '../ca/x509-builder.ts';
+import { nodePath, parseNodeRef } from '../api/auth/proxy-token.ts';
+import { issueLeaf } from './xds/xds-tls.ts';
+import { parseJsonBody } from '../api/request-body.ts';
 
 export interface CaRoutesOptions {
   readonly trustDomain: string;
@@ -70,6 +74,37 @@ export function registerCaRoutes(app: FastifyInstance, ca: MeshCa, options: CaRo
       };
     },
   );
+  // A client certificate for a proxy outside the mesh's SDS (e.g. for `--xds-cert`): a fresh key each call.
+  app.post('/switchyard/v1/ca/certificates', async (request, reply) => {
+    const text = parseJsonBody(request.body)?.node;
+    const node = typeof text === 'string' ? parseNodeRef(text) : undefined;
+    const badRequest = (message: string) =>
+      reply.status(400).header('x-amzn-errortype', 'BadRequestException').send({ message });
+    if (node === undefined)
+      return badRequest(
+        'node must be mesh/<mesh>/virtualNode/<name>, mesh/<mesh>/virtualGateway/<name> or the resource ARN',
+      );
+    const spiffeId = spiffeIdOf(options.trustDomain, node.kind, node.meshName, node.name);
+    let leaf;
+    try {
+      leaf = issueLeaf(ca, Date.now(), { commonName: node.name, uris: [spiffeId] });
+    } catch (error) {
+      if (error instanceof SanEncodingError) return badRequest(error.message);
+      throw error;
+    }
+    options.logger.info(
+      { spiffeId, notAfter: new Date(leaf.notAfterMs).toISOString() },
+      'client certificate issued',
+    );
+    return {
+      node: nodePath(node),
+      spiffeId,
+      notAfter: new Date(leaf.notAfterMs).toISOString(),
+      certificateChainPem: leaf.certificateChainPem,
+      privateKeyPem: leaf.privateKeyPem,
+      trustBundlePem: ca.trustBundlePem(),
+    };
+  });
   app.post('/switchyard/v1/ca/rotate', async (_request, reply) => {
     try {
       const authority = await ca.rotate();

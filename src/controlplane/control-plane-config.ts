@@ -1,5 +1,6 @@
 // Control plane settings, parsed once from flags and SWITCHYARD_* environment variables into a frozen value.
 
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { parseQuotaOverrides, type Quotas } from '../api/quotas.ts';
 import { invalidAllowedHost } from '../util/host-check.ts';
@@ -38,6 +39,11 @@ export interface ControlPlaneConfig {
   readonly caKeyPath?: string;
   /** The access file (--access-file); absent means the API is unauthenticated (loopback only, or --insecure-no-auth). */
   readonly accessFile?: string;
+  /**
+   * `--xds-tls`: xDS over TLS with a certificate from the built-in CA (or --ca-cert's) carrying these names
+   * (the --xds-addr host unless a wildcard, plus --xds-tls-san).
+   */
+  readonly xdsTls?: { readonly names: readonly string[] };
 }
 
 export const controlPlaneDefaults = {
@@ -93,6 +99,36 @@ export interface RawControlPlaneOptions {
   readonly accessFile?: string;
   /** Serve without authentication on non-loopback addresses. */
   readonly insecureNoAuth?: boolean;
+  /** --xds-tls / SWITCHYARD_XDS_TLS (commander gives true, the variable any text). */
+  readonly xdsTls?: boolean | string;
+  /** --xds-tls-san values (repeatable, or comma-separated as in SWITCHYARD_XDS_TLS_SANS). */
+  readonly xdsTlsSan?: readonly string[];
+}
+
+/** The names the xDS server certificate carries, or undefined with --xds-tls off. */
+function parseXdsTls(raw: RawControlPlaneOptions, xdsAddr: HostPort): ControlPlaneConfig['xdsTls'] {
+  const sans = (raw.xdsTlsSan ?? []).flatMap((value) => value.split(/[\s,]+/)).filter((v) => v !== '');
+  const on =
+    raw.xdsTls === true || (typeof raw.xdsTls === 'string' && !/^(|0|false|no|off)$/i.test(raw.xdsTls));
+  if (!on) {
+    if (sans.length > 0)
+      throw new ConfigError('--xds-tls-san names the xDS server certificate: it needs --xds-tls');
+    return undefined;
+  }
+  for (const san of sans) {
+    if (
+      isIP(san) === 0 &&
+      !/^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(san)
+    )
+      throw new ConfigError(`--xds-tls-san must be a DNS name or an IP address, got ${JSON.stringify(san)}`);
+  }
+  const wildcard = ['0.0.0.0', '::', ''].includes(xdsAddr.host);
+  const names = [...new Set([...(wildcard ? [] : [xdsAddr.host]), ...sans])];
+  if (names.length === 0)
+    throw new ConfigError(
+      `--xds-tls with --xds-addr ${xdsAddr.host} (every address) needs --xds-tls-san: the names and addresses proxies dial`,
+    );
+  return { names };
 }
 
 /** 127.0.0.0/8, ::1 (and its IPv4-mapped form) and localhost: only this machine can reach them. */
@@ -198,6 +234,7 @@ export function parseControlPlaneConfig(raw: RawControlPlaneOptions): ControlPla
   const xdsAddr = parseHostPort(raw.xdsAddr, '--xds-addr');
   if (raw.accessFile === '') throw new ConfigError('--access-file must name a file');
   checkBindRule(raw, apiAddr, xdsAddr);
+  const xdsTls = parseXdsTls(raw, xdsAddr);
   const security = parseMeshSecurity(raw.mtls, raw.trustDomain);
   if ((raw.caCert === undefined) !== (raw.caKey === undefined) || raw.caCert === '' || raw.caKey === '') {
     throw new ConfigError(
@@ -220,5 +257,6 @@ export function parseControlPlaneConfig(raw: RawControlPlaneOptions): ControlPla
       ? { caCertPath: path.resolve(raw.caCert), caKeyPath: path.resolve(raw.caKey) }
       : {}),
     ...(raw.accessFile === undefined ? {} : { accessFile: path.resolve(raw.accessFile) }),
+    ...(xdsTls === undefined ? {} : { xdsTls }),
   });
 }

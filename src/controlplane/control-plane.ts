@@ -21,6 +21,7 @@ import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import type { Store } from '../store/store.ts';
 import type { ControlPlaneConfig, HostPort } from './control-plane-config.ts';
 import { registerHealthRoutes } from './health-routes.ts';
+import type { ProxyAuthenticator } from '../api/auth/proxy-authenticator.ts';
 import { XdsControlPlane } from './xds/xds-control-plane.ts';
 import { systemCaClock, type CaClock } from '../ca/ca-clock.ts';
 import { CaConfigError, loadOperatorAuthority, type Authority } from '../ca/certificate-authority.ts';
@@ -63,6 +64,8 @@ export interface RunningControlPlane {
 export interface StartOptions {
   /** The CA's clock (certificate dates, renewal and rotation timers); tests inject a manual one. */
   readonly caClock?: CaClock;
+  /** Verifies proxies on the xDS port (authentication on); absent: xDS streams are not authenticated. */
+  readonly proxyAuth?: ProxyAuthenticator;
 }
 
 async function readOperatorCa(config: ControlPlaneConfig, nowMs: number): Promise<Authority | undefined> {
@@ -290,6 +293,7 @@ export async function startControlPlane(
     api.get('/switchyard/v1/xds/clients', async () => ({
       clients: xds?.clients() ?? [],
       rejected: xds?.rejected() ?? [],
+      refused: xds?.refusals() ?? {},
       // Per replica: how far its snapshots are behind the store (equal once caught up).
       controlPlane: {
         appliedRevision: xds?.appliedRevision ?? 0,
@@ -319,7 +323,8 @@ export async function startControlPlane(
       controlPlaneId: controlPlaneIdentifier(apiAddress),
       logger: logger.child({ component: 'xds' }),
       ca: { ca, trustDomain: config.security.trustDomain, clock: caClock },
-      // proxyAuth: options.proxyAuth ?? proxyTokens — XdsControlPlaneOptions.proxyAuth comes with the xds-authn branch.
+      ...(options.proxyAuth ?? proxyTokens ? { proxyAuth: options.proxyAuth ?? proxyTokens } : {}),
+      ...(config.xdsTls ? { xdsTls: config.xdsTls } : {}),
     });
     const started = xds;
     cleanup.push(() => started.close());
@@ -344,6 +349,7 @@ export async function startControlPlane(
       {
         apiAddr: `${apiAddress.host}:${apiAddress.port}`,
         xdsAddr: `${xdsAddress.host}:${xdsAddress.port}`,
+        xdsTls: config.xdsTls ? config.xdsTls.names : 'off',
         dataDir: config.dataDir,
         store: config.databaseUrl ? redactDatabaseUrl(config.databaseUrl) : 'sqlite',
         revision: await store.currentRevision(),

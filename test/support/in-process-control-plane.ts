@@ -3,6 +3,7 @@
 import { pino, type Logger } from 'pino';
 import { parseControlPlaneConfig } from '../../src/controlplane/control-plane-config.ts';
 import { startControlPlane, type RunningControlPlane } from '../../src/controlplane/control-plane.ts';
+import type { ProxyAuthenticator } from '../../src/api/auth/proxy-authenticator.ts';
 import { makeTempDir, removeDir } from './control-plane-launcher.ts';
 
 export interface TestControlPlane {
@@ -21,6 +22,11 @@ export interface TestControlPlaneOptions {
   readonly accessFile?: string;
   /** --store: a postgres:// URL for the shared store; default the embedded SQLite store. */
   readonly store?: string;
+  /** Authenticates proxies on the xDS port (see proxy-authority-fixture.ts). */
+  readonly proxyAuth?: ProxyAuthenticator;
+  /** `--xds-tls` (the certificate names 127.0.0.1) and further `--xds-tls-san` names. */
+  readonly xdsTls?: boolean;
+  readonly xdsTlsSan?: readonly string[];
 }
 
 export async function startTestControlPlane(
@@ -39,8 +45,13 @@ export async function startTestControlPlane(
     trustDomain: options.trustDomain,
     ...(options.accessFile === undefined ? {} : { accessFile: options.accessFile }),
     ...(options.store === undefined ? {} : { store: options.store }),
+    ...(options.xdsTls ? { xdsTls: true, xdsTlsSan: options.xdsTlsSan ?? [] } : {}),
   });
-  const running = await startControlPlane(config, options.logger ?? pino({ level: 'silent' }));
+  const running = await startControlPlane(
+    config,
+    options.logger ?? pino({ level: 'silent' }),
+    options.proxyAuth ? { proxyAuth: options.proxyAuth } : {},
+  );
   return {
     endpoint: `http://127.0.0.1:${running.apiAddress.port}`,
     running,

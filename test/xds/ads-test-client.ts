@@ -96,30 +96,38 @@ export class AdsTestClient {
   readonly #client: grpc.Client;
   readonly #calls: { cancel(): void }[] = [];
 
-  constructor(port: number) {
+  /** `credentials`: TLS (and a client certificate) for servers that need them; plaintext by default. */
+  constructor(port: number, credentials: grpc.ChannelCredentials = grpc.credentials.createInsecure()) {
     const Ctor = grpc.makeGenericClientConstructor(
       adsServiceDefinition() as unknown as grpc.ServiceDefinition,
       'AggregatedDiscoveryService',
     );
     // A private subchannel per client, so separate clients really use separate connections.
-    this.#client = new Ctor(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
+    this.#client = new Ctor(`127.0.0.1:${port}`, credentials, {
       'grpc.use_local_subchannel_pool': 1,
     });
   }
 
-  sotw(): SotwStream {
+  /** `metadata`: sent with the call (e.g. `authorization`). */
+  sotw(metadata: grpc.Metadata = new grpc.Metadata()): SotwStream {
     const call = this.#client.makeBidiStreamRequest(
       adsServiceDefinition().StreamAggregatedResources.path,
       adsServiceDefinition().StreamAggregatedResources.requestSerialize,
       adsServiceDefinition().StreamAggregatedResources.responseDeserialize,
+      metadata,
     );
     this.#calls.push(call);
     return { call, inbox: new StreamInbox(call), send: (req) => call.write(req) };
   }
 
-  delta(): DeltaStream {
+  delta(metadata: grpc.Metadata = new grpc.Metadata()): DeltaStream {
     const m = adsServiceDefinition().DeltaAggregatedResources;
-    const call = this.#client.makeBidiStreamRequest(m.path, m.requestSerialize, m.responseDeserialize);
+    const call = this.#client.makeBidiStreamRequest(
+      m.path,
+      m.requestSerialize,
+      m.responseDeserialize,
+      metadata,
+    );
     this.#calls.push(call);
     return { call, inbox: new StreamInbox(call), send: (req) => call.write(req) };
   }

@@ -8,7 +8,17 @@ import type { HostLookup } from '../../registry/endpoint-resolver.ts';
 import type { RegistryStore } from '../../registry/registry-store.ts';
 import type { Change, Store } from '../../store/store.ts';
 import type { Node__Output } from '../../xds/protos/index.ts';
-import { AdsServer, SnapshotCache, type ClientStatus, type NodeResolution } from '../../xds/server/index.ts';
+import {
+  AdsServer,
+  SnapshotCache,
+  type ClientStatus,
+  type NodeResolution,
+  type StreamPeer,
+  type StreamRefusal,
+} from '../../xds/server/index.ts';
+import type { ProxyAuthenticator } from '../../api/auth/proxy-authenticator.ts';
+import { unauthenticatedMessage, XdsProxyAuth } from './xds-proxy-auth.ts';
+import { XdsServerTls } from './xds-tls.ts';
 import { proxyConfigOf, type ProxyConfigView } from './proxy-config-view.ts';
 import type { HostPort } from '../control-plane-config.ts';
 import { EndpointBook } from './endpoint-book.ts';
@@ -63,6 +73,16 @@ export interface XdsControlPlaneOptions {
     /** Renewal timers and certificate dates; tests inject a manual clock. */
     readonly clock?: CaClock;
   };
+  /**
+   * Authentication on: every stream must present a proxy token (or a CA-issued client certificate) for the node
+   * it claims, or it is refused before anything else happens. Absent: streams are not authenticated.
+   */
+  readonly proxyAuth?: ProxyAuthenticator;
+  /**
+   * TLS on the xDS port (`--xds-tls`) with a server certificate from the built-in CA (`ca` is required) naming
+   * `names`; a client certificate from the CA then authenticates a proxy as its SPIFFE ID's node.
+   */
+  readonly xdsTls?: { readonly names: readonly string[] };
 }
 
 export const defaultInstanceGraceMs = 30_000;
@@ -87,6 +107,11 @@ export class XdsControlPlane {
   /** Set by #resolve for the stream whose onConnect runs next: resolution is synchronous and onConnect
    * follows it in the same call, so no other stream can come between. */
   #pendingToken: string | undefined;
+  readonly #auth: XdsProxyAuth | undefined;
+  /** The proxy token id each admitted stream presented, so a revocation finds its streams. */
+  readonly #tokenIdOfStream = new WeakMap<StreamPeer, string>();
+  readonly #stopRevocations: (() => void) | undefined;
+  readonly #tls: XdsServerTls | undefined;
 
   private constructor(states: MeshStates, options: XdsControlPlaneOptions) {
     const logger = options.logger;
@@ -132,12 +157,27 @@ export class XdsControlPlane {
       logger,
       setTimer: options.setTimer,
     });
+    if (options.xdsTls !== undefined) {
+      if (caOptions === undefined) throw new Error('TLS on the xDS port needs the built-in CA');
+      this.#tls = new XdsServerTls({
+        ca: caOptions.ca,
+        clock: caOptions.clock ?? systemCaClock,
+        names: options.xdsTls.names,
+        logger,
+      });
+    }
+    // Client certificates reach the streams only over TLS, verified against the CA.
+    this.#auth =
+      options.proxyAuth === undefined
+        ? undefined
+        : new XdsProxyAuth(options.proxyAuth, this.#tls ? caOptions?.trustDomain : undefined);
     this.#server = new AdsServer({
       cache,
       logger,
       controlPlaneId: options.controlPlaneId,
-      resolveNode: (node) => {
-        const resolution = this.#resolve(node);
+      admit: (peer) => this.#admit(peer),
+      resolveNode: (node, peer) => {
+        const resolution = this.#resolve(node, peer);
         if (resolution.ok) this.#rejected.accepted(node.id);
         else {
           const agent = `${node.user_agent_name} ${node.user_agent_version ?? ''}`.trim();
@@ -145,7 +185,7 @@ export class XdsControlPlane {
             node.id === '' ? '(no node id)' : node.id,
             agent,
             grpc.status[resolution.code],
-            resolution.message,
+            resolution.reason ?? resolution.message,
           );
         }
         return resolution;
@@ -172,6 +212,15 @@ export class XdsControlPlane {
             'proxy rejected configuration',
           ),
       },
+    });
+    this.#stopRevocations = this.#auth?.onRevoked((tokenIds) => {
+      const revoked = new Set(tokenIds);
+      const ended = this.#server.endStreams(
+        (peer) => revoked.has(this.#tokenIdOfStream.get(peer) ?? ''),
+        grpc.status.UNAUTHENTICATED,
+        unauthenticatedMessage,
+      );
+      if (ended > 0) logger.info({ streams: ended }, 'xds streams of revoked proxy tokens ended');
     });
     states.onChange((changes) => {
       for (const [meshName, nodeNames] of changedNodesByMesh(changes)) {
@@ -203,9 +252,15 @@ export class XdsControlPlane {
     return xds;
   }
 
-  /** Binds the ADS gRPC server; returns the bound port. */
-  async listen(addr: HostPort): Promise<number> {
-    return this.#server.listen(`${addr.host.includes(':') ? `[${addr.host}]` : addr.host}:${addr.port}`);
+  /**
+   * Binds the ADS gRPC server (over TLS with `xdsTls`); returns the bound port. `extend` adds further services
+   * to the same gRPC server.
+   */
+  async listen(addr: HostPort, extend?: (server: grpc.Server) => void): Promise<number> {
+    return this.#server.listen(`${addr.host.includes(':') ? `[${addr.host}]` : addr.host}:${addr.port}`, {
+      ...(this.#tls ? { credentials: this.#tls.credentials() } : {}),
+      ...(extend ? { extend } : {}),
+    });
   }
 
   /** The store revision whose changes this replica has applied to its mesh state (and so to its snapshots). */
@@ -227,7 +282,14 @@ export class XdsControlPlane {
     return this.#rejected.list();
   }
 
+  /** Streams refused for want of authentication, by reason (empty with authentication off). */
+  refusals(): Record<string, number> {
+    return this.#auth?.refusals() ?? {};
+  }
+
   async close(): Promise<void> {
+    this.#stopRevocations?.();
+    this.#tls?.close();
     this.#leases.close();
     this.#secrets?.close();
     await this.#server.close();
@@ -235,11 +297,38 @@ export class XdsControlPlane {
     this.#states.close();
   }
 
-  #resolve(node: Node__Output): NodeResolution {
+  /** With authentication on, a stream that proves nothing is refused as it opens and never tracked. */
+  #admit(peer: StreamPeer): StreamRefusal | undefined {
+    if (this.#auth === undefined) return undefined;
+    const result = this.#auth.authenticate(peer);
+    if (result.ok) {
+      if (result.principal.kind === 'proxyToken') this.#tokenIdOfStream.set(peer, result.principal.tokenId);
+      return undefined;
+    }
+    this.#auth.countRefusal(result.reason);
+    // The node is not known yet (it comes with the first request): one entry per caller host.
+    this.#rejected.record(
+      `(unauthenticated) ${peer.address.replace(/:\d+$/, '')}`,
+      '',
+      grpc.status[grpc.status.UNAUTHENTICATED],
+      result.reason,
+    );
+    return { ok: false, code: grpc.status.UNAUTHENTICATED, message: unauthenticatedMessage };
+  }
+
+  #resolve(node: Node__Output, peer: StreamPeer): NodeResolution & { readonly reason?: string } {
     this.#pendingToken = undefined;
+    // Checked again at the first request: a token may have been revoked since the stream opened.
+    const authentication = this.#auth?.authenticate(peer);
+    if (authentication !== undefined && !authentication.ok)
+      return this.#unauthenticated(authentication.reason);
     const identity = parseProxyIdentity(node);
     if ('error' in identity)
       return { ok: false, code: grpc.status.INVALID_ARGUMENT, message: identity.error };
+    if (authentication !== undefined) {
+      const mismatch = this.#auth!.mayServe(authentication.principal, identity);
+      if (mismatch !== undefined) return this.#unauthenticated(mismatch);
+    }
     const token = proxyTokenOf(node);
     if (typeof token === 'object')
       return { ok: false, code: grpc.status.INVALID_ARGUMENT, message: token.error };
@@ -271,6 +360,11 @@ export class XdsControlPlane {
     const key = snapshotKeyOf(identity);
     this.#publisher.track(key);
     return { ok: true, key };
+  }
+
+  #unauthenticated(reason: string): StreamRefusal & { readonly reason: string } {
+    this.#auth?.countRefusal(reason);
+    return { ok: false, code: grpc.status.UNAUTHENTICATED, message: unauthenticatedMessage, reason };
   }
 
   #countStream(identity: ProxyIdentity, delta: number): number {

@@ -53,10 +53,14 @@ export interface SidecarSettings {
   /** HTTP-family virtual service authority (`svc:port`) → local port. */
   readonly httpBackends: ReadonlyMap<string, number>;
   /**
-   * The proxy access token (`syt1.…`, from `switchyard token issue`) the control plane requires when its
-   * authentication is on; sent as `Authorization: Bearer` on registry calls. Never logged.
+   * The proxy access token (`switchyard token issue`) presented to the control plane: `authorization: Bearer …`
+   * metadata on every xDS stream, the `Authorization` header on registry calls. Never logged.
    */
   readonly accessToken?: string;
+  /** Where `accessToken` came from (`--token-file`): read again before every xDS reconnect (rotation). */
+  readonly accessTokenFile?: string;
+  /** TLS to the xDS server (`--xds-ca`, and `--xds-cert`/`--xds-key` for a client identity), PEM contents. */
+  readonly xdsTls?: { readonly ca: Buffer; readonly cert?: Buffer; readonly key?: Buffer };
   /** The user agent version the node reports (the package version). */
   readonly version: string;
 }

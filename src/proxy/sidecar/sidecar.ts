@@ -9,6 +9,7 @@ import { MeshProxy } from '../index.ts';
 import { XdsClient, localOverrides } from '../xds-client/index.ts';
 import { apiUrlOfControlPlane } from '../../xds/protos/node-metadata.ts';
 import { SidecarRegistrations } from './sidecar-registrations.ts';
+import { readTokenFile } from '../../util/token-file.ts';
 import type { SidecarSettings } from './sidecar-settings.ts';
 import { createSidecarNode } from './xds-node.ts';
 
@@ -131,8 +132,11 @@ class RunningSidecar implements Sidecar {
             random: runtime.random,
           })
         : undefined;
+    let accessToken = settings.accessToken;
     this.#client = new XdsClient({
       server: settings.xds,
+      ...(settings.xdsTls ? { tls: settings.xdsTls } : {}),
+      accessToken: () => (accessToken = currentAccessToken(settings, accessToken, logger)),
       node: createSidecarNode({
         id: settings.nodeId,
         inboundPort: settings.inboundPort,
@@ -248,5 +252,23 @@ class RunningSidecar implements Sidecar {
     } finally {
       this.#resolveReady(undefined);
     }
+  }
+}
+
+/** The token file's content now; a file that became unreadable keeps the last token (and says so). */
+function currentAccessToken(
+  settings: SidecarSettings,
+  last: string | undefined,
+  logger: Logger,
+): string | undefined {
+  if (settings.accessTokenFile === undefined) return last;
+  try {
+    return readTokenFile(settings.accessTokenFile);
+  } catch (error) {
+    logger.warn(
+      { problem: (error as Error).message },
+      'cannot read the token file again; presenting the last token',
+    );
+    return last;
   }
 }

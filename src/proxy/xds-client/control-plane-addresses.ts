@@ -55,6 +55,8 @@ export class ControlPlaneAddresses {
   readonly #entries: readonly Entry[];
   readonly #lookup: LookupAll;
   #targets: readonly string[];
+  /** The name each target came from (itself for IP literals): what a TLS server certificate must name. */
+  #names = new Map<string, string>();
   #index = 0;
 
   constructor(list: string, lookupAll: LookupAll = systemLookup) {
@@ -73,6 +75,11 @@ export class ControlPlaneAddresses {
     return this.#targets.length;
   }
 
+  /** The host the current target was given as (before names were resolved). */
+  get currentName(): string {
+    return this.#names.get(this.current) ?? this.current.replace(/^\[?(.*?)\]?:\d+$/, '$1');
+  }
+
   /** Moves to the next target; true when that starts a new round (every target has been tried). */
   advance(): boolean {
     this.#index++;
@@ -88,16 +95,21 @@ export class ControlPlaneAddresses {
   async resolve(): Promise<void> {
     if (this.#entries.every((e) => isIP(e.host) !== 0)) return;
     const expanded: string[] = [];
+    const names = new Map<string, string>();
     for (const entry of this.#entries) {
       let addresses: readonly string[] = [];
       if (isIP(entry.host) === 0) addresses = await this.#lookup(entry.host).catch(() => []);
       const hosts = addresses.length > 0 ? addresses : [entry.host];
       for (const host of hosts) {
         const t = target(host, entry.port);
-        if (!expanded.includes(t) && expanded.length < maxTargets) expanded.push(t);
+        if (!expanded.includes(t) && expanded.length < maxTargets) {
+          expanded.push(t);
+          names.set(t, entry.host);
+        }
       }
     }
     this.#targets = expanded;
+    this.#names = names;
     this.#index = 0;
   }
 }

@@ -1,5 +1,6 @@
 // The sidecar's delta ADS client: keeps a subscription to the control plane, decodes each resource once as it
 // arrives, warms and applies whole configs (listeners and clusters one by one while their SDS secrets arrive).
+import { isIP } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { ConfigError } from '../config/config-error.ts';
@@ -75,6 +76,13 @@ export interface NackEvent {
   readonly bindError?: ListenerBindError;
 }
 
+/** TLS to the xDS server: the CA that signed its certificate, and optionally a client identity (PEM). */
+export interface XdsTls {
+  readonly ca: Buffer;
+  readonly cert?: Buffer;
+  readonly key?: Buffer;
+}
+
 export interface XdsClientOptions {
   /**
    * `host:port` of the control plane's xDS server (plaintext gRPC), or several separated by commas (replicas):
@@ -82,6 +90,13 @@ export interface XdsClientOptions {
    */
   readonly server: string;
   readonly node: Node;
+  /** Plaintext when absent. */
+  readonly tls?: XdsTls;
+  /**
+   * Called before every stream opens: the proxy access token to present (`authorization: Bearer …`), or
+   * undefined for none. Called again on each reconnect, so a rotated token is picked up.
+   */
+  readonly accessToken?: () => string | undefined;
   readonly target: ConfigTarget;
   readonly logger: Logger;
   /**
@@ -129,15 +144,21 @@ const warmingTypes = [typeUrls.clusterLoadAssignment, typeUrls.routeConfiguratio
 
 let clientConstructor: grpc.ServiceClientConstructor | undefined;
 
-function adsClient(server: string): grpc.Client {
+function adsClient(server: string, tls: XdsTls | undefined, serverName: string): grpc.Client {
   clientConstructor ??= grpc.makeGenericClientConstructor(
     adsServiceDefinition() as unknown as grpc.ServiceDefinition,
     'AggregatedDiscoveryService',
   );
+  const credentials =
+    tls === undefined
+      ? grpc.credentials.createInsecure()
+      : grpc.credentials.createSsl(tls.ca, tls.key ?? null, tls.cert ?? null);
   // A private subchannel per attempt, so our back-off (not grpc-js's, which grows to minutes) decides when to dial.
-  return new clientConstructor(server, grpc.credentials.createInsecure(), {
+  return new clientConstructor(server, credentials, {
     'grpc.use_local_subchannel_pool': 1,
     'grpc.max_receive_message_length': maxMessageBytes,
+    // Names resolve to addresses before dialling; the certificate must still name what the operator wrote.
+    ...(tls === undefined || isIP(serverName) !== 0 ? {} : { 'grpc.ssl_target_name_override': serverName }),
   });
 }
 
@@ -225,9 +246,12 @@ export class XdsClient {
 
   #connect(): void {
     if (this.#closed) return;
-    const client = adsClient(this.#addresses.current);
+    const client = adsClient(this.#addresses.current, this.#options.tls, this.#addresses.currentName);
     const m = adsServiceDefinition().DeltaAggregatedResources;
-    const call = client.makeBidiStreamRequest(m.path, m.requestSerialize, m.responseDeserialize);
+    const metadata = new grpc.Metadata();
+    const token = this.#options.accessToken?.();
+    if (token !== undefined) metadata.set('authorization', `Bearer ${token}`);
+    const call = client.makeBidiStreamRequest(m.path, m.requestSerialize, m.responseDeserialize, metadata);
     const stream: Stream = {
       call,
       client,

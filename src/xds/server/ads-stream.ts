@@ -3,7 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { Node__Output } from '../protos/message-types.ts';
 import type { AdsCallbacks, AdsProtocol, ClientInfo, ClientStatus, ResponseEvent } from './client-status.ts';
-import type { ResolveNode } from './node-resolution.ts';
+import type { ResolveNode, StreamPeer } from './node-resolution.ts';
 import type { SnapshotCache, SnapshotEntry } from './snapshot-cache.ts';
 import { sortTypeUrls } from './type-order.ts';
 import type { TypeStatus } from './type-tracker.ts';
@@ -21,8 +21,11 @@ export interface StreamContext {
 /** The protocol-independent face of a stream, as the server keeps it. */
 export interface AdsStreamHandle {
   readonly streamId: number;
+  readonly peer: StreamPeer;
+  readonly closed: boolean;
+  readonly info: ClientInfo | undefined;
   status(): ClientStatus | undefined;
-  fail(code: grpc.status, message: string): void;
+  fail(code: grpc.status, message: string, logLevel?: 'info' | 'debug'): void;
 }
 
 interface RequestBase {
@@ -32,6 +35,17 @@ interface RequestBase {
 
 let nextStreamId = 1;
 
+function peerOf(streamId: number, call: grpc.ServerDuplexStream<unknown, Buffer>): StreamPeer {
+  // Only an authorized TLS socket reports a certificate: one that chained to the server's roots.
+  const certificate = call.getAuthContext().sslPeerCertificate;
+  return {
+    streamId,
+    metadata: call.metadata,
+    address: call.getPeer(),
+    ...(certificate === undefined ? {} : { certificate }),
+  };
+}
+
 /**
  * Requests are handled in arrival order. Responses are never queued: a request or a new snapshot only marks
  * types dirty, and the pump computes what is due from the latest state when the stream can take more. A client
@@ -39,6 +53,7 @@ let nextStreamId = 1;
  */
 export abstract class AdsStream<Req extends RequestBase> implements AdsStreamHandle {
   readonly streamId = nextStreamId++;
+  readonly peer: StreamPeer;
   abstract readonly protocol: AdsProtocol;
   protected readonly ctx: StreamContext;
   protected readonly call: grpc.ServerDuplexStream<Req, Buffer>;
@@ -60,6 +75,7 @@ export abstract class AdsStream<Req extends RequestBase> implements AdsStreamHan
   constructor(ctx: StreamContext, call: grpc.ServerDuplexStream<Req, Buffer>) {
     this.ctx = ctx;
     this.call = call;
+    this.peer = peerOf(this.streamId, call);
     this.log = ctx.logger.child({ stream: this.streamId });
     call.on('data', (req: Req) => this.#onRequest(req));
     call.on('end', () => call.end());
@@ -75,6 +91,10 @@ export abstract class AdsStream<Req extends RequestBase> implements AdsStreamHan
   protected abstract pass(entry: SnapshotEntry, types: readonly string[]): void;
   protected abstract typeUrls(): Iterable<string>;
   protected abstract typeStatuses(): TypeStatus[];
+
+  get closed(): boolean {
+    return this.#phase === 'closed';
+  }
 
   get info(): ClientInfo | undefined {
     return this.#info;
@@ -92,9 +112,9 @@ export abstract class AdsStream<Req extends RequestBase> implements AdsStreamHan
   }
 
   /** Ends the stream with a gRPC status (the client sees `code` and `message`). */
-  fail(code: grpc.status, message: string): void {
+  fail(code: grpc.status, message: string, logLevel: 'info' | 'debug' = 'info'): void {
     if (this.#phase === 'closed') return;
-    this.log.info({ code, message }, 'xds stream failed');
+    this.log[logLevel]({ code, message }, 'xds stream failed');
     this.call.emit('error', Object.assign(new Error(message), { code, details: message }));
     this.#close(message);
   }
@@ -157,7 +177,7 @@ export abstract class AdsStream<Req extends RequestBase> implements AdsStreamHan
       this.#ready(node, result.key);
     };
     try {
-      const result = this.ctx.resolveNode(node);
+      const result = this.ctx.resolveNode(node, this.peer);
       if (result instanceof Promise) {
         result.then(accept, (err: unknown) =>
           this.fail(
@@ -250,7 +270,8 @@ export abstract class AdsStream<Req extends RequestBase> implements AdsStreamHan
     this.#phase = 'closed';
     this.#unwatch?.();
     this.#backlog = [];
-    this.log.info({ reason }, 'xds client disconnected');
+    // A stream that never got past resolution was never reported connected.
+    this.log[this.#info === undefined ? 'debug' : 'info']({ reason }, 'xds client disconnected');
     if (this.#info !== undefined) this.ctx.callbacks.onDisconnect?.(this.#info);
     this.ctx.onClosed(this);
   }
