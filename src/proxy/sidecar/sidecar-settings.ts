@@ -52,6 +52,8 @@ export interface SidecarSettings {
   readonly backendPorts: ReadonlyMap<number, number>;
   /** HTTP-family virtual service authority (`svc:port`) → local port. */
   readonly httpBackends: ReadonlyMap<string, number>;
+  /** How often golden metrics are pushed to the control plane (MetricsService on the xDS port); 0: never. */
+  readonly metricsIntervalMs?: number;
   /** The user agent version the node reports (the package version). */
   readonly version: string;
 }
