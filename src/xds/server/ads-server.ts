@@ -20,14 +20,18 @@ export interface AdsServerOptions {
   readonly logger?: Logger;
   /** Sent as `control_plane.identifier` in every response when set. */
   readonly controlPlaneId?: string;
+  /** Registers more services on the server `listen` starts (e.g. the MetricsService on the xDS port). */
+  readonly addServices?: (server: grpc.Server) => void;
 }
 
 export class AdsServer {
   readonly #streams = new Set<AdsStreamHandle>();
   readonly #context: StreamContext;
   #ownServer: grpc.Server | undefined;
+  readonly #addServices: ((server: grpc.Server) => void) | undefined;
 
   constructor(options: AdsServerOptions) {
+    this.#addServices = options.addServices;
     this.#context = {
       cache: options.cache,
       resolveNode: options.resolveNode ?? resolveByNodeId,
@@ -55,6 +59,7 @@ export class AdsServer {
     if (this.#ownServer !== undefined) throw new Error('the ADS server is already listening');
     const server = new grpc.Server();
     this.addTo(server);
+    this.#addServices?.(server);
     const port = await new Promise<number>((resolve, reject) => {
       server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, boundPort) =>
         err === null
