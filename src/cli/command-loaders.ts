@@ -18,4 +18,5 @@ export const commandLoaders: ReadonlyMap<string, CommandLoader> = new Map<string
   ['migrate', async () => (await import('./migrate-command.ts')).migrateCommand()],
   ['migrate-store', async () => (await import('./migrate-store-command.ts')).migrateStoreCommand()],
   ['ca', async () => (await import('./ca-command.ts')).caCommand()],
+  ['top', async () => (await import('./top-command.ts')).topCommand()],
 ]);
