@@ -87,24 +87,4 @@ export class MeshMetrics {
     this.#dropped = 0;
     return taken;
   }
-
-  /** Puts counts back that could not be sent, so the next report carries them (merged with newer ones). */
-  restore(taken: TakenCounts): void {
-    this.#dropped += taken.dropped;
-    for (const old of taken.pairs) {
-      const key = `${old.virtualHost}\u0000${old.route}\u0000${old.cluster}`;
-      const pair = this.#pairs.get(key);
-      if (pair === undefined) {
-        if (this.#pairs.size >= this.#maxPairs) {
-          this.#dropped += old.codes.reduce((a, b) => a + b, 0);
-          continue;
-        }
-        this.#pairs.set(key, old);
-        continue;
-      }
-      for (let i = 0; i < pair.codes.length; i++) pair.codes[i]! += old.codes[i]!;
-      for (let i = 0; i < pair.buckets.length; i++) pair.buckets[i]! += old.buckets[i]!;
-      pair.sumMs += old.sumMs;
-    }
-  }
 }

@@ -43,8 +43,9 @@ export class MetricsReporter {
   #failures = 0;
   #retryAtMs = 0;
   #closed = false;
-  /** Reports written to a stream (for tests and the admin stats). */
+  /** Reports written to a stream, and streams that ended (refused, unreachable, broken). */
   sent = 0;
+  endedStreams = 0;
 
   constructor(options: MetricsReporterOptions) {
     this.#options = options;
@@ -75,14 +76,17 @@ export class MetricsReporter {
       this.#stream = this.#open();
     }
     const stream = this.#stream;
+    // grpc-js accepts writes before the connection is up (and acknowledges them locally), so counts are taken
+    // only once it is: until then, and after it breaks, they wait in the pair table.
+    if (stream.client.getChannel().getConnectivityState(true) !== grpc.connectivityState.READY) return;
     const taken = this.#options.metrics.take();
     const message: StreamMetricsMessage = {
       ...(stream.identified ? {} : { identifier: { node: this.#options.node } }),
       envoy_metrics: metricFamiliesOf(taken, Date.now()),
     };
     stream.identified = true;
-    // A write is buffered by grpc-js; if the stream fails before it leaves, those counts are lost (one
-    // interval at most): the MetricsService has no acknowledgements, as with Envoy's sink.
+    // A report written just as the stream breaks is lost (one interval at most): the MetricsService has no
+    // acknowledgements, as with Envoy's sink.
     stream.call.write(message, () => {
       this.sent++;
       this.#failures = 0;
@@ -112,8 +116,14 @@ export class MetricsReporter {
     return stream;
   }
 
+  /** True while a stream is open (it may not be connected yet). */
+  get streaming(): boolean {
+    return this.#stream !== undefined;
+  }
+
   #ended(stream: OpenStream, error: grpc.ServiceError | null): void {
     stream.client.close();
+    this.endedStreams++;
     if (this.#stream !== stream) return;
     this.#stream = undefined;
     if (this.#closed) return;
