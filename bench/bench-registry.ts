@@ -7,6 +7,7 @@ import { controlPlaneTargets } from './control-plane/control-plane-targets.ts';
 import { dataPlaneReport } from './data-plane/data-plane-report.ts';
 import { dataPlaneScenarios } from './data-plane/data-plane-scenarios.ts';
 import { dataPlaneTargets } from './data-plane/data-plane-targets.ts';
+import { metricsScenarios } from './data-plane/metrics-scenario.ts';
 import type { BenchOptions } from './harness/bench-options.ts';
 import type { Scenario, ScenarioResult } from './harness/scenario.ts';
 import type { Target } from './harness/target.ts';
@@ -21,7 +22,7 @@ export interface BenchRegistry {
 
 export function benchRegistry(options: BenchOptions): BenchRegistry {
   return {
-    scenarios: [...dataPlaneScenarios(), ...controlPlaneScenarios(options)],
+    scenarios: [...dataPlaneScenarios(), ...metricsScenarios(), ...controlPlaneScenarios(options)],
     targets: [...dataPlaneTargets, ...controlPlaneTargets],
     sections: [dataPlaneReport, controlPlaneReport],
   };

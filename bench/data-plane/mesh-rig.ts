@@ -25,6 +25,8 @@ export class MeshRig {
   upstream!: ScriptChild;
   upstreamPort = 0;
   readonly sidecars = new Map<SidecarRole, SidecarProcess>();
+  /** Where more sidecars of the bench mesh connect. */
+  controlPlane!: ControlPlaneProcess;
 
   /** Runs `stop` (last registered first) when the rig stops. */
   onStop(stop: () => Promise<void>): void {
@@ -64,6 +66,7 @@ export class MeshRig {
         quotas: { connectedProxiesPerVirtualNode: 50 },
       });
       rig.onStop(() => controlPlane.stop());
+      rig.controlPlane = controlPlane;
       const api = new ApiDriver(controlPlane.apiAddress, 2);
       rig.onStop(async () => api.close());
       await createBenchMesh(api, protocol, rig.upstreamPort);

@@ -19,4 +19,5 @@ export const commandLoaders: ReadonlyMap<string, CommandLoader> = new Map<string
   ['migrate-store', async () => (await import('./migrate-store-command.ts')).migrateStoreCommand()],
   ['ca', async () => (await import('./ca-command.ts')).caCommand()],
   ['token', async () => (await import('./token-command.ts')).tokenCommand()],
+  ['top', async () => (await import('./top-command.ts')).topCommand()],
 ]);

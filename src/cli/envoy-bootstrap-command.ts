@@ -152,6 +152,19 @@ export function envoyBootstrap(options: BootstrapOptions): Record<string, unknow
       cds_config: { ads: {}, resource_api_version: 'V3' },
       lds_config: { ads: {}, resource_api_version: 'V3' },
     },
+    // Golden metrics: Envoy's cluster stats go to the control plane's MetricsService on the xDS port.
+    stats_flush_interval: '10s',
+    stats_sinks: [
+      {
+        name: 'envoy.stat_sinks.metrics_service',
+        typed_config: {
+          '@type': 'type.googleapis.com/envoy.config.metrics.v3.MetricsServiceConfig',
+          transport_api_version: 'V3',
+          grpc_service: { envoy_grpc: { cluster_name: xdsClusterName } },
+          histogram_emit_mode: 'HISTOGRAM',
+        },
+      },
+    ],
     static_resources: {
       clusters: [
         {

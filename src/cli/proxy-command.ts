@@ -32,6 +32,7 @@ interface RawProxyOptions {
   accessLog?: string;
   accessLogFormat: 'text' | 'json';
   drainMs: string;
+  metricsIntervalMs: string;
   backendPort?: string[];
   backend?: string[];
   allowedHost?: string[];
@@ -146,6 +147,11 @@ function parseSettings(raw: RawProxyOptions): SidecarSettings {
     throw new CliError(
       `--drain-ms must be a whole number of milliseconds, got ${JSON.stringify(raw.drainMs)}`,
     );
+  const metricsIntervalMs = Number(raw.metricsIntervalMs);
+  if (!/^\d+$/.test(raw.metricsIntervalMs) || (metricsIntervalMs > 0 && metricsIntervalMs < 100))
+    throw new CliError(
+      `--metrics-interval-ms must be 0 (off) or a whole number of milliseconds from 100, got ${JSON.stringify(raw.metricsIntervalMs)}`,
+    );
   const backendPorts = new Map<number, number>();
   for (const pair of listValues(raw.backendPort)) {
     const m = /^(\d+)=(\d+)$/.exec(pair);
@@ -182,6 +188,7 @@ function parseSettings(raw: RawProxyOptions): SidecarSettings {
     accessLog: raw.accessLog,
     accessLogFormat: raw.accessLogFormat,
     drainMs,
+    metricsIntervalMs,
     version: packageVersion(),
   };
 }
@@ -397,6 +404,13 @@ export function proxyCommand(): Command {
         'how long shutdown lets in-flight requests finish',
         'SWITCHYARD_DRAIN_MS',
       ).default('5000'),
+    )
+    .addOption(
+      envOption(
+        '--metrics-interval-ms <ms>',
+        'how often golden metrics per mesh pair are pushed to the control plane (MetricsService on the xDS port); 0 turns reporting off',
+        'SWITCHYARD_METRICS_INTERVAL_MS',
+      ).default('10000'),
     )
     .addOption(
       envOption(

@@ -22,6 +22,8 @@ import type { Store } from '../store/store.ts';
 import type { ControlPlaneConfig, HostPort } from './control-plane-config.ts';
 import { registerHealthRoutes } from './health-routes.ts';
 import type { ProxyAuthenticator } from '../api/auth/proxy-authenticator.ts';
+import { MeshMetricsHub } from './metrics/mesh-metrics-hub.ts';
+import { registerMetricsRoutes } from './metrics/metrics-routes.ts';
 import { XdsControlPlane } from './xds/xds-control-plane.ts';
 import { systemCaClock, type CaClock } from '../ca/ca-clock.ts';
 import { CaConfigError, loadOperatorAuthority, type Authority } from '../ca/certificate-authority.ts';
@@ -312,6 +314,11 @@ export async function startControlPlane(
       });
     });
     registerHealthRoutes(api, store);
+    const metrics = new MeshMetricsHub({ logger: logger.child({ component: 'metrics' }) });
+    registerMetricsRoutes(api, metrics, {
+      meshState: (meshName) => xds?.meshState(meshName),
+      connectedProxies: () => xds?.clients().length ?? 0,
+    });
     const apiAddress = await listen(api, config.apiAddr, 'App Mesh API', '--api-addr');
     cleanup.push(() => api.close());
     xds = await XdsControlPlane.start({
@@ -321,6 +328,8 @@ export async function startControlPlane(
       instanceGraceMs: config.instanceGraceMs,
       security: config.security,
       controlPlaneId: controlPlaneIdentifier(apiAddress),
+      addServices: (server) => metrics.receiver.addTo(server),
+      observer: metrics.xdsObserver,
       logger: logger.child({ component: 'xds' }),
       ca: { ca, trustDomain: config.security.trustDomain, clock: caClock },
       ...(options.proxyAuth ?? proxyTokens ? { proxyAuth: options.proxyAuth ?? proxyTokens } : {}),
@@ -328,6 +337,8 @@ export async function startControlPlane(
     });
     const started = xds;
     cleanup.push(() => started.close());
+    // Before the xDS server: its shutdown waits for open streams, and metrics streams only end from this side.
+    cleanup.push(() => metrics.close());
     let xdsPort: number;
     try {
       xdsPort = await xds.listen(config.xdsAddr);

@@ -14,6 +14,7 @@ import { RouteTable } from './http/route-table.ts';
 import type { HttpScope } from './http/router.ts';
 import { ListenerManager } from './listeners/listener-manager.ts';
 import type { TcpScope } from './listeners/tcp-listener.ts';
+import type { MeshMetrics } from './mesh-metrics/mesh-metrics.ts';
 import { HttpStats, TcpStats } from './stats/http-stats.ts';
 import { StatsStore } from './stats/stats-store.ts';
 import { ConfigError } from './config/config-error.ts';
@@ -119,6 +120,8 @@ export interface MeshProxyOptions {
   readonly logger?: MaterialLogger;
   /** How often TLS files in use are stat()ed besides fs.watch (default 2 s). */
   readonly tlsFilePollIntervalMs?: number;
+  /** Counts golden metrics per mesh pair for the metrics reporter; omit for none. */
+  readonly meshMetrics?: MeshMetrics;
 }
 
 export class MeshProxy {
@@ -134,6 +137,7 @@ export class MeshProxy {
   /** Set while an admin /healthcheck/fail stands: HTTP/1.1 responses carry Connection: close. */
   #drainClose = false;
   readonly #adminControls: AdminControls | undefined;
+  readonly #meshMetrics: MeshMetrics | undefined;
   #admin: AdminServer | undefined;
   #config: ProxyConfig | undefined;
   #applying: Promise<void> = Promise.resolve();
@@ -170,6 +174,7 @@ export class MeshProxy {
     this.#clusters = new ClusterManager(this.stats, this.#clock, this.#random, this.#material);
     this.#adminOptions = options.admin;
     this.#adminControls = options.adminControls;
+    this.#meshMetrics = options.meshMetrics;
   }
 
   /** Starts the admin server (if configured). Listeners start with the first `applyConfig`. */
@@ -357,6 +362,7 @@ export class MeshProxy {
       drainClose: () => this.#drainClose,
       onComplete: logger.empty ? undefined : (ds, info) => logger.log(ds, info),
       ...(l.tls === undefined ? {} : { tls: createServerTlsContext(l.name, l.tls, this.#material) }),
+      ...(this.#meshMetrics ? { meshMetrics: this.#meshMetrics } : {}),
     };
     this.#scopeBuilds.inc();
     scopes.set(l.name, { listener: l, routeTable, material, scope });

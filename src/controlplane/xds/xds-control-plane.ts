@@ -19,6 +19,8 @@ import {
 import type { ProxyAuthenticator } from '../../api/auth/proxy-authenticator.ts';
 import { unauthenticatedMessage, XdsProxyAuth } from './xds-proxy-auth.ts';
 import { XdsServerTls } from './xds-tls.ts';
+import type { AdsCallbacks } from '../../xds/server/client-status.ts';
+import type { MeshState } from '../../xds/translate/mesh-state.ts';
 import { proxyConfigOf, type ProxyConfigView } from './proxy-config-view.ts';
 import type { HostPort } from '../control-plane-config.ts';
 import { EndpointBook } from './endpoint-book.ts';
@@ -64,6 +66,10 @@ export interface XdsControlPlaneOptions {
   readonly setTimer?: SetLeaseTimer;
   /** Sent as `control_plane.identifier` in every response (where the API is; see control-plane.ts). */
   readonly controlPlaneId?: string;
+  /** More gRPC services served on the xDS port (the MetricsService). */
+  readonly addServices?: (server: grpc.Server) => void;
+  /** Told of every xDS push and NACK (the control plane's own metrics). */
+  readonly observer?: Pick<AdsCallbacks, 'onResponse' | 'onNack'>;
   /** The mesh-wide mTLS switch and trust domain (`--mtls`, `--trust-domain`); default mTLS off. */
   readonly security?: MeshSecurity;
   /** The built-in CA: every sidecar and gateway gets its identity and the trust bundle over SDS. */
@@ -175,6 +181,7 @@ export class XdsControlPlane {
       cache,
       logger,
       controlPlaneId: options.controlPlaneId,
+      ...(options.addServices ? { addServices: options.addServices } : {}),
       admit: (peer) => this.#admit(peer),
       resolveNode: (node, peer) => {
         const resolution = this.#resolve(node, peer);
@@ -206,11 +213,14 @@ export class XdsControlPlane {
           this.#streamTokens.delete(client.streamId);
           this.#leases.disconnected(token);
         },
-        onNack: (client, event) =>
+        onNack: (client, event) => {
+          options.observer?.onNack?.(client, event);
           logger.warn(
             { node: client.nodeId, typeUrl: event.typeUrl, message: event.message },
             'proxy rejected configuration',
-          ),
+          );
+        },
+        ...(options.observer?.onResponse ? { onResponse: options.observer.onResponse } : {}),
       },
     });
     this.#stopRevocations = this.#auth?.onRevoked((tokenIds) => {
@@ -266,6 +276,11 @@ export class XdsControlPlane {
   /** The store revision whose changes this replica has applied to its mesh state (and so to its snapshots). */
   get appliedRevision(): number {
     return this.#states.revision;
+  }
+
+  /** The mesh's resources as this replica applied them; undefined for a mesh that does not exist. */
+  meshState(meshName: string): MeshState | undefined {
+    return this.#states.state(meshName);
   }
 
   clients(): XdsClientView[] {

@@ -4,6 +4,7 @@ import type { Clock, TimerHandle } from '../clock.ts';
 import type { HttpConnectionManagerConfig } from '../config/listener-types.ts';
 import type { MatchRequest } from '../config/match-request.ts';
 import type { ForwardAction, RetryPolicyConfig, RouteConfig } from '../config/route-types.ts';
+import type { MeshMetrics } from '../mesh-metrics/mesh-metrics.ts';
 import type { HttpStats } from '../stats/http-stats.ts';
 import type { Cluster } from '../upstream/cluster.ts';
 import type { ClusterManager } from '../upstream/cluster-manager.ts';
@@ -44,6 +45,8 @@ export interface HttpScope {
   readonly onComplete: ((ds: Downstream, info: RequestInfo) => void) | undefined;
   /** The TLS the listener terminates, built for this scope; undefined: plaintext only. */
   readonly tls?: ServerTlsContext;
+  /** Per-pair golden metrics of the requests this proxy sends into the mesh; undefined: not counted. */
+  readonly meshMetrics?: MeshMetrics;
 }
 
 function isGrpcRequest(ds: Downstream): boolean {
@@ -59,10 +62,12 @@ export async function routeRequest(ds: Downstream, scope: HttpScope): Promise<vo
   stats.rqActive.value++;
   if (ds.protocol === 'HTTP/2') stats.rqHttp2Total.value++;
   else stats.rqHttp1Total.value++;
+  let virtualHost = '';
   try {
     const rbac = scope.hcm.rbac;
     if (rbac !== undefined && rbacDenied(rbac, ds, stats, info)) return;
     const lookup = scope.routeTable?.lookup(ds.request);
+    virtualHost = lookup?.vhost?.name ?? '';
     const route = lookup?.route;
     if (route === undefined) {
       stats.noRoute.value++;
@@ -99,6 +104,7 @@ export async function routeRequest(ds: Downstream, scope: HttpScope): Promise<vo
     stats.rqActive.value--;
     info.durationMs = scope.clock.now() - info.startMs;
     if (info.responseCode > 0) stats.recordResponse(info.responseCode, info.durationMs);
+    scope.meshMetrics?.record(virtualHost, info, info.durationMs);
     scope.onComplete?.(ds, info);
   }
 }

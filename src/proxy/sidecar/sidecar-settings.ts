@@ -61,6 +61,8 @@ export interface SidecarSettings {
   readonly accessTokenFile?: string;
   /** TLS to the xDS server (`--xds-ca`, and `--xds-cert`/`--xds-key` for a client identity), PEM contents. */
   readonly xdsTls?: { readonly ca: Buffer; readonly cert?: Buffer; readonly key?: Buffer };
+  /** How often golden metrics are pushed to the control plane (MetricsService on the xDS port); 0: never. */
+  readonly metricsIntervalMs?: number;
   /** The user agent version the node reports (the package version). */
   readonly version: string;
 }

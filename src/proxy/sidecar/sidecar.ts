@@ -6,6 +6,8 @@ import type { Logger } from 'pino';
 import { systemClock } from '../clock.ts';
 import type { Clock } from '../clock.ts';
 import { MeshProxy } from '../index.ts';
+import { MeshMetrics } from '../mesh-metrics/mesh-metrics.ts';
+import { MetricsReporter, defaultReportIntervalMs } from '../mesh-metrics/metrics-reporter.ts';
 import { XdsClient, localOverrides } from '../xds-client/index.ts';
 import { apiUrlOfControlPlane } from '../../xds/protos/node-metadata.ts';
 import { SidecarRegistrations } from './sidecar-registrations.ts';
@@ -62,8 +64,11 @@ export async function startSidecar(
 ): Promise<Sidecar> {
   // The admin controls reach the sidecar and its xDS client, which exist only once the admin listens.
   const running: { sidecar?: RunningSidecar } = {};
+  const metricsIntervalMs = settings.metricsIntervalMs ?? defaultReportIntervalMs;
+  const meshMetrics = metricsIntervalMs > 0 ? new MeshMetrics() : undefined;
   const proxy = new MeshProxy({
     admin: settings.admin,
+    ...(meshMetrics ? { meshMetrics } : {}),
     logger,
     adminControls: {
       identity: {
@@ -85,7 +90,7 @@ export async function startSidecar(
       { cause: error },
     );
   }
-  running.sidecar = new RunningSidecar(settings, logger, proxy, runtime);
+  running.sidecar = new RunningSidecar(settings, logger, proxy, runtime, meshMetrics);
   return running.sidecar;
 }
 
@@ -98,6 +103,9 @@ class RunningSidecar implements Sidecar {
   readonly #proxy: MeshProxy;
   readonly #client: XdsClient;
   readonly #registrations: SidecarRegistrations | undefined;
+  readonly #reporter: MetricsReporter | undefined;
+  /** The xDS server the stream last connected to: metrics go there too. */
+  #xdsServer: string;
   #resolveReady!: (ready: SidecarReady | undefined) => void;
   #resolveClosed!: (exit: SidecarExit) => void;
   #applied = false;
@@ -108,8 +116,15 @@ class RunningSidecar implements Sidecar {
   #learnedApiUrls: string[] = [];
   #stopping = false;
 
-  constructor(settings: SidecarSettings, logger: Logger, proxy: MeshProxy, runtime: SidecarRuntime) {
+  constructor(
+    settings: SidecarSettings,
+    logger: Logger,
+    proxy: MeshProxy,
+    runtime: SidecarRuntime,
+    meshMetrics?: MeshMetrics,
+  ) {
     this.#settings = settings;
+    this.#xdsServer = settings.xds.split(',')[0]!.trim();
     // New with every process: a restarted sidecar's instances are never removed on behalf of its predecessor.
     const proxyToken = randomBytes(16).toString('base64url');
     this.#logger = logger;
@@ -160,6 +175,7 @@ class RunningSidecar implements Sidecar {
       },
       // After a control plane restart, make sure the registry still has us (registration is idempotent).
       onConnected: ({ controlPlaneIdentifier, server }) => {
+        if (server !== undefined) this.#xdsServer = server;
         this.#learn(apiUrlOfControlPlane(controlPlaneIdentifier), server);
         if (this.#applied) this.#registrations?.sync(proxy.config?.source);
       },
@@ -172,10 +188,32 @@ class RunningSidecar implements Sidecar {
       },
     });
     this.#client.start();
+    this.#reporter = meshMetrics && this.#startReporter(meshMetrics, runtime);
     logger.info(
       { node: settings.nodeId, xds: settings.xds, adminAddr: `${settings.admin.host}:${this.adminPort}` },
       'proxy started; waiting for configuration',
     );
+  }
+
+  #startReporter(metrics: MeshMetrics, runtime: SidecarRuntime): MetricsReporter {
+    const settings = this.#settings;
+    const reporter = new MetricsReporter({
+      metrics,
+      node: createSidecarNode({
+        id: settings.nodeId,
+        inboundPort: settings.inboundPort,
+        outboundPort: settings.outboundPort,
+        appHost: settings.appHost,
+        version: settings.version,
+      }),
+      server: () => this.#xdsServer,
+      ...(settings.metricsIntervalMs ? { intervalMs: settings.metricsIntervalMs } : {}),
+      clock: runtime.clock ?? systemClock,
+      ...(runtime.random ? { random: runtime.random } : {}),
+      logger: this.#logger.child({ component: 'metrics' }),
+    });
+    reporter.start();
+    return reporter;
   }
 
   #learn(apiUrl: string | undefined, server: string | undefined): void {
@@ -240,6 +278,7 @@ class RunningSidecar implements Sidecar {
       // Leave the registry first, so peers stop choosing us while in-flight requests drain.
       await this.#registrations?.deregisterAll();
       await this.#client.close();
+      this.#reporter?.close();
       await this.#proxy.close(drainMs);
       this.#logger.info('proxy stopped');
       this.#resolveClosed(exit);

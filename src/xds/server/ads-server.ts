@@ -22,6 +22,8 @@ export interface AdsServerOptions {
   readonly logger?: Logger;
   /** Sent as `control_plane.identifier` in every response when set. */
   readonly controlPlaneId?: string;
+  /** Registers more services on the server `listen` starts (e.g. the MetricsService on the xDS port). */
+  readonly addServices?: (server: grpc.Server) => void;
 }
 
 export class AdsServer {
@@ -29,9 +31,11 @@ export class AdsServer {
   readonly #context: StreamContext;
   readonly #admit: AdmitStream | undefined;
   #ownServer: grpc.Server | undefined;
+  readonly #addServices: ((server: grpc.Server) => void) | undefined;
 
   constructor(options: AdsServerOptions) {
     this.#admit = options.admit;
+    this.#addServices = options.addServices;
     this.#context = {
       cache: options.cache,
       resolveNode: options.resolveNode ?? resolveByNodeId,
@@ -70,6 +74,7 @@ export class AdsServer {
     this.addTo(server);
     options.extend?.(server);
     const credentials = options.credentials ?? grpc.ServerCredentials.createInsecure();
+    this.#addServices?.(server);
     const port = await new Promise<number>((resolve, reject) => {
       server.bindAsync(address, credentials, (err, boundPort) =>
         err === null
