@@ -64,6 +64,9 @@ export async function startSidecar(
   const proxy = new MeshProxy({
     admin: settings.admin,
     logger,
+    ...(settings.tracing && {
+      tracing: { settings: settings.tracing, node: { ...settings.node, version: settings.version } },
+    }),
     adminControls: {
       identity: {
         nodeId: settings.nodeId,
