@@ -6,8 +6,10 @@ import {
   createSampler,
   defaultExporterOptions,
   defaultSampler,
+  defaultSamplerRatio,
   SamplerError,
 } from '../proxy/tracing/index.ts';
+import type { MeshTracing } from '../xds/translate/index.ts';
 import { CliError } from './cli-error.ts';
 
 export interface RawTracingOptions {
@@ -92,4 +94,29 @@ export function parseTracingSettings(
       ),
     },
   };
+}
+
+/**
+ * What the control plane tells stock Envoys: the collector (`--otlp-endpoint` or the OTEL variables) and the
+ * share of new traces to sample, from OTEL_TRACES_SAMPLER(_ARG) (default 1%); undefined without a collector.
+ */
+export function parseMeshTracing(flag: string | undefined, env: NodeJS.ProcessEnv): MeshTracing | undefined {
+  const collectorUrl = otlpTracesEndpoint(flag, env);
+  const sampler = (env.OTEL_TRACES_SAMPLER ?? defaultSampler).trim();
+  const arg = env.OTEL_TRACES_SAMPLER_ARG;
+  try {
+    createSampler(sampler, arg);
+  } catch (error) {
+    if (error instanceof SamplerError) throw new CliError(`OTEL_TRACES_SAMPLER: ${error.message}`);
+    throw error;
+  }
+  if (collectorUrl === undefined) return undefined;
+  const ratio = sampler.endsWith('always_on')
+    ? 1
+    : sampler.endsWith('always_off')
+      ? 0
+      : arg === undefined || arg === ''
+        ? defaultSamplerRatio
+        : Number(arg);
+  return { collectorUrl, samplingPercent: ratio * 100 };
 }

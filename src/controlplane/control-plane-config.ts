@@ -9,6 +9,7 @@ import {
   trustDomainProblem,
   type MeshMtlsMode,
   type MeshSecurity,
+  type MeshTracing,
 } from '../xds/translate/index.ts';
 
 export interface HostPort {
@@ -38,6 +39,8 @@ export interface ControlPlaneConfig {
   readonly caKeyPath?: string;
   /** The access file (--access-file); absent means the API is unauthenticated (loopback only, or --insecure-no-auth). */
   readonly accessFile?: string;
+  /** The OTLP collector stock Envoys trace to (`--otlp-endpoint`, OTEL_* variables); absent: no tracing. */
+  readonly tracing?: MeshTracing;
 }
 
 export const controlPlaneDefaults = {

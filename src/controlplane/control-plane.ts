@@ -271,6 +271,7 @@ export async function startControlPlane(
       quotas: config.quotas,
       instanceGraceMs: config.instanceGraceMs,
       security: config.security,
+      ...(config.tracing && { tracing: config.tracing }),
       controlPlaneId: controlPlaneIdentifier(apiAddress),
       logger: logger.child({ component: 'xds' }),
       ca: { ca, trustDomain: config.security.trustDomain, clock: caClock },

@@ -1,6 +1,7 @@
 // Every translation the golden tests make: each example's node sidecars, virtual-service gRPC clients and
 // virtual gateways, plus the TLS example under each mesh-wide mTLS mode.
 import {
+  addTracing,
   translateGateway,
   translateGrpcClient,
   translateSidecar,
@@ -46,6 +47,33 @@ export function mtlsTranslations(): SecurityTranslation[] {
   return result;
 }
 
+/** The collector the tracing goldens are translated with. */
+export const goldenTracing = { collectorUrl: 'http://127.0.0.1:4318/v1/traces', samplingPercent: 1 };
+
+/** With a collector configured: the ingress example's sidecars and gateways, Envoy's tracer on every HCM. */
+export function tracingTranslations(): SecurityTranslation[] {
+  const name = 'ingress-gateway';
+  const example = loadExample(name);
+  const result: SecurityTranslation[] = [];
+  for (const node of example.nodeNames)
+    result.push({
+      label: `${name} (tracing) sidecar ${node}`,
+      goldenFile: `tracing/${node}.json`,
+      resources: addTracing(translateSidecar(example.state, node, example.endpoints), goldenTracing, node),
+    });
+  for (const gateway of example.gatewayNames)
+    result.push({
+      label: `${name} (tracing) gateway ${gateway}`,
+      goldenFile: `tracing/gateway/${gateway}.json`,
+      resources: addTracing(
+        translateGateway(example.state, gateway, example.endpoints),
+        goldenTracing,
+        gateway,
+      ),
+    });
+  return result;
+}
+
 export function allTranslations(): Translation[] {
   const result: Translation[] = [];
   for (const name of exampleNames()) {
@@ -70,6 +98,7 @@ export function allTranslations(): Translation[] {
     }
   }
   result.push(...mtlsTranslations());
+  result.push(...tracingTranslations());
   return result;
 }
 

@@ -25,7 +25,8 @@ const servers: Server[] = [];
 
 before(async () => {
   receiver = await startOtlpReceiver();
-  h = await startMesh();
+  // The control plane also configures Envoy's tracer (for stock Envoys); our sidecars must accept that config.
+  h = await startMesh(['--otlp-endpoint', receiver.url]);
   const [red, green, blue, front, gateway] = (await freePorts(5)) as [number, number, number, number, number];
   await createColorApp(new AppMeshClient(h.cp.endpoint), { apps: { red, green, blue, front }, gateway });
   const tracing = [

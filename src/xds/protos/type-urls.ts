@@ -28,6 +28,7 @@ export const extensionTypeUrls = {
   previousHostsPredicate:
     'type.googleapis.com/envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate',
   tlsInspector: 'type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector',
+  openTelemetryTracer: 'type.googleapis.com/envoy.config.trace.v3.OpenTelemetryConfig',
 } as const;
 
 export type ResourceTypeUrl = (typeof typeUrls)[keyof typeof typeUrls];
@@ -51,6 +52,7 @@ export interface InputMessages {
   'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions': m.HttpProtocolOptions;
   'type.googleapis.com/envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate': m.PreviousHostsPredicate;
   'type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector': m.TlsInspector;
+  'type.googleapis.com/envoy.config.trace.v3.OpenTelemetryConfig': m.OpenTelemetryConfig;
 }
 
 /** Decoded ("restricted") message shape per known type URL, for unpacking. */
@@ -72,6 +74,7 @@ export interface OutputMessages {
   'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions': m.HttpProtocolOptions__Output;
   'type.googleapis.com/envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate': m.PreviousHostsPredicate__Output;
   'type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector': m.TlsInspector__Output;
+  'type.googleapis.com/envoy.config.trace.v3.OpenTelemetryConfig': m.OpenTelemetryConfig__Output;
 }
 
 export type KnownTypeUrl = keyof InputMessages;
