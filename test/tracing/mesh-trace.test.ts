@@ -3,10 +3,10 @@
 // a sampled-out request leaving no span.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { AppMeshClient } from '../../src/cli/api-client.ts';
 import { colorVersions, createColorApp, demoMeshName } from '../../src/cli/demo/color-app.ts';
-import { startColorApp, startFrontApp } from '../../src/cli/demo/demo-apps.ts';
+import { startFrontApp } from '../../src/cli/demo/demo-apps.ts';
 import { freePorts } from '../support/free-ports.ts';
 import { startMesh, type MeshHarness } from '../support/mesh-harness.ts';
 import {
@@ -22,6 +22,26 @@ let h: MeshHarness;
 let receiver: OtlpReceiver;
 let gatewayUrl: string;
 const servers: Server[] = [];
+
+/**
+ * The demo's color app, except that a request whose tracestate says `fail=1` is answered 503 the first time its
+ * trace id is seen (the color route retries server errors, so the retry shows in the trace).
+ */
+async function startColorApp(color: string, port: number): Promise<Server> {
+  const failed = new Set<string>();
+  const server = createServer((req, res) => {
+    req.resume();
+    const traceId = String(req.headers.traceparent ?? '').split('-')[1] ?? '';
+    if (String(req.headers.tracestate ?? '').includes('fail=1') && !failed.has(traceId)) {
+      failed.add(traceId);
+      res.writeHead(503).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ color }));
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return server;
+}
 
 before(async () => {
   receiver = await startOtlpReceiver();
@@ -198,4 +218,39 @@ test('a sampled-out request produces no spans, and its decision travels to every
     rootsBefore,
     '`b3: 0` started no trace',
   );
+});
+
+test('a retried attempt is its own client span, with the resend count and the retry count on the hop', async () => {
+  const traceId = randomHex(32);
+  const headers = { traceparent: `00-${traceId}-${randomHex(16)}-01`, tracestate: 'fail=1' };
+  assert.equal((await fetch(gatewayUrl, { headers })).status, 200);
+  // gateway 2, front ingress 2, front egress 1 + 2 attempts, color 2 per attempt.
+  const spans = await waitFor('11 spans', () => {
+    const all = spansOf(traceId);
+    return all.length >= 11 ? all : undefined;
+  });
+  assert.equal(spans.length, 11);
+  const egress = spans.find((s) => s.attributes['switchyard.direction'] === 'egress')!;
+  assert.equal(egress.attributes['appmesh.retry_count'], 1);
+  assert.equal(egress.attributes['http.response.status_code'], 200);
+  const attempts = spans
+    .filter((s) => s.parentSpanId === egress.spanId)
+    .sort((a, b) => Number(a.startNs - b.startNs));
+  assert.deepEqual(
+    attempts.map((a) => [
+      a.attributes['http.response.status_code'],
+      a.attributes['http.request.resend_count'],
+      a.statusCode,
+    ]),
+    [
+      [503, undefined, 2],
+      [200, 1, 0],
+    ],
+  );
+  // Each attempt reached a color sidecar whose hop span is its child.
+  for (const attempt of attempts) {
+    const served = spans.filter((s) => s.parentSpanId === attempt.spanId);
+    assert.equal(served.length, 1);
+    assert.equal(served[0]!.kind, otlpKind.server);
+  }
 });
