@@ -24,6 +24,8 @@ export class MeshRig {
   readonly #stops: (() => Promise<void>)[] = [];
   upstream!: ScriptChild;
   upstreamPort = 0;
+  /** Where scenarios that start sidecars of their own point them. */
+  controlPlane!: ControlPlaneProcess;
   readonly sidecars = new Map<SidecarRole, SidecarProcess>();
 
   /** Runs `stop` (last registered first) when the rig stops. */
@@ -64,6 +66,7 @@ export class MeshRig {
         quotas: { connectedProxiesPerVirtualNode: 50 },
       });
       rig.onStop(() => controlPlane.stop());
+      rig.controlPlane = controlPlane;
       const api = new ApiDriver(controlPlane.apiAddress, 2);
       rig.onStop(async () => api.close());
       await createBenchMesh(api, protocol, rig.upstreamPort);

@@ -20,6 +20,8 @@ export interface SidecarOptions {
   /** When set, the proxy runs under --cpu-prof and writes `<profileName>.cpuprofile` here on exit. */
   readonly cpuProfDir?: string;
   readonly profileName?: string;
+  /** More `switchyard proxy` flags (a scenario's own settings, e.g. tracing). */
+  readonly extraArgs?: readonly string[];
 }
 
 export class SidecarProcess {
@@ -56,6 +58,7 @@ export class SidecarProcess {
       '--outbound-port', String(outbound),
       '--listen-host', '127.0.0.1',
       '--drain-ms', '500',
+      ...(options.extraArgs ?? []),
     ]; // prettier-ignore
     const env: NodeJS.ProcessEnv = { ...process.env, SWITCHYARD_LOG_LEVEL: 'info' };
     if (options.cpuProfDir !== undefined)
