@@ -3,7 +3,7 @@
 
 import { cell, markdownTable } from '../harness/markdown-table.ts';
 import type { ScenarioResult } from '../harness/scenario.ts';
-import { grpcScenarioId, http1ScenarioId } from './data-plane-scenarios.ts';
+import { grpcScenarioId, http1ScenarioId, tracingScenarioId } from './data-plane-scenarios.ts';
 import { grpcMetricPrefix } from './grpc-scenario.ts';
 
 const labels: Record<string, string> = {
@@ -13,6 +13,9 @@ const labels: Record<string, string> = {
   haproxy: 'HAProxy, one hop',
   nodeProxy: 'plain Node.js proxy, one hop (reference)',
   nodePipe: 'Node.js TCP pipe, no HTTP (reference)',
+  tracingOff: 'Switchyard, one hop, tracing off',
+  tracing1pct: 'Switchyard, one hop, tracing 1% (default sampler)',
+  tracing100pct: 'Switchyard, one hop, tracing 100%',
 };
 
 /** Latencies keep microseconds below 10 ms and drop them above. */
@@ -68,7 +71,8 @@ function describe(result: ScenarioResult): string[] {
   const lines = [
     `${Number(p.rateRps).toLocaleString('en-US')} req/s open loop for ${String(p.rounds)} × ${String(p.rateSecondsPerRun)} s per configuration (latency from each request's scheduled start); saturation ${String(p.rounds)} × ${String(p.saturationSecondsPerRun)} s, median of the rounds; rounds alternate between the configurations. CPU: ${String(p.cpus)}.`,
   ];
-  if (p.oneHop) lines.push(`One hop: ${String(p.oneHop)}. Mesh path: ${String(p.meshPath)}.`);
+  if (p.oneHop)
+    lines.push(`One hop: ${String(p.oneHop)}.${p.meshPath ? ` Mesh path: ${String(p.meshPath)}.` : ''}`);
   else if (p.meshPath) lines.push(`Mesh path: ${String(p.meshPath)}.`);
   if (p.nodeProxy) lines.push(`Plain Node.js proxy: ${String(p.nodeProxy)}.`);
   if (p.nodePipe) lines.push(`Node.js TCP pipe: ${String(p.nodePipe)}.`);
@@ -78,6 +82,10 @@ function describe(result: ScenarioResult): string[] {
 const titles: Record<string, { title: string; prefix: string }> = {
   [http1ScenarioId]: { title: '## Data plane: HTTP/1.1 keep-alive, 1 KiB answers', prefix: '' },
   [grpcScenarioId]: { title: '## Data plane: gRPC unary, 1 KiB answers', prefix: grpcMetricPrefix },
+  [tracingScenarioId]: {
+    title: '## Data plane: tracing off / 1% / 100% on one hop, 1 KiB answers',
+    prefix: '',
+  },
 };
 
 export function dataPlaneReport(results: readonly ScenarioResult[]): string[] {

@@ -5,6 +5,7 @@ import type { Scenario } from '../harness/scenario.ts';
 import { runGrpcScenario } from './grpc-scenario.ts';
 import { runHttp1Scenario } from './http1-scenario.ts';
 import { runTlsScenario } from './tls-scenario.ts';
+import { runTracingScenario } from './tracing-scenario.ts';
 
 /** Metric names the data-plane targets read; the HTTP/1.1 scenario emits them. */
 export const dataPlaneMetrics = {
@@ -22,6 +23,7 @@ export const dataPlaneMetrics = {
 export const http1ScenarioId = 'data-plane/http1';
 export const grpcScenarioId = 'data-plane/grpc-unary';
 export const tlsScenarioId = 'data-plane/http1-tls';
+export const tracingScenarioId = 'data-plane/tracing';
 
 export function dataPlaneScenarios(): Scenario[] {
   return [
@@ -45,6 +47,13 @@ export function dataPlaneScenarios(): Scenario[] {
       title: 'HTTP/1.1 with TLS: mTLS mesh path vs plaintext, one TLS hop vs HAProxy TLS, handshakes/s',
       requires: ['wrk', 'haproxy', 'openssl', 'switchyard-proxy'],
       run: runTlsScenario,
+    },
+    {
+      id: tracingScenarioId,
+      plane: 'data',
+      title: 'HTTP/1.1 one hop with tracing off, at 1% and at 100% sampling (OTLP/HTTP export)',
+      requires: ['wrk', 'switchyard-proxy'],
+      run: runTracingScenario,
     },
   ];
 }

@@ -24,9 +24,9 @@ export class MeshRig {
   readonly #stops: (() => Promise<void>)[] = [];
   upstream!: ScriptChild;
   upstreamPort = 0;
-  readonly sidecars = new Map<SidecarRole, SidecarProcess>();
-  /** Where more sidecars of the bench mesh connect. */
+  /** Where scenarios that start sidecars of their own point them. */
   controlPlane!: ControlPlaneProcess;
+  readonly sidecars = new Map<SidecarRole, SidecarProcess>();
 
   /** Runs `stop` (last registered first) when the rig stops. */
   onStop(stop: () => Promise<void>): void {

@@ -9,7 +9,9 @@ import {
 } from '../controlplane/control-plane-config.ts';
 import { StartupError, startControlPlane } from '../controlplane/control-plane.ts';
 import { createLogger } from '../util/logger.ts';
+import { CliError } from './cli-error.ts';
 import { routeGrpcLogs } from './grpc-log-routing.ts';
+import { parseMeshTracing } from './otel-environment.ts';
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -20,7 +22,18 @@ type ControlPlaneFlags = RawControlPlaneOptions & {
   quota?: string[] | string;
   allowedHost?: string[] | string;
   xdsTlsSan?: string[] | string;
+  otlpEndpoint?: string;
 };
+
+/** The OTEL settings' problems are configuration errors like any other flag's. */
+function meshTracing(flag: string | undefined) {
+  try {
+    return parseMeshTracing(flag, process.env);
+  } catch (error) {
+    if (error instanceof CliError) throw new ConfigError(error.message, { cause: error });
+    throw error;
+  }
+}
 
 const asList = (value: string[] | string | undefined): string[] | undefined =>
   typeof value === 'string' ? [value] : value;
@@ -135,18 +148,29 @@ export function controlPlaneCommand(): Command {
         .env('SWITCHYARD_XDS_TLS_SANS')
         .argParser(collect),
     )
+    .addOption(
+      new Option(
+        '--otlp-endpoint <url>',
+        'configure Envoy sidecars and gateways to trace to this OTLP/HTTP collector URL (…/v1/traces; also ' +
+          'OTEL_EXPORTER_OTLP_ENDPOINT with /v1/traces appended; sampling from OTEL_TRACES_SAMPLER(_ARG), default 1%)',
+      ).env('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'),
+    )
     .action(async (options: ControlPlaneFlags) => {
       const logger = createLogger('switchyard-control-plane');
       routeGrpcLogs(logger);
       const quota = asList(options.quota);
       const allowedHost = asList(options.allowedHost);
       try {
-        const config = parseControlPlaneConfig({
-          ...options,
-          quota,
-          allowedHost,
-          xdsTlsSan: asList(options.xdsTlsSan),
-        });
+        const tracing = meshTracing(options.otlpEndpoint);
+        const config = {
+          ...parseControlPlaneConfig({
+            ...options,
+            quota,
+            allowedHost,
+            xdsTlsSan: asList(options.xdsTlsSan),
+          }),
+          ...(tracing && { tracing }),
+        };
         const running = await startControlPlane(config, logger);
         let stopping = false;
         const stop = (signal: string) => {

@@ -13,8 +13,9 @@ import { readTokenFile, TokenFileError, tokenValueProblem } from '../util/token-
 import { appMeshDefaults, appMeshVariables, pinoLevel } from './appmesh-environment.ts';
 import { CliError, runAction } from './cli-error.ts';
 import { routeGrpcLogs } from './grpc-log-routing.ts';
+import { parseTracingSettings, type RawTracingOptions } from './otel-environment.ts';
 
-interface RawProxyOptions {
+interface RawProxyOptions extends RawTracingOptions {
   node?: string;
   /** `--xds-addr`, the spelling every command uses for the control plane's xDS address. */
   xdsAddr?: string;
@@ -190,6 +191,7 @@ function parseSettings(raw: RawProxyOptions): SidecarSettings {
     drainMs,
     metricsIntervalMs,
     version: packageVersion(),
+    tracing: parseTracingSettings(raw, process.env, node.name),
   };
 }
 
@@ -442,6 +444,36 @@ export function proxyCommand(): Command {
       ),
     )
     .addOption(envOption('--xds-key <file>', 'private key of --xds-cert (PEM)', 'SWITCHYARD_XDS_KEY'))
+    .addOption(
+      new Option(
+        '--otlp-endpoint <url>',
+        'export traces (OTLP/HTTP protobuf) to this URL, e.g. http://127.0.0.1:4318/v1/traces (also ' +
+          'OTEL_EXPORTER_OTLP_ENDPOINT with /v1/traces appended); tracing is off without one',
+      ).env('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'),
+    )
+    .addOption(
+      new Option(
+        '--trace-sampler <name>',
+        'always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off or ' +
+          'parentbased_traceidratio (default parentbased_traceidratio, ratio 0.01)',
+      ).env('OTEL_TRACES_SAMPLER'),
+    )
+    .addOption(
+      new Option('--trace-sampler-arg <ratio>', "the ratio sampler's ratio, 0 to 1 (default 0.01)").env(
+        'OTEL_TRACES_SAMPLER_ARG',
+      ),
+    )
+    .addOption(
+      new Option('--service-name <name>', "the traces' service.name (default: the node's name)").env(
+        'OTEL_SERVICE_NAME',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--trace-batch-delay-ms <ms>',
+        'how long a finished span may wait for its batch to fill (default 5000)',
+      ).env('OTEL_BSP_SCHEDULE_DELAY'),
+    )
     .action(async (raw: RawProxyOptions, command: Command) => {
       await runAction(async () => {
         // `--xds` on the command line wins over SWITCHYARD_XDS, as any flag wins over its variable.

@@ -10,6 +10,7 @@ import {
   trustDomainProblem,
   type MeshMtlsMode,
   type MeshSecurity,
+  type MeshTracing,
 } from '../xds/translate/index.ts';
 
 export interface HostPort {
@@ -44,6 +45,8 @@ export interface ControlPlaneConfig {
    * (the --xds-addr host unless a wildcard, plus --xds-tls-san).
    */
   readonly xdsTls?: { readonly names: readonly string[] };
+  /** The OTLP collector stock Envoys trace to (`--otlp-endpoint`, OTEL_* variables); absent: no tracing. */
+  readonly tracing?: MeshTracing;
 }
 
 export const controlPlaneDefaults = {

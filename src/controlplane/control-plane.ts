@@ -327,6 +327,7 @@ export async function startControlPlane(
       quotas: config.quotas,
       instanceGraceMs: config.instanceGraceMs,
       security: config.security,
+      ...(config.tracing && { tracing: config.tracing }),
       controlPlaneId: controlPlaneIdentifier(apiAddress),
       addServices: (server) => metrics.receiver.addTo(server),
       observer: metrics.xdsObserver,

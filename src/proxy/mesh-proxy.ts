@@ -24,6 +24,8 @@ import type { MaterialLogger } from './tls/watched-tls-material.ts';
 import type { Cluster } from './upstream/cluster.ts';
 import { ClusterManager } from './upstream/cluster-manager.ts';
 import { createServerTlsContext } from './tls/server-tls-context.ts';
+import { listenerTracer, Tracer } from './tracing/index.ts';
+import type { TracedNode, TracingSettings } from './tracing/index.ts';
 
 /** A compiled route table and the decoded configuration it was compiled from. */
 interface BuiltTable {
@@ -122,6 +124,8 @@ export interface MeshProxyOptions {
   readonly tlsFilePollIntervalMs?: number;
   /** Counts golden metrics per mesh pair for the metrics reporter; omit for none. */
   readonly meshMetrics?: MeshMetrics;
+  /** Trace HTTP requests and export the spans (absent: no tracing, no per-request cost). */
+  readonly tracing?: { readonly settings: TracingSettings; readonly node: TracedNode };
 }
 
 export class MeshProxy {
@@ -130,6 +134,7 @@ export class MeshProxy {
   readonly #random: () => number;
   readonly #clusters: ClusterManager;
   readonly #listeners = new ListenerManager();
+  readonly #tracer: Tracer | undefined;
   readonly #sinks = new AccessLogSinks();
   readonly #httpStats = new Map<string, HttpStats>();
   readonly #tcpStats = new Map<string, TcpStats>();
@@ -175,6 +180,8 @@ export class MeshProxy {
     this.#adminOptions = options.admin;
     this.#adminControls = options.adminControls;
     this.#meshMetrics = options.meshMetrics;
+    if (options.tracing)
+      this.#tracer = new Tracer(options.tracing.settings, options.tracing.node, this.#clock, this.stats);
   }
 
   /** Starts the admin server (if configured). Listeners start with the first `applyConfig`. */
@@ -363,6 +370,7 @@ export class MeshProxy {
       onComplete: logger.empty ? undefined : (ds, info) => logger.log(ds, info),
       ...(l.tls === undefined ? {} : { tls: createServerTlsContext(l.name, l.tls, this.#material) }),
       ...(this.#meshMetrics ? { meshMetrics: this.#meshMetrics } : {}),
+      ...(this.#tracer === undefined ? {} : { tracer: listenerTracer(this.#tracer, l.name) }),
     };
     this.#scopeBuilds.inc();
     scopes.set(l.name, { listener: l, routeTable, material, scope });
@@ -407,5 +415,7 @@ export class MeshProxy {
     await this.#admin?.close();
     this.#admin = undefined;
     await this.#sinks.close();
+    // The spans of drained requests go out too, within the exporter's own deadline.
+    await this.#tracer?.shutdown(Math.min(5000, Math.max(drainMs, 1000)));
   }
 }

@@ -8,7 +8,7 @@ import prettier from 'prettier';
 import { translateGateway, translateGrpcClient, translateSidecar } from '../../src/xds/translate/index.ts';
 import { exampleNames, loadExample } from './example-mesh.ts';
 import { goldenJson } from './golden-json.ts';
-import { mtlsTranslations } from './translations.ts';
+import { mtlsTranslations, tracingTranslations } from './translations.ts';
 
 const update = process.env.UPDATE_GOLDEN === '1';
 
@@ -59,7 +59,7 @@ for (const name of exampleNames()) {
   }
 }
 
-for (const { label, goldenFile, resources } of mtlsTranslations()) {
+for (const { label, goldenFile, resources } of [...mtlsTranslations(), ...tracingTranslations()]) {
   test(`golden ${label}`, async () => {
     await compareGolden(path.join(import.meta.dirname, goldenFile), goldenJson(resources));
   });

@@ -1,6 +1,7 @@
 // Every translation the golden tests make: each example's node sidecars, virtual-service gRPC clients and
 // virtual gateways, plus the TLS example under each mesh-wide mTLS mode.
 import {
+  addTracing,
   translateGateway,
   translateGrpcClient,
   translateSidecar,
@@ -61,6 +62,33 @@ function mtlsTranslationsOf(
   return result;
 }
 
+/** The collector the tracing goldens are translated with. */
+export const goldenTracing = { collectorUrl: 'http://127.0.0.1:4318/v1/traces', samplingPercent: 1 };
+
+/** With a collector configured: the ingress example's sidecars and gateways, Envoy's tracer on every HCM. */
+export function tracingTranslations(): SecurityTranslation[] {
+  const name = 'ingress-gateway';
+  const example = loadExample(name);
+  const result: SecurityTranslation[] = [];
+  for (const node of example.nodeNames)
+    result.push({
+      label: `${name} (tracing) sidecar ${node}`,
+      goldenFile: `tracing/${node}.json`,
+      resources: addTracing(translateSidecar(example.state, node, example.endpoints), goldenTracing, node),
+    });
+  for (const gateway of example.gatewayNames)
+    result.push({
+      label: `${name} (tracing) gateway ${gateway}`,
+      goldenFile: `tracing/gateway/${gateway}.json`,
+      resources: addTracing(
+        translateGateway(example.state, gateway, example.endpoints),
+        goldenTracing,
+        gateway,
+      ),
+    });
+  return result;
+}
+
 export function allTranslations(): Translation[] {
   const result: Translation[] = [];
   for (const name of exampleNames()) {
@@ -85,6 +113,7 @@ export function allTranslations(): Translation[] {
     }
   }
   result.push(...mtlsTranslations());
+  result.push(...tracingTranslations());
   return result;
 }
 

@@ -1,7 +1,7 @@
 // The demo's applications: three color servers and a front server that asks the color service through its
 // sidecar (HTTP proxy mode), as an app with HTTP_PROXY set would.
 
-import { createServer, request, type Server } from 'node:http';
+import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { colorServiceName, colorServicePort, type Color } from './color-app.ts';
 
@@ -25,15 +25,44 @@ export async function startColorApp(color: Color, port: number): Promise<Server>
   return server;
 }
 
+/**
+ * Headers an app copies from the request it serves onto the requests it makes, so the mesh can join the hops
+ * into one trace (the sidecars cannot tell which outgoing request belongs to which incoming one).
+ */
+const propagatedHeaders = [
+  'x-request-id',
+  'traceparent',
+  'tracestate',
+  'b3',
+  'x-b3-traceid',
+  'x-b3-spanid',
+  'x-b3-parentspanid',
+  'x-b3-sampled',
+  'x-b3-flags',
+  'x-amzn-trace-id',
+];
+
+function traceHeadersOf(incoming: IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of propagatedHeaders) {
+    const value = incoming[name];
+    if (typeof value === 'string') out[name] = value;
+  }
+  return out;
+}
+
 /** Asks the color service through the sidecar's outbound port and returns what it answered. */
-function askColor(outboundPort: number): Promise<{ status: number; body: string }> {
+function askColor(
+  outboundPort: number,
+  trace: Record<string, string>,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
       {
         host: '127.0.0.1',
         port: outboundPort,
         path: `http://${colorServiceName}:${colorServicePort}/`,
-        headers: { host: `${colorServiceName}:${colorServicePort}` },
+        headers: { ...trace, host: `${colorServiceName}:${colorServicePort}` },
         timeout: 10_000,
       },
       (res) => {
@@ -53,7 +82,7 @@ function askColor(outboundPort: number): Promise<{ status: number; body: string 
 export async function startFrontApp(port: number, sidecarOutboundPort: number): Promise<Server> {
   const server = createServer((req, res) => {
     req.resume();
-    askColor(sidecarOutboundPort).then(
+    askColor(sidecarOutboundPort, traceHeadersOf(req.headers)).then(
       ({ status, body }) => {
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(body);

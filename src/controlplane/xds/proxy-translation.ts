@@ -3,6 +3,7 @@
 
 import { meshKey, resourceKey, type ResourceKey } from '../../model/resource-key.ts';
 import {
+  addTracing,
   defaultMeshSecurity,
   translateGateway,
   translateGrpcNode,
@@ -11,6 +12,7 @@ import {
   type EnvoyResources,
   type MeshSecurity,
   type MeshState,
+  type MeshTracing,
 } from '../../xds/translate/index.ts';
 import type { ProxyIdentity } from './proxy-identity.ts';
 
@@ -29,6 +31,19 @@ export function translateProxy(
   identity: ProxyIdentity,
   endpoints: EndpointsByNode,
   security: MeshSecurity = defaultMeshSecurity,
+  tracing?: MeshTracing,
+): EnvoyResources {
+  const resources = translateEnvoyForm(state, identity, endpoints, security);
+  // Envoy's own tracer, for the sidecar and gateway forms (a proxyless gRPC client has no HCM to trace).
+  if (tracing === undefined || !state || identity.form === 'grpc') return resources;
+  return addTracing(resources, tracing, identity.name);
+}
+
+function translateEnvoyForm(
+  state: MeshState | undefined,
+  identity: ProxyIdentity,
+  endpoints: EndpointsByNode,
+  security: MeshSecurity,
 ): EnvoyResources {
   const ownKey = resourceKey(identity.kind, identity.meshName, identity.name);
   if (!state) return nothing([meshKey(identity.meshName), ownKey]);

@@ -4,7 +4,7 @@
 import type { Logger } from 'pino';
 import { meshKey, parentKeyOf, resourcePath, type ResourceKey } from '../../model/resource-key.ts';
 import { Snapshot, type SnapshotCache } from '../../xds/server/index.ts';
-import { defaultMeshSecurity, type MeshSecurity } from '../../xds/translate/index.ts';
+import { defaultMeshSecurity, type MeshSecurity, type MeshTracing } from '../../xds/translate/index.ts';
 import type { EndpointBook } from './endpoint-book.ts';
 import type { MeshStates } from './mesh-states.ts';
 import { identityOfKey } from './proxy-identity.ts';
@@ -27,6 +27,7 @@ export class SnapshotPublisher {
   readonly #endpoints: EndpointBook;
   readonly #logger: Logger;
   readonly #security: MeshSecurity;
+  readonly #tracing: MeshTracing | undefined;
   readonly #encoder = new ResourceEncoder();
   readonly #tracked = new Map<string, Tracked>();
   readonly #dependents = new Map<string, Set<string>>();
@@ -45,8 +46,10 @@ export class SnapshotPublisher {
     logger: Logger,
     security: MeshSecurity = defaultMeshSecurity,
     secrets?: ProxySecrets,
+    tracing?: MeshTracing,
   ) {
     this.#security = security;
+    this.#tracing = tracing;
     this.#secrets = secrets;
     this.#cache = cache;
     this.#states = states;
@@ -157,6 +160,7 @@ export class SnapshotPublisher {
         identity,
         this.#endpoints.endpointsFor(identity.meshName),
         this.#security,
+        this.#tracing,
       );
     } catch (error) {
       this.#logger.error(

@@ -29,7 +29,7 @@ import { MeshStates } from './mesh-states.ts';
 import { RejectedProxies, type RejectedProxy } from './rejected-proxies.ts';
 import { identityOfKey, parseProxyIdentity, snapshotKeyOf, type ProxyIdentity } from './proxy-identity.ts';
 import { SnapshotPublisher } from './snapshot-publisher.ts';
-import type { MeshSecurity } from '../../xds/translate/index.ts';
+import type { MeshSecurity, MeshTracing } from '../../xds/translate/index.ts';
 import { ProxySecrets } from './proxy-secrets.ts';
 import { systemCaClock, type CaClock } from '../../ca/ca-clock.ts';
 import { IdentityIssuer } from '../../ca/identity-issuer.ts';
@@ -72,6 +72,8 @@ export interface XdsControlPlaneOptions {
   readonly observer?: Pick<AdsCallbacks, 'onResponse' | 'onNack'>;
   /** The mesh-wide mTLS switch and trust domain (`--mtls`, `--trust-domain`); default mTLS off. */
   readonly security?: MeshSecurity;
+  /** Envoy's OpenTelemetry tracer on every sidecar and gateway (`--otlp-endpoint`); absent: no tracing config. */
+  readonly tracing?: MeshTracing;
   /** The built-in CA: every sidecar and gateway gets its identity and the trust bundle over SDS. */
   readonly ca?: {
     readonly ca: MeshCa;
@@ -156,6 +158,7 @@ export class XdsControlPlane {
       logger,
       options.security,
       this.#secrets,
+      options.tracing,
     );
     this.#leases = new InstanceLeases({
       registry: options.registry,

@@ -27,6 +27,7 @@ import { retriableFailure, retriableResponse } from './retry-decision.ts';
 import type { RouteTable } from './route-table.ts';
 import { pickWeighted, randomFromHeader } from './weighted-pick.ts';
 import type { TlsMaterialSource } from '../tls/tls-material.ts';
+import type { HopTrace, ListenerTracer } from '../tracing/index.ts';
 
 /** What a listener hands the router for each request: the config snapshot the request started under. */
 export interface HttpScope {
@@ -47,6 +48,8 @@ export interface HttpScope {
   readonly tls?: ServerTlsContext;
   /** Per-pair golden metrics of the requests this proxy sends into the mesh; undefined: not counted. */
   readonly meshMetrics?: MeshMetrics;
+  /** Present when the proxy traces: starts each request's hop trace. */
+  readonly tracer?: ListenerTracer;
 }
 
 function isGrpcRequest(ds: Downstream): boolean {
@@ -58,6 +61,7 @@ function isGrpcRequest(ds: Downstream): boolean {
 export async function routeRequest(ds: Downstream, scope: HttpScope): Promise<void> {
   const stats = scope.stats;
   const info = new RequestInfo(scope.clock.now());
+  const trace = scope.tracer?.startHop(ds.request, ds.protocol, ds.remoteAddress);
   stats.rqTotal.value++;
   stats.rqActive.value++;
   if (ds.protocol === 'HTTP/2') stats.rqHttp2Total.value++;
@@ -95,7 +99,7 @@ export async function routeRequest(ds: Downstream, scope: HttpScope): Promise<vo
       rescue(ds, 'no_cluster', info);
       return;
     }
-    await new Forwarding(ds, route, action, cluster, scope, info).run();
+    await new Forwarding(ds, route, action, cluster, scope, info, trace).run();
   } catch (cause) {
     // A bug, not an expected outcome: answer 503 rather than leave the client hanging.
     process.emitWarning(new Error('switchyard proxy: request handling failed', { cause }));
@@ -105,6 +109,7 @@ export async function routeRequest(ds: Downstream, scope: HttpScope): Promise<vo
     info.durationMs = scope.clock.now() - info.startMs;
     if (info.responseCode > 0) stats.recordResponse(info.responseCode, info.durationMs);
     scope.meshMetrics?.record(virtualHost, info, info.durationMs);
+    trace?.end(info);
     scope.onComplete?.(ds, info);
   }
 }
@@ -121,6 +126,7 @@ class Forwarding {
   readonly #tap: BodyTap;
   readonly #baseHeaders: OutgoingHttpHeaders;
   readonly #path: string;
+  readonly #trace: HopTrace | undefined;
   #exchange: UpstreamExchange | undefined;
   #deadline: TimerHandle | undefined;
   #idle: TimerHandle | undefined;
@@ -140,8 +146,10 @@ class Forwarding {
     cluster: Cluster,
     scope: HttpScope,
     info: RequestInfo,
+    trace: HopTrace | undefined,
   ) {
     this.#ds = ds;
+    this.#trace = trace;
     this.#action = action;
     this.#cluster = cluster;
     this.#scope = scope;
@@ -223,6 +231,7 @@ class Forwarding {
         const { exchange, perTry } = this.#startAttempt(host);
         const outcome = await exchange.outcome;
         perTry?.cancel();
+        this.#trace?.attemptResult(outcome.kind === 'response' ? outcome.response.status : outcome.reason);
         if (outcome.kind === 'failure') {
           this.#tap.detach();
           this.#exchange = undefined;
@@ -294,6 +303,7 @@ class Forwarding {
     let authority = this.#ds.request.authority;
     if (action.hostRewrite.kind === 'literal') authority = action.hostRewrite.host;
     else if (action.hostRewrite.kind === 'auto') authority = host.key;
+    this.#trace?.startAttempt(this.#baseHeaders, this.#cluster.name, host.key, this.#info.attempts - 1);
     const exchange = this.#cluster.send(host, {
       method: this.#ds.request.method,
       path: this.#path,
@@ -310,6 +320,7 @@ class Forwarding {
   }
 
   #discard(host: Host, res: UpstreamResponse): void {
+    this.#trace?.endAttempt();
     this.#tap.detach();
     this.#exchange = undefined;
     const body = res.body;

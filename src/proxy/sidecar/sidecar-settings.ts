@@ -1,4 +1,5 @@
 // What one sidecar runs with: parsed and checked by its caller (the `switchyard proxy` flags), read-only here.
+import type { TracingSettings } from '../tracing/index.ts';
 
 /** The virtual node or gateway the sidecar serves. */
 export interface SidecarNodeRef {
@@ -65,4 +66,6 @@ export interface SidecarSettings {
   readonly metricsIntervalMs?: number;
   /** The user agent version the node reports (the package version). */
   readonly version: string;
+  /** Trace HTTP requests and export them over OTLP; absent: tracing is off. */
+  readonly tracing?: TracingSettings;
 }

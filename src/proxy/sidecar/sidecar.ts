@@ -70,6 +70,9 @@ export async function startSidecar(
     admin: settings.admin,
     ...(meshMetrics ? { meshMetrics } : {}),
     logger,
+    ...(settings.tracing && {
+      tracing: { settings: settings.tracing, node: { ...settings.node, version: settings.version } },
+    }),
     adminControls: {
       identity: {
         nodeId: settings.nodeId,

@@ -81,3 +81,7 @@ export type {
 } from './generated/envoy/service/discovery/v3/Resource.ts';
 export type { Node, Node__Output } from './generated/envoy/config/core/v3/Node.ts';
 export type { Any, Any__Output } from './generated/google/protobuf/Any.ts';
+export type {
+  OpenTelemetryConfig,
+  OpenTelemetryConfig__Output,
+} from './generated/envoy/config/trace/v3/OpenTelemetryConfig.ts';

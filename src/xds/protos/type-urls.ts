@@ -29,6 +29,7 @@ export const extensionTypeUrls = {
     'type.googleapis.com/envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate',
   tlsInspector: 'type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector',
   rbac: 'type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC',
+  openTelemetryTracer: 'type.googleapis.com/envoy.config.trace.v3.OpenTelemetryConfig',
 } as const;
 
 export type ResourceTypeUrl = (typeof typeUrls)[keyof typeof typeUrls];
@@ -53,6 +54,7 @@ export interface InputMessages {
   'type.googleapis.com/envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate': m.PreviousHostsPredicate;
   'type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector': m.TlsInspector;
   'type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC': m.RbacFilter;
+  'type.googleapis.com/envoy.config.trace.v3.OpenTelemetryConfig': m.OpenTelemetryConfig;
 }
 
 /** Decoded ("restricted") message shape per known type URL, for unpacking. */
@@ -75,6 +77,7 @@ export interface OutputMessages {
   'type.googleapis.com/envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate': m.PreviousHostsPredicate__Output;
   'type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector': m.TlsInspector__Output;
   'type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC': m.RbacFilter__Output;
+  'type.googleapis.com/envoy.config.trace.v3.OpenTelemetryConfig': m.OpenTelemetryConfig__Output;
 }
 
 export type KnownTypeUrl = keyof InputMessages;

@@ -8,6 +8,8 @@ export { parseGrpcListenerName, translateGrpcClient } from './translate-grpc-cli
 export { translateGrpcNode } from './translate-grpc-node.ts';
 export { sourceOfAny } from './typed-config.ts';
 export { translateGateway } from './translate-gateway.ts';
+export { addTracing, otlpClusterName } from './tracing-config.ts';
+export type { MeshTracing } from './tracing-config.ts';
 export type { GatewayOptions } from './translate-gateway.ts';
 export { gatewayListenerMetadataKey } from './gateway-listener.ts';
 export { defaultMeshSecurity, meshMtlsModes } from './mesh-security.ts';
