@@ -17,6 +17,8 @@ import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import type { Store } from '../store/store.ts';
 import type { ControlPlaneConfig, HostPort } from './control-plane-config.ts';
 import { registerHealthRoutes } from './health-routes.ts';
+import { consoleUrlOf, registerConsoleRoutes } from './console-routes.ts';
+import { registerHistoryRoutes } from './history-routes.ts';
 import { XdsControlPlane } from './xds/xds-control-plane.ts';
 import { systemCaClock, type CaClock } from '../ca/ca-clock.ts';
 import { CaConfigError, loadOperatorAuthority, type Authority } from '../ca/certificate-authority.ts';
@@ -263,6 +265,8 @@ export async function startControlPlane(
       });
     });
     registerHealthRoutes(api, store);
+    registerHistoryRoutes(api, store);
+    registerConsoleRoutes(api, { region: config.region, authentication: access !== undefined });
     const apiAddress = await listen(api, config.apiAddr, 'App Mesh API', '--api-addr');
     cleanup.push(() => api.close());
     xds = await XdsControlPlane.start({
@@ -298,6 +302,7 @@ export async function startControlPlane(
       {
         apiAddr: `${apiAddress.host}:${apiAddress.port}`,
         xdsAddr: `${xdsAddress.host}:${xdsAddress.port}`,
+        console: consoleUrlOf(apiAddress),
         dataDir: config.dataDir,
         store: config.databaseUrl ? redactDatabaseUrl(config.databaseUrl) : 'sqlite',
         revision: await store.currentRevision(),
