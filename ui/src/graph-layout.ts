@@ -17,9 +17,9 @@ export interface Layout {
   readonly height: number;
 }
 
-export const boxWidth = 170;
+export const boxWidth = 160;
 export const boxHeight = 44;
-const columnGap = 130;
+const columnGap = 150;
 const rowGap = 46;
 const margin = 24;
 
@@ -50,9 +50,12 @@ export function layoutGraph(ids: readonly GraphNodeId[], links: readonly GraphLi
     columns.set(column, [...(columns.get(column) ?? []), id]);
   }
   const nodes = new Map<GraphNodeId, PlacedNode>();
-  let height = 0;
   const columnNumbers = [...columns.keys()].sort((a, b) => a - b);
+  const tallest = Math.max(0, ...[...columns.values()].map((members) => members.length));
+  const height = margin * 2 + tallest * (boxHeight + rowGap) - rowGap;
   columnNumbers.forEach((column, index) => {
+    // Shorter columns sit in the middle, so a chain of single resources runs straight through the graph.
+    const top = margin + ((tallest - columns.get(column)!.length) * (boxHeight + rowGap)) / 2;
     const members = columns.get(column)!.sort((a, b) => {
       const [kindA = '', nameA = ''] = splitId(a);
       const [kindB = '', nameB = ''] = splitId(b);
@@ -65,10 +68,9 @@ export function layoutGraph(ids: readonly GraphNodeId[], links: readonly GraphLi
         kind,
         name,
         x: margin + index * (boxWidth + columnGap),
-        y: margin + row * (boxHeight + rowGap),
+        y: top + row * (boxHeight + rowGap),
       };
       nodes.set(id, placed);
-      height = Math.max(height, placed.y + boxHeight + margin);
     });
   });
   return { nodes, width: margin * 2 + columnNumbers.length * (boxWidth + columnGap) - columnGap, height };

@@ -85,8 +85,9 @@ function Edge(props: {
   const live = figures !== undefined && figures.requests > 0;
   const failing = live && figures.successRate !== null && figures.successRate < 0.95;
   const width = live ? Math.min(8, 1.5 + Math.log2(1 + rps) * 1.5) : 1;
-  const labelX = (x1 + x2) / 2;
-  const labelY = (y1 + y2) / 2 - 6;
+  // Labels sit just before the arrowhead, where the curve runs level: fanned-out edges end at different heights.
+  const labelX = x2 - 14;
+  const labelY = y2 - 8;
   return (
     <g
       class={`edge${live ? ' edge-live' : ''}${failing ? ' edge-failing' : ''}`}
@@ -98,12 +99,13 @@ function Edge(props: {
     >
       <path d={d} stroke-width={width} marker-end="url(#arrow)" />
       {live ? (
-        <text x={labelX} y={labelY} text-anchor="middle" class="edge-label">
-          {`${formatRate(rps)} rps · ${formatSuccess(figures.successRate)} · p99 ${formatMs(figures.p99Ms)}`}
+        <text x={labelX} y={labelY - 13} text-anchor="end" class="edge-label">
+          <tspan x={labelX}>{`${formatRate(rps)} rps · ${formatSuccess(figures.successRate)}`}</tspan>
+          <tspan x={labelX} dy={13}>{`p99 ${formatMs(figures.p99Ms)}`}</tspan>
         </text>
       ) : null}
       {share !== undefined ? (
-        <text x={labelX} y={labelY + (live ? 14 : 0)} text-anchor="middle" class="edge-weight">
+        <text x={labelX} y={y2 + 16} text-anchor="end" class="edge-weight">
           {`weight ${(share * 100).toFixed(0)}%`}
         </text>
       ) : null}
@@ -167,8 +169,9 @@ export function GraphPage({ meshName }: { meshName: string }) {
             viewBox="0 0 10 10"
             refX={9}
             refY={5}
-            markerWidth={7}
-            markerHeight={7}
+            markerUnits="userSpaceOnUse"
+            markerWidth={9}
+            markerHeight={9}
             orient="auto"
           >
             <path d="M0,0 L10,5 L0,10 z" />
