@@ -17,6 +17,8 @@ export interface TestControlPlaneOptions {
   readonly trustDomain?: string;
   /** Default: silent. */
   readonly logger?: Logger;
+  /** Turns authentication on (`--access-file`). */
+  readonly accessFile?: string;
 }
 
 export async function startTestControlPlane(
@@ -33,6 +35,7 @@ export async function startTestControlPlane(
     quota,
     mtls: options.mtls,
     trustDomain: options.trustDomain,
+    accessFile: options.accessFile,
   });
   const running = await startControlPlane(config, options.logger ?? pino({ level: 'silent' }));
   return {
