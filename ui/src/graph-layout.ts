@@ -1,7 +1,7 @@
 // A layered layout for the service graph: senders on the left, each resource one column right of whatever
 // sends to it (longest path), so a request reads left to right through gateway, service, router and node.
 
-import type { GraphLink, GraphNodeId } from './mesh-model.ts';
+import type { GraphLink, GraphNodeId } from './graph-ids.ts';
 
 export interface PlacedNode {
   readonly id: GraphNodeId;

@@ -2,17 +2,11 @@
 // edges labelled with requests/s, success rate and p99 from the golden metrics, refreshed every few seconds.
 
 import { useState } from 'preact/hooks';
-import {
-  fetchEdges,
-  figuresPerLink,
-  formatMs,
-  formatRate,
-  formatSuccess,
-  linkKey,
-  type LinkFigures,
-} from './edge-metrics.ts';
+import { fetchEdges } from './edge-metrics.ts';
+import { graphNodeId, linkKey } from './graph-ids.ts';
 import { boxHeight, boxWidth, layoutGraph, type PlacedNode } from './graph-layout.ts';
-import { graphNodeId, loadMesh, meshLinks, type MeshModel, type ResourceKind } from './mesh-model.ts';
+import { figuresPerLink, formatMs, formatRate, formatSuccess, type LinkFigures } from './link-figures.ts';
+import { loadMesh, meshLinks, type MeshModel, type ResourceKind } from './mesh-model.ts';
 import { SplitControl } from './split-control.tsx';
 import { usePolling } from './use-polling.ts';
 import { ErrorLine, resourceHref } from './page-parts.tsx';

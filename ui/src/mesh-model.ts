@@ -2,6 +2,7 @@
 // between them (gateway → service → router → node, node → backend service).
 
 import { callApi } from './api-client.ts';
+import { graphNodeId, type GraphLink, type GraphNodeId } from './graph-ids.ts';
 
 export type ResourceKind =
   'virtualService' | 'virtualRouter' | 'route' | 'virtualNode' | 'virtualGateway' | 'gatewayRoute';
@@ -150,16 +151,6 @@ export async function loadMesh(meshName: string): Promise<MeshModel> {
       [...routes.values()].map((data) => ({ gatewayName: gateway, data })),
     ),
   };
-}
-
-/** A node of the graph: `virtualNode:front`, `virtualService:color.demo.local`, … */
-export type GraphNodeId = string;
-
-export const graphNodeId = (kind: ResourceKind, name: string): GraphNodeId => `${kind}:${name}`;
-
-export interface GraphLink {
-  readonly from: GraphNodeId;
-  readonly to: GraphNodeId;
 }
 
 /** The configured links: who may send to whom, before any traffic is counted. */

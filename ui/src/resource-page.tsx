@@ -2,8 +2,8 @@
 // weighted targets also get the traffic-split control.
 
 import { callApi } from './api-client.ts';
+import { graphNodeId } from './graph-ids.ts';
 import {
-  graphNodeId,
   loadMesh,
   meshLinks,
   resourcePath,
