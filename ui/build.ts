@@ -20,13 +20,14 @@ async function hashedName(file: string): Promise<string> {
   return `${name}-${digest}${ext}`;
 }
 
-function indexHtml(script: string, styles: string): string {
+function indexHtml(script: string, styles: string, icon: string): string {
   return `<!doctype html>
 <html lang="en">
   <head>
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>Switchyard console</title>
+    <link rel="icon" type="image/svg+xml" href="/ui/assets/${icon}" />
     <link rel="stylesheet" href="/ui/assets/${styles}" />
     <script type="module" src="/ui/assets/${script}"></script>
   </head>
@@ -58,10 +59,15 @@ async function buildConsole(): Promise<void> {
   });
   const script = await hashedName(path.join(staging, 'console.js'));
   await writeFile(path.join(assetsDir, script), await readFile(path.join(staging, 'console.js')));
-  const styles = await hashedName(path.join(uiDir, 'src', 'console.css'));
-  await writeFile(path.join(assetsDir, styles), await readFile(path.join(uiDir, 'src', 'console.css')));
+  const [styles, icon] = await Promise.all(
+    ['console.css', 'favicon.svg'].map(async (file) => {
+      const name = await hashedName(path.join(uiDir, 'src', file));
+      await writeFile(path.join(assetsDir, name), await readFile(path.join(uiDir, 'src', file)));
+      return name;
+    }),
+  );
   await rm(staging, { recursive: true, force: true });
-  await writeFile(path.join(distDir, 'index.html'), indexHtml(script, styles));
+  await writeFile(path.join(distDir, 'index.html'), indexHtml(script, styles!, icon!));
   process.stdout.write(
     `console bundle: ${path.relative(process.cwd(), distDir)} (${Date.now() - started} ms)\n`,
   );

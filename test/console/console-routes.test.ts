@@ -80,6 +80,10 @@ describe('the console at /ui', () => {
     const css = await fetch(`${cp.endpoint}${styles}`);
     assert.equal(css.headers.get('content-type'), 'text/css; charset=utf-8');
     await css.arrayBuffer();
+    const icon = /href="(\/ui\/assets\/favicon-[0-9a-f]{12}\.svg)"/.exec(html)?.[1];
+    const svg = await fetch(`${cp.endpoint}${icon}`);
+    assert.equal(svg.headers.get('content-type'), 'image/svg+xml');
+    await svg.arrayBuffer();
     const config = await fetch(`${cp.endpoint}/ui/console-config.json`);
     assert.deepEqual(await config.json(), { region: 'us-east-1', authentication: true });
   });

@@ -25,6 +25,8 @@ let profileDir = '';
 let screenshotDir = '';
 let browser: BrowserContext | undefined;
 let page: Page;
+/** What the page reported as broken: uncaught errors and console errors such as a CSP refusal. */
+const pageProblems: string[] = [];
 
 /** Starts the demo; resolves with its introduction once it names the console. */
 function startDemo(dir: string): Promise<string[]> {
@@ -91,6 +93,12 @@ before(async () => {
   endpoint = consoleUrl.replace(/\/ui$/, '');
   browser = await launchChromium(profileDir);
   page = browser.pages()[0] ?? (await browser.newPage());
+  page.on('pageerror', (error) => pageProblems.push(`uncaught: ${error.message}`));
+  // A failed request is reported by the page itself (the metrics line); anything else is a defect.
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
+      pageProblems.push(message.text());
+  });
   await page.setViewportSize({ width: 1500, height: 1000 });
 });
 
@@ -221,5 +229,6 @@ test(
     await page.locator('tr[data-node-id="mesh/color-app/virtualNode/front"]').waitFor({ state: 'attached' });
     assert.match((await page.locator('pre.spec').first().textContent()) ?? '', /"weight": 100/);
     await shot('5-route-page');
+    assert.deepEqual(pageProblems, [], 'no script error and no content-security-policy refusal');
   },
 );
