@@ -92,7 +92,15 @@ const layerZones = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.switchyard/**', 'bench/results/**', 'src/xds/protos/generated/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      '.switchyard/**',
+      'bench/results/**',
+      'src/xds/protos/generated/**',
+      'ui/dist/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -76,6 +76,7 @@ function introduction(endpoint: string, gatewayUrl: string, files: { blue: strin
   return [
     '',
     `control plane: ${endpoint} (App Mesh API)`,
+    `console: ${endpoint}/ui`,
     `mesh:          ${demoMeshName}: gateway → front → color (red / green / blue, weighted), a sidecar beside each app`,
     `gateway: ${gatewayUrl}`,
     '',

@@ -24,6 +24,8 @@ import { registerHealthRoutes } from './health-routes.ts';
 import type { ProxyAuthenticator } from '../api/auth/proxy-authenticator.ts';
 import { MeshMetricsHub } from './metrics/mesh-metrics-hub.ts';
 import { registerMetricsRoutes } from './metrics/metrics-routes.ts';
+import { consoleUrlOf, registerConsoleRoutes } from './console-routes.ts';
+import { registerHistoryRoutes } from './history-routes.ts';
 import { XdsControlPlane } from './xds/xds-control-plane.ts';
 import { systemCaClock, type CaClock } from '../ca/ca-clock.ts';
 import { CaConfigError, loadOperatorAuthority, type Authority } from '../ca/certificate-authority.ts';
@@ -319,6 +321,8 @@ export async function startControlPlane(
       meshState: (meshName) => xds?.meshState(meshName),
       connectedProxies: () => xds?.clients().length ?? 0,
     });
+    registerHistoryRoutes(api, store);
+    registerConsoleRoutes(api, { region: config.region, authentication: access !== undefined });
     const apiAddress = await listen(api, config.apiAddr, 'App Mesh API', '--api-addr');
     cleanup.push(() => api.close());
     xds = await XdsControlPlane.start({
@@ -362,6 +366,7 @@ export async function startControlPlane(
         apiAddr: `${apiAddress.host}:${apiAddress.port}`,
         xdsAddr: `${xdsAddress.host}:${xdsAddress.port}`,
         xdsTls: config.xdsTls ? config.xdsTls.names : 'off',
+        console: consoleUrlOf(apiAddress),
         dataDir: config.dataDir,
         store: config.databaseUrl ? redactDatabaseUrl(config.databaseUrl) : 'sqlite',
         revision: await store.currentRevision(),

@@ -13,6 +13,14 @@ import type { SignedRequest } from './sigv4-verifier.ts';
 /** Load balancers probe these without credentials; they reveal nothing about the mesh. */
 export const unauthenticatedPaths: ReadonlySet<string> = new Set(['/healthz', '/readyz']);
 
+/**
+ * The web console's page, script and styles (src/controlplane/console-routes.ts): a browser loads them unsigned,
+ * and they hold nothing about the mesh; the console's API calls are signed. Matched on the route that serves the
+ * request, so no spelling of another path can pass for them.
+ */
+const isConsoleRoute = (routeUrl: string | undefined): boolean =>
+  routeUrl === '/ui' || routeUrl?.startsWith('/ui/') === true;
+
 type RequestAuthState =
   | {
       readonly kind: 'signature';
@@ -66,7 +74,8 @@ export function installAccessHooks(
   proxyAccess?: ProxyAccess,
 ): void {
   const exempt = (request: FastifyRequest) =>
-    unauthenticatedPaths.has((request.raw.url ?? '/').split('?', 1)[0]!);
+    unauthenticatedPaths.has((request.raw.url ?? '/').split('?', 1)[0]!) ||
+    isConsoleRoute(request.routeOptions.url);
 
   app.addHook('onRequest', async (request, reply) => {
     if (exempt(request)) return;
