@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { test } from 'node:test';
+import { describe, it, test } from 'node:test';
 import { runCli } from '../cli/cli-harness.ts';
 import { startControlPlaneProcess, type ControlPlaneProcess } from '../support/control-plane-launcher.ts';
 import { startHttpApp, type HttpApp } from '../support/echo-apps.ts';
@@ -17,6 +17,7 @@ import {
   type PostgresServer,
 } from '../support/postgres-server.ts';
 import { repoRoot } from '../support/switchyard-process.ts';
+import { waitFor } from '../support/wait-for.ts';
 import {
   documentedPorts,
   killGroup,
@@ -272,6 +273,37 @@ test('the marker finds blocks, and port substitution touches only the documented
   ]);
 });
 
+/** Processes of a group that are not zombies (an orphan killed here may wait a while to be reaped). */
+async function liveMembers(group: number): Promise<number> {
+  let live = 0;
+  for (const pid of await readdir('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    // pid (comm) state ppid pgrp ...: comm may hold spaces, so read after its closing parenthesis.
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(pgrp) === group && state !== 'Z') live++;
+  }
+  return live;
+}
+
+test('until stops a foreground command at its ready line and fails one that ends first; keep leaves jobs running', async () => {
+  const options = { cwd: tmpdir(), env: { PATH: process.env.PATH }, timeoutMs: 20_000 };
+  const ready = await runScript('echo starting; echo ready now; exec sleep 60', {
+    ...options,
+    until: 'ready',
+  });
+  assert.equal(ready.code, 0, ready.output);
+  const ended = await runScript('echo starting', { ...options, until: 'ready' });
+  assert.notEqual(ended.code, 0);
+  const failed = await runScript('false; echo ready', { ...options, until: 'ready' });
+  assert.notEqual(failed.code, 0);
+  const kept = await runScript('sleep 60 &', { ...options, keep: true });
+  assert.equal(kept.code, 0);
+  assert.ok((await liveMembers(kept.group)) > 0, 'the background job is still running');
+  killGroup(kept.group);
+  await waitFor('the kept group to be gone', async () => (await liveMembers(kept.group)) === 0);
+});
+
 test('every shell block of README.md and docs/*.md is runnable, and each excused command is still there', async () => {
   const unrun: string[] = [];
   for (const doc of docs) unrun.push(...(await unrunnableBlocks(path.join(repoRoot, doc), doc)));
@@ -291,41 +323,48 @@ test('every shell block of README.md and docs/*.md is runnable, and each excused
   }
 });
 
-for (const doc of docs) {
-  const blocks = await runnableBlocks(path.join(repoRoot, doc), doc);
-  if (blocks.length === 0) continue;
-  test(`${doc}: its ${blocks.length} runnable block(s) succeed`, async () => {
-    const cwd = await mkdtemp(path.join(tmpdir(), 'switchyard-docs-'));
-    const others = documentedPorts.filter((port) => port !== 9080 && port !== 15010);
-    const [ownApiPort, ownXdsPort, ...free] = await freePorts(others.length + 2);
-    const controlPlane = await startControlPlaneProcess({ dataDir: path.join(cwd, '.switchyard-test') });
-    const run: FileRun = {
-      doc,
-      cwd,
-      controlPlane,
-      ports: new Map<number, number>([
-        [9080, controlPlane.apiPort],
-        [15010, controlPlane.xdsPort],
-        ...others.map((port, i): [number, number] => [port, free[i]!]),
-      ]),
-      ownApiPort: ownApiPort!,
-      ownXdsPort: ownXdsPort!,
-      apps: [],
-      kept: [],
-    };
-    try {
-      await symlink(path.join(repoRoot, 'bin'), path.join(cwd, 'bin'));
-      await symlink(path.join(repoRoot, 'examples'), path.join(cwd, 'examples'));
-      // `npm start` and `npm run` in the README read the repository's package.json.
-      await symlink(path.join(repoRoot, 'package.json'), path.join(cwd, 'package.json'));
-      await applyOrFail(controlPlane.endpoint, examplesMesh);
-      for (const block of blocks) await runBlock(run, block);
-    } finally {
-      stopKept(run);
-      await Promise.all(run.apps.map((app) => app.close()));
-      await run.postgres?.cleanup();
-      await controlPlane.stop('SIGTERM');
-      await rm(cwd, { recursive: true, force: true });
-    }
-  });
-}
+const runnable = await Promise.all(
+  docs.map(async (doc) => ({ doc, blocks: await runnableBlocks(path.join(repoRoot, doc), doc) })),
+);
+
+// Files share nothing (each has its scratch directory, control plane and ports), and most of a block's time is
+// waiting for a process to be ready: three files at a time keep the whole test near a minute.
+describe('runnable blocks', { concurrency: 3 }, () => {
+  for (const { doc, blocks } of runnable) {
+    if (blocks.length === 0) continue;
+    it(`${doc}: its ${blocks.length} runnable block(s) succeed`, async () => {
+      const cwd = await mkdtemp(path.join(tmpdir(), 'switchyard-docs-'));
+      const others = documentedPorts.filter((port) => port !== 9080 && port !== 15010);
+      const [ownApiPort, ownXdsPort, ...free] = await freePorts(others.length + 2);
+      const controlPlane = await startControlPlaneProcess({ dataDir: path.join(cwd, '.switchyard-test') });
+      const run: FileRun = {
+        doc,
+        cwd,
+        controlPlane,
+        ports: new Map<number, number>([
+          [9080, controlPlane.apiPort],
+          [15010, controlPlane.xdsPort],
+          ...others.map((port, i): [number, number] => [port, free[i]!]),
+        ]),
+        ownApiPort: ownApiPort!,
+        ownXdsPort: ownXdsPort!,
+        apps: [],
+        kept: [],
+      };
+      try {
+        await symlink(path.join(repoRoot, 'bin'), path.join(cwd, 'bin'));
+        await symlink(path.join(repoRoot, 'examples'), path.join(cwd, 'examples'));
+        // `npm start` and `npm run` in the README read the repository's package.json.
+        await symlink(path.join(repoRoot, 'package.json'), path.join(cwd, 'package.json'));
+        await applyOrFail(controlPlane.endpoint, examplesMesh);
+        for (const block of blocks) await runBlock(run, block);
+      } finally {
+        stopKept(run);
+        await Promise.all(run.apps.map((app) => app.close()));
+        await run.postgres?.cleanup();
+        await controlPlane.stop('SIGTERM');
+        await rm(cwd, { recursive: true, force: true });
+      }
+    });
+  }
+});
