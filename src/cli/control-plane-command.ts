@@ -9,7 +9,9 @@ import {
 } from '../controlplane/control-plane-config.ts';
 import { StartupError, startControlPlane } from '../controlplane/control-plane.ts';
 import { createLogger } from '../util/logger.ts';
+import { CliError } from './cli-error.ts';
 import { routeGrpcLogs } from './grpc-log-routing.ts';
+import { aliasedValue, aliasOption, xdsAddrSpelling, xdsAliasSpelling } from './option-alias.ts';
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -33,10 +35,11 @@ export function controlPlaneCommand(): Command {
         .default(controlPlaneDefaults.apiAddr),
     )
     .addOption(
-      new Option('--xds-addr <host:port>', 'xDS (gRPC) listen address')
+      new Option('--xds-addr <host:port>', 'xDS (gRPC) listen address (alias --xds, SWITCHYARD_XDS)')
         .env('SWITCHYARD_XDS_ADDR')
         .default(controlPlaneDefaults.xdsAddr),
     )
+    .addOption(aliasOption(xdsAliasSpelling, xdsAddrSpelling))
     .addOption(
       new Option('--data-dir <dir>', 'where the embedded store keeps its data')
         .env('SWITCHYARD_DATA_DIR')
@@ -119,13 +122,14 @@ export function controlPlaneCommand(): Command {
         'serve the API and xDS on non-loopback addresses without authentication',
       ).env('SWITCHYARD_INSECURE_NO_AUTH'),
     )
-    .action(async (options: ControlPlaneFlags) => {
+    .action(async (options: ControlPlaneFlags, command: Command) => {
       const logger = createLogger('switchyard-control-plane');
       routeGrpcLogs(logger);
       const quota = asList(options.quota);
       const allowedHost = asList(options.allowedHost);
       try {
-        const config = parseControlPlaneConfig({ ...options, quota, allowedHost });
+        const xdsAddr = aliasedValue(command, xdsAddrSpelling, xdsAliasSpelling)!;
+        const config = parseControlPlaneConfig({ ...options, xdsAddr, quota, allowedHost });
         const running = await startControlPlane(config, logger);
         let stopping = false;
         const stop = (signal: string) => {
@@ -159,7 +163,7 @@ export function controlPlaneCommand(): Command {
           void running.reloadAccessFile();
         });
       } catch (error) {
-        if (error instanceof ConfigError || error instanceof StartupError) {
+        if (error instanceof ConfigError || error instanceof StartupError || error instanceof CliError) {
           // The one stderr line says what to do; the chain of causes is only for whoever debugs.
           logger.debug({ err: error }, error.message);
           process.stderr.write(`switchyard control-plane: ${error.message}\n`);
