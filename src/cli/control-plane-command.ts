@@ -12,6 +12,7 @@ import { createLogger } from '../util/logger.ts';
 import { CliError } from './cli-error.ts';
 import { routeGrpcLogs } from './grpc-log-routing.ts';
 import { parseMeshTracing } from './otel-environment.ts';
+import { aliasedValue, aliasOption, xdsAddrSpelling, xdsAliasSpelling } from './option-alias.ts';
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -47,10 +48,11 @@ export function controlPlaneCommand(): Command {
         .default(controlPlaneDefaults.apiAddr),
     )
     .addOption(
-      new Option('--xds-addr <host:port>', 'xDS (gRPC) listen address')
+      new Option('--xds-addr <host:port>', 'xDS (gRPC) listen address (alias --xds, SWITCHYARD_XDS)')
         .env('SWITCHYARD_XDS_ADDR')
         .default(controlPlaneDefaults.xdsAddr),
     )
+    .addOption(aliasOption(xdsAliasSpelling, xdsAddrSpelling))
     .addOption(
       new Option('--data-dir <dir>', 'where the embedded store keeps its data')
         .env('SWITCHYARD_DATA_DIR')
@@ -155,16 +157,18 @@ export function controlPlaneCommand(): Command {
           'OTEL_EXPORTER_OTLP_ENDPOINT with /v1/traces appended; sampling from OTEL_TRACES_SAMPLER(_ARG), default 1%)',
       ).env('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'),
     )
-    .action(async (options: ControlPlaneFlags) => {
+    .action(async (options: ControlPlaneFlags, command: Command) => {
       const logger = createLogger('switchyard-control-plane');
       routeGrpcLogs(logger);
       const quota = asList(options.quota);
       const allowedHost = asList(options.allowedHost);
       try {
         const tracing = meshTracing(options.otlpEndpoint);
+        const xdsAddr = aliasedValue(command, xdsAddrSpelling, xdsAliasSpelling)!;
         const config = {
           ...parseControlPlaneConfig({
             ...options,
+            xdsAddr,
             quota,
             allowedHost,
             xdsTlsSan: asList(options.xdsTlsSan),
@@ -204,7 +208,7 @@ export function controlPlaneCommand(): Command {
           void running.reloadAccessFile();
         });
       } catch (error) {
-        if (error instanceof ConfigError || error instanceof StartupError) {
+        if (error instanceof ConfigError || error instanceof StartupError || error instanceof CliError) {
           // The one stderr line says what to do; the chain of causes is only for whoever debugs.
           logger.debug({ err: error }, error.message);
           process.stderr.write(`switchyard control-plane: ${error.message}\n`);

@@ -10,6 +10,7 @@ import type { ResourceKey } from '../model/resource-key.ts';
 import { kinds } from '../model/resource-kinds.ts';
 import { readTokenFile, TokenFileError } from '../util/token-file.ts';
 import { CliError, runAction } from './cli-error.ts';
+import { aliasedValue, aliasOption, xdsAddrSpelling, xdsAliasSpelling } from './option-alias.ts';
 import { clientFor } from './endpoint-option.ts';
 import { formatDocument } from './output/print-document.ts';
 import { describeResource } from './resource-api.ts';
@@ -189,42 +190,68 @@ export function envoyBootstrap(options: BootstrapOptions): Record<string, unknow
 }
 
 export function envoyBootstrapCommand(): Command {
-  return new Command('envoy-bootstrap')
-    .description('print an Envoy bootstrap that connects a stock Envoy to this control plane')
-    .requiredOption(
-      '--node <id>',
-      'mesh/<mesh>/virtualNode/<name>, mesh/<mesh>/virtualGateway/<name> or the ARN',
-    )
-    .addOption(
-      new Option('--xds-addr <host:port>', 'the control plane xDS address')
-        .env('SWITCHYARD_XDS_ADDR')
-        .default('127.0.0.1:15010'),
-    )
-    .option('--admin-addr <host:port>', 'Envoy admin address', '127.0.0.1:9901')
-    .option('--inbound-port <port>', 'inbound listener port (default 15000)')
-    .option('--outbound-port <port>', 'outbound listener port (default 15001)')
-    .addOption(
-      new Option(
-        '--token-file <file>',
-        'proxy access token (mode 0600) written as initial_metadata of the ADS stream: keep the bootstrap as private as the token',
-      ).env('SWITCHYARD_TOKEN_FILE'),
-    )
-    .option('--xds-ca <file>', 'reach the xDS server over TLS, trusting this CA (PEM file Envoy reads)')
-    .option('--xds-cert <file>', 'client certificate (PEM file Envoy reads) presented to the xDS server')
-    .option('--xds-key <file>', 'private key of --xds-cert (PEM file Envoy reads)')
-    .addOption(new Option('-o, --output <format>', 'yaml or json').choices(['yaml', 'json']).default('yaml'))
-    .action(
-      runAction(async (options: BootstrapFlags, command: Command) => {
-        let bootstrap;
-        try {
-          bootstrap = envoyBootstrap({ ...options, ...secureOptions(options) });
-        } catch (error) {
-          if (error instanceof CliError) throw error;
-          throw new CliError((error as Error).message, { cause: error });
-        }
-        process.stdout.write(formatDocument(bootstrap, options.output));
-        const warning = await warningAboutNode(command, nodeKey(options.node));
-        if (warning) process.stderr.write(`${warning}\n`);
-      }),
-    );
+  return (
+    new Command('envoy-bootstrap')
+      .description('print an Envoy bootstrap that connects a stock Envoy to this control plane')
+      // The same variables as `switchyard proxy`, so one environment describes the node to both.
+      .addOption(
+        new Option(
+          '--node <id>',
+          'mesh/<mesh>/virtualNode/<name>, mesh/<mesh>/virtualGateway/<name> or the ARN',
+        )
+          .env('SWITCHYARD_NODE')
+          .makeOptionMandatory(),
+      )
+      .addOption(
+        new Option('--xds-addr <host:port>', 'the control plane xDS address (alias --xds, SWITCHYARD_XDS)')
+          .env('SWITCHYARD_XDS_ADDR')
+          .default('127.0.0.1:15010'),
+      )
+      .addOption(aliasOption(xdsAliasSpelling, xdsAddrSpelling))
+      .addOption(
+        new Option('--admin-addr <host:port>', 'Envoy admin address')
+          .env('SWITCHYARD_ADMIN_ADDR')
+          .default('127.0.0.1:9901'),
+      )
+      .addOption(
+        new Option('--inbound-port <port>', 'inbound listener port (default 15000)').env(
+          'SWITCHYARD_INBOUND_PORT',
+        ),
+      )
+      .addOption(
+        new Option('--outbound-port <port>', 'outbound listener port (default 15001)').env(
+          'SWITCHYARD_OUTBOUND_PORT',
+        ),
+      )
+      .addOption(
+        new Option(
+          '--token-file <file>',
+          'proxy access token (mode 0600) written as initial_metadata of the ADS stream: keep the bootstrap as private as the token',
+        ).env('SWITCHYARD_TOKEN_FILE'),
+      )
+      .option('--xds-ca <file>', 'reach the xDS server over TLS, trusting this CA (PEM file Envoy reads)')
+      .option('--xds-cert <file>', 'client certificate (PEM file Envoy reads) presented to the xDS server')
+      .option('--xds-key <file>', 'private key of --xds-cert (PEM file Envoy reads)')
+      .addOption(
+        new Option('-o, --output <format>', 'yaml or json').choices(['yaml', 'json']).default('yaml'),
+      )
+      .action(
+        runAction(async (options: BootstrapFlags, command: Command) => {
+          let bootstrap;
+          try {
+            bootstrap = envoyBootstrap({
+              ...options,
+              ...secureOptions(options),
+              xdsAddr: aliasedValue(command, xdsAddrSpelling, xdsAliasSpelling)!,
+            });
+          } catch (error) {
+            if (error instanceof CliError) throw error;
+            throw new CliError((error as Error).message, { cause: error });
+          }
+          process.stdout.write(formatDocument(bootstrap, options.output));
+          const warning = await warningAboutNode(command, nodeKey(options.node));
+          if (warning) process.stderr.write(`${warning}\n`);
+        }),
+      )
+  );
 }

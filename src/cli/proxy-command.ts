@@ -14,13 +14,12 @@ import { appMeshDefaults, appMeshVariables, pinoLevel } from './appmesh-environm
 import { CliError, runAction } from './cli-error.ts';
 import { routeGrpcLogs } from './grpc-log-routing.ts';
 import { parseTracingSettings, type RawTracingOptions } from './otel-environment.ts';
+import { aliasedValue, aliasOption, xdsAddrSpelling, xdsAliasSpelling } from './option-alias.ts';
 
 interface RawProxyOptions extends RawTracingOptions {
   node?: string;
   /** `--xds-addr`, the spelling every command uses for the control plane's xDS address. */
   xdsAddr?: string;
-  /** `--xds`, this command's former spelling: an alias. */
-  xds?: string;
   adminAddr?: string;
   logLevel?: string;
   inboundPort: string;
@@ -100,12 +99,10 @@ function parseApiUrls(value: string): string {
 /** The flags, with App Mesh's variables filling what neither a flag nor a SWITCHYARD_ variable set. */
 function withAppMeshDefaults(raw: RawProxyOptions, env: NodeJS.ProcessEnv): RawProxyOptions {
   const appMesh = appMeshDefaults(env);
-  if (raw.xds !== undefined && raw.xdsAddr !== undefined && raw.xds !== raw.xdsAddr)
-    throw new CliError('--xds-addr and its alias --xds name the same address: give one');
   return {
     ...raw,
     node: raw.node ?? appMesh.node,
-    xdsAddr: raw.xdsAddr ?? raw.xds ?? appMesh.xds,
+    xdsAddr: raw.xdsAddr ?? appMesh.xds,
     adminAddr: raw.adminAddr ?? appMesh.adminAddr ?? '127.0.0.1:9901',
     logLevel: raw.logLevel ?? appMesh.logLevel ?? 'info',
   };
@@ -128,7 +125,7 @@ function parseSettings(raw: RawProxyOptions): SidecarSettings {
     );
   if (raw.xdsAddr === undefined)
     throw new CliError(
-      `--xds-addr is required (or SWITCHYARD_XDS, or App Mesh's ${appMeshVariables.xds.join(' / ')})`,
+      `--xds-addr is required (or SWITCHYARD_XDS_ADDR, or App Mesh's ${appMeshVariables.xds.join(' / ')})`,
     );
   const node = parseNode(raw.node);
   // Several replicas: `a:15010,b:15010`; the xDS client moves to the next when a stream fails.
@@ -307,11 +304,11 @@ export function proxyCommand(): Command {
       envOption(
         '--xds-addr <host:port>',
         'the control plane xDS address; several replicas separated by commas, tried in turn when a stream ' +
-          `fails (alias --xds; also ${appMeshVariables.xds.join(', ')})`,
-        'SWITCHYARD_XDS',
+          `fails (alias --xds, SWITCHYARD_XDS; also ${appMeshVariables.xds.join(', ')})`,
+        'SWITCHYARD_XDS_ADDR',
       ),
     )
-    .addOption(new Option('--xds <host:port>', 'alias of --xds-addr').hideHelp())
+    .addOption(aliasOption(xdsAliasSpelling, xdsAddrSpelling))
     .addOption(
       envOption(
         '--admin-addr <host:port>',
@@ -476,11 +473,7 @@ export function proxyCommand(): Command {
     )
     .action(async (raw: RawProxyOptions, command: Command) => {
       await runAction(async () => {
-        // `--xds` on the command line wins over SWITCHYARD_XDS, as any flag wins over its variable.
-        const xdsAddr =
-          command.getOptionValueSource('xdsAddr') === 'env' && raw.xds !== undefined
-            ? undefined
-            : raw.xdsAddr;
+        const xdsAddr = aliasedValue(command, xdsAddrSpelling, xdsAliasSpelling);
         const options = withAppMeshDefaults(
           {
             ...raw,
