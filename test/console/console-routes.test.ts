@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import Fastify from 'fastify';
+import { pino } from 'pino';
 import { registerConsoleRoutes } from '../../src/controlplane/console-routes.ts';
 import { writeAccessFile, adminKey } from '../auth/access-file-fixture.ts';
 import { makeTempDir, removeDir } from '../support/control-plane-launcher.ts';
@@ -143,6 +145,23 @@ describe('the console at /ui', () => {
       await removeDir(empty);
     }
   });
+});
+
+test('the control plane logs where its console is', async () => {
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+      done();
+    },
+  });
+  const logged = await startTestControlPlane([], { logger: pino({ level: 'info' }, sink) });
+  try {
+    const ready = lines.find((line) => line.msg === 'control plane ready');
+    assert.equal(ready?.console, `${logged.endpoint}/ui`);
+  } finally {
+    await logged.close();
+  }
 });
 
 describe('the history route', () => {

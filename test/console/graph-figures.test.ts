@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { layoutGraph } from '../../ui/src/graph-layout.ts';
 import { figuresPerLink, formatMs, formatSuccess, type MetricsEdge } from '../../ui/src/link-figures.ts';
+import { lastNackOf, syncStateOf, type XdsClient } from '../../ui/src/sync-state.ts';
 
 const toColor = (
   node: string,
@@ -112,4 +113,42 @@ test('the layout puts every box one column right of its senders, and a cycle sti
     ],
   );
   assert.equal(cyclic.nodes.size, 2);
+});
+
+test("a proxy's sync state and last NACK, as switchyard proxy-status words them", () => {
+  const client = (types: XdsClient['types']): XdsClient => ({
+    streamId: 1,
+    nodeId: 'mesh/m/virtualNode/n',
+    protocol: 'delta',
+    userAgentName: 'envoy',
+    userAgentVersion: '1',
+    peer: '127.0.0.1:1',
+    connectedAt: '2026-12-06T13:00:00.000Z',
+    types,
+  });
+  const listener = 'type.googleapis.com/envoy.config.listener.v3.Listener';
+  const cluster = 'type.googleapis.com/envoy.config.cluster.v3.Cluster';
+  const synced = client([{ typeUrl: listener, lastSentVersion: '3', lastAckedVersion: '3' }]);
+  assert.equal(syncStateOf(synced), 'SYNCED');
+  assert.equal(lastNackOf(synced), undefined);
+  assert.equal(
+    syncStateOf(client([{ typeUrl: listener, lastSentVersion: '4', lastAckedVersion: '3' }])),
+    'STALE',
+  );
+  const nacked = client([
+    {
+      typeUrl: cluster,
+      lastSentVersion: '4',
+      lastAckedVersion: '3',
+      lastNack: { version: '4', at: '2026-12-06T13:00:01.000Z', message: 'old' },
+    },
+    {
+      typeUrl: listener,
+      lastSentVersion: '5',
+      lastAckedVersion: '3',
+      lastNack: { version: '5', at: '2026-12-06T13:00:02.000Z', message: 'duplicate listener name' },
+    },
+  ]);
+  assert.equal(syncStateOf(nacked), 'NACKED');
+  assert.equal(lastNackOf(nacked), 'Listener: duplicate listener name');
 });

@@ -2,7 +2,7 @@
 
 import { ApiError } from './api-client.ts';
 import type { ResourceKind } from './mesh-model.ts';
-import { lastNackOf, syncStateOf, type XdsClient } from './proxy-status.ts';
+import { lastNackOf, syncStateOf, type XdsClient } from './sync-state.ts';
 
 const enc = encodeURIComponent;
 

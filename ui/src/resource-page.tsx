@@ -12,7 +12,8 @@ import {
   type ResourceKind,
 } from './mesh-model.ts';
 import { ErrorLine, meshHref, ProxyTable } from './page-parts.tsx';
-import { fetchClients, type XdsClient } from './proxy-status.ts';
+import { fetchClients } from './proxy-status.ts';
+import type { XdsClient } from './sync-state.ts';
 import { SplitControl } from './split-control.tsx';
 import { usePolling } from './use-polling.ts';
 import { HistoryTable } from './history-table.tsx';
