@@ -71,6 +71,12 @@ function checkDataPlane(
       configurations: ['direct', 'meshPath', 'meshPathMtls', 'oneHopTls', 'haproxyTls'],
       prefix: '',
     },
+    {
+      id: 'data-plane/tracing',
+      needs: ['wrk', 'switchyard-proxy'],
+      configurations: ['direct', 'tracingOff', 'tracing1pct', 'tracing100pct'],
+      prefix: '',
+    },
   ];
   for (const expected of expectations) {
     const s = scenarios.find((r) => r.id === expected.id);
