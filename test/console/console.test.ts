@@ -64,13 +64,6 @@ async function rpsOf(color: string): Promise<number> {
   return Number(await routerToColor(color).getAttribute('data-rps'));
 }
 
-/** Whether the control plane serves the golden metrics JSON (issue 20 item 1); the live numbers need it. */
-async function metricsServed(): Promise<boolean> {
-  const response = await fetch(`${endpoint}/switchyard/v1/metrics/meshes/color-app/edges?windowSeconds=10`);
-  await response.arrayBuffer();
-  return response.status !== 404;
-}
-
 before(async () => {
   if (skip) return;
   await access(path.join(repoRoot, 'ui/dist/index.html')).catch(() => {
@@ -116,7 +109,6 @@ test(
   'the console shows the demo mesh as a graph and moves its split with a slider',
   { skip, timeout: 240_000 },
   async (t) => {
-    const live = await metricsServed();
     await page.goto(`${consoleUrl}/#/meshes/color-app`);
     for (const node of [
       'virtualGateway:color-gateway',
@@ -137,26 +129,22 @@ test(
     await edge('virtualNode:front', 'virtualService:color.color-app.local').waitFor({ state: 'attached' });
     assert.match((await routerToColor('red').textContent()) ?? '', /weight 34%/);
 
-    await t.test(
-      'edges carry live requests/s, success rate and p99',
-      { skip: !live && 'the control plane does not serve /switchyard/v1/metrics yet (issue 20 item 1)' },
-      async () => {
-        await waitFor(
-          'traffic on every color edge',
-          async () => (await Promise.all(['red', 'green', 'blue'].map(rpsOf))).every((rps) => rps > 0),
-          { timeoutMs: 60_000, intervalMs: 250 },
-        );
-        const label = (await routerToColor('blue').textContent()) ?? '';
-        assert.match(label, /\d+(\.\d)? rps · \d+(\.\d)?%p99 \d+(\.\d)? ms/, label);
-        assert.ok(
-          Number(
-            await edge('virtualGateway:color-gateway', 'virtualService:front.color-app.local').getAttribute(
-              'data-rps',
-            ),
-          ) > 0,
-        );
-      },
-    );
+    await t.test('edges carry live requests/s, success rate and p99', async () => {
+      await waitFor(
+        'traffic on every color edge',
+        async () => (await Promise.all(['red', 'green', 'blue'].map(rpsOf))).every((rps) => rps > 0),
+        { timeoutMs: 60_000, intervalMs: 250 },
+      );
+      const label = (await routerToColor('blue').textContent()) ?? '';
+      assert.match(label, /\d+(\.\d)? rps · \d+(\.\d)?%p99 \d+(\.\d)? ms/, label);
+      assert.ok(
+        Number(
+          await edge('virtualGateway:color-gateway', 'virtualService:front.color-app.local').getAttribute(
+            'data-rps',
+          ),
+        ) > 0,
+      );
+    });
     await shot('1-graph-even-split');
 
     const control = page.locator('section.split[data-route="color-router/color-route"]');
@@ -188,21 +176,17 @@ test(
       { timeoutMs: 15_000, intervalMs: 250 },
     );
 
-    await t.test(
-      'the measured split follows within seconds',
-      { skip: !live && 'the control plane does not serve /switchyard/v1/metrics yet (issue 20 item 1)' },
-      async () => {
-        const shiftedAt = Date.now();
-        await waitFor(
-          'the graph showing all traffic on blue',
-          async () => (await rpsOf('red')) === 0 && (await rpsOf('green')) === 0 && (await rpsOf('blue')) > 0,
-          { timeoutMs: 90_000, intervalMs: 250 },
-        );
-        console.log(
-          `the graph showed the shift ${((Date.now() - shiftedAt) / 1000).toFixed(1)} s after the write`,
-        );
-      },
-    );
+    await t.test('the measured split follows within seconds', async () => {
+      const shiftedAt = Date.now();
+      await waitFor(
+        'the graph showing all traffic on blue',
+        async () => (await rpsOf('red')) === 0 && (await rpsOf('green')) === 0 && (await rpsOf('blue')) > 0,
+        { timeoutMs: 90_000, intervalMs: 250 },
+      );
+      console.log(
+        `the graph showed the shift ${((Date.now() - shiftedAt) / 1000).toFixed(1)} s after the write`,
+      );
+    });
     await shot('3-graph-all-blue');
 
     // The proxy list: every demo proxy connected and in sync.
