@@ -57,6 +57,23 @@ export function protectedServicesOf(
   return served;
 }
 
+/**
+ * The virtual services `nodeName` serves that have no permission: the only other names its RBAC filter lets
+ * anyone reach. A request naming no service the node serves is denied once any of its services is permitted,
+ * so a caller cannot step around a permission by sending another Host.
+ */
+export function openServicesOf(
+  state: MeshState,
+  nodeName: string,
+  protectedServices: readonly ProtectedService[],
+  out: ResourceCollector,
+): string[] {
+  const permitted = new Set(protectedServices.map((s) => s.virtualServiceName));
+  return [...state.virtualServices.keys()]
+    .filter((name) => !permitted.has(name) && servedBy(state, name, nodeName, out))
+    .sort(compare);
+}
+
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
