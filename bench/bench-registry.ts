@@ -22,7 +22,7 @@ export interface BenchRegistry {
 
 export function benchRegistry(options: BenchOptions): BenchRegistry {
   return {
-    scenarios: [...dataPlaneScenarios(), ...metricsScenarios(), ...controlPlaneScenarios(options)],
+    scenarios: [...dataPlaneScenarios(), ...metricsScenarios(options), ...controlPlaneScenarios(options)],
     targets: [...dataPlaneTargets, ...controlPlaneTargets],
     sections: [dataPlaneReport, controlPlaneReport],
   };

@@ -5,7 +5,13 @@ import { after, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { pino } from 'pino';
 import { MetricsReceiver } from '../../src/controlplane/metrics/metrics-receiver.ts';
-import { MetricsWindow, countOf, requestsOf } from '../../src/controlplane/metrics/metrics-window.ts';
+import {
+  MetricsWindow,
+  bucketsOf,
+  countOf,
+  requestsOf,
+} from '../../src/controlplane/metrics/metrics-window.ts';
+import { metricsServiceDefinition, type StreamMetricsMessage } from '../../src/xds/protos/metrics-service.ts';
 import { systemClock } from '../../src/proxy/clock.ts';
 import { MeshMetrics } from '../../src/proxy/mesh-metrics/mesh-metrics.ts';
 import { MetricsReporter } from '../../src/proxy/mesh-metrics/metrics-reporter.ts';
@@ -114,4 +120,82 @@ test('a stream whose first message names no node is refused', async () => {
   cleanups.push(() => reporter.close());
   await waitFor('the refusal', () => cp.receiver.refusedStreams > 0);
   assert.equal(cp.receiver.reporters, 0);
+});
+
+test("a stock Envoy's cumulative cluster stats count as the difference between its messages", async () => {
+  const port = await freePort();
+  const cp = await serve(port);
+  cleanups.push(() => cp.stop());
+  const client = new (grpc.makeGenericClientConstructor(
+    metricsServiceDefinition() as unknown as grpc.ServiceDefinition,
+    'MetricsService',
+  ))(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+  cleanups.push(() => client.close());
+  const call = (
+    client as unknown as {
+      StreamMetrics: (
+        cb: (e: grpc.ServiceError | null) => void,
+      ) => grpc.ClientWritableStream<StreamMetricsMessage>;
+    }
+  ).StreamMetrics(() => undefined);
+  cleanups.push(() => void call.end());
+  const cluster = 'cluster.cds_egress_shop_cart_http_8080';
+  const stats = (
+    ok: number,
+    failed: number,
+    cumulative: [number, number][],
+  ): StreamMetricsMessage['envoy_metrics'] => [
+    { name: `${cluster}.upstream_rq_2xx`, type: 'COUNTER', metric: [{ counter: { value: ok } }] },
+    { name: `${cluster}.upstream_rq_5xx`, type: 'COUNTER', metric: [{ counter: { value: failed } }] },
+    {
+      name: 'cluster.cds_ingress_shop_web_http_8080.upstream_rq_2xx',
+      type: 'COUNTER',
+      metric: [{ counter: { value: 99 } }],
+    },
+    {
+      name: `${cluster}.upstream_rq_time`,
+      type: 'HISTOGRAM',
+      metric: [
+        {
+          histogram: {
+            sample_count: ok + failed,
+            sample_sum: 0,
+            bucket: cumulative.map(([bound, count]) => ({ upper_bound: bound, cumulative_count: count })),
+          },
+        },
+      ],
+    },
+  ];
+  // Envoy's first message: totals since it started, which set the baseline only.
+  call.write({
+    identifier: { node: { id: 'mesh/shop/virtualNode/web' } },
+    envoy_metrics: stats(100, 4, [
+      [5, 50],
+      [10, 104],
+    ]),
+  });
+  call.write({
+    envoy_metrics: stats(130, 6, [
+      [5, 60],
+      [10, 136],
+    ]),
+  });
+  const rows = await waitFor('the stock Envoy figures', () => {
+    const got = window.sum(3_600_000, 'shop');
+    return got.length > 0 && requestsOf(got[0]!.counts) === 32 ? got : undefined;
+  });
+  assert.equal(rows.length, 1);
+  assert.deepEqual(rows[0]!.labels, {
+    meshName: 'shop',
+    sourceKind: 'virtualNode',
+    sourceName: 'web',
+    virtualHost: '',
+    route: '',
+    cluster: 'cds_egress_shop_cart_http_8080',
+  });
+  assert.equal(countOf(rows[0]!.counts, '5xx'), 2);
+  assert.equal(
+    bucketsOf(rows[0]!.counts).reduce((a, b) => a + b, 0),
+    32,
+  );
 });
