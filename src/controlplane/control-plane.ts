@@ -1,5 +1,6 @@
 // Wires the store and the App Mesh API into one running control plane process.
 
+import { status as grpcStatus } from '@grpc/grpc-js';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
@@ -316,7 +317,16 @@ export async function startControlPlane(
       });
     });
     registerHealthRoutes(api, store);
-    const metrics = new MeshMetricsHub({ logger: logger.child({ component: 'metrics' }) });
+    const metrics = new MeshMetricsHub({
+      logger: logger.child({ component: 'metrics' }),
+      // Metrics streams arrive on the xDS port only once it listens, after `xds` is set.
+      authenticate: async (peer, node) =>
+        xds?.authenticateNodeStream(peer, node) ?? {
+          ok: false,
+          code: grpcStatus.UNAVAILABLE,
+          message: 'the xDS server is starting',
+        },
+    });
     registerMetricsRoutes(api, metrics, {
       meshState: (meshName) => xds?.meshState(meshName),
       connectedProxies: () => xds?.clients().length ?? 0,
@@ -337,7 +347,7 @@ export async function startControlPlane(
       observer: metrics.xdsObserver,
       logger: logger.child({ component: 'xds' }),
       ca: { ca, trustDomain: config.security.trustDomain, clock: caClock },
-      ...(options.proxyAuth ?? proxyTokens ? { proxyAuth: options.proxyAuth ?? proxyTokens } : {}),
+      ...((options.proxyAuth ?? proxyTokens) ? { proxyAuth: options.proxyAuth ?? proxyTokens } : {}),
       ...(config.xdsTls ? { xdsTls: config.xdsTls } : {}),
     });
     const started = xds;

@@ -1,6 +1,7 @@
 // The control plane's side of envoy.service.metrics.v3.MetricsService: one stream per proxy, whose first
 // message names the node; Switchyard proxies send per-pair deltas, stock Envoys cumulative cluster stats.
 import * as grpc from '@grpc/grpc-js';
+import type { PeerCertificate } from 'node:tls';
 import type { Logger } from 'pino';
 import type { Node__Output } from '../../xds/protos/index.ts';
 import { metricsServiceDefinition } from '../../xds/protos/metrics-service.ts';
@@ -22,7 +23,12 @@ import type { MetricsWindow, SeriesLabels } from './metrics-window.ts';
 
 /** Decides whether a metrics stream may report, from its call metadata and node (the xDS authentication hook). */
 export type MetricsStreamAuthenticator = (
-  metadata: grpc.Metadata,
+  peer: {
+    readonly metadata: grpc.Metadata;
+    readonly address: string;
+    /** Present only over TLS, when the client certificate chains to the server's roots (grpc-js checks). */
+    readonly certificate?: PeerCertificate;
+  },
   node: Node__Output,
 ) => Promise<{ ok: true } | { ok: false; code: grpc.status; message: string }>;
 
@@ -149,7 +155,13 @@ export class MetricsReceiver {
       };
       const authenticate = this.#options.authenticate;
       if (!authenticate) return accept();
-      checking = authenticate(call.metadata, node).then(
+      const certificate = call.getAuthContext().sslPeerCertificate;
+      const peer = {
+        metadata: call.metadata,
+        address: call.getPeer(),
+        ...(certificate === undefined ? {} : { certificate }),
+      };
+      checking = authenticate(peer, node).then(
         (verdict) => {
           if (done) return;
           if (verdict.ok) accept();

@@ -300,6 +300,28 @@ export class XdsControlPlane {
     return this.#rejected.list();
   }
 
+  /**
+   * Whether another stream on the xDS port (a metrics report) may speak for `node`: the same proof as an ADS
+   * stream, token or client certificate, for that node; the same one answer when not. Always yes with
+   * authentication off.
+   */
+  authenticateNodeStream(
+    peer: Pick<StreamPeer, 'metadata' | 'certificate' | 'address'>,
+    node: Node__Output,
+  ): { ok: true } | { ok: false; code: grpc.status; message: string } {
+    if (this.#auth === undefined) return { ok: true };
+    const refuse = (reason: string) => {
+      this.#auth!.countRefusal(reason);
+      return { ok: false as const, code: grpc.status.UNAUTHENTICATED, message: unauthenticatedMessage };
+    };
+    const result = this.#auth.authenticate({ streamId: 0, ...peer });
+    if (!result.ok) return refuse(result.reason);
+    const identity = parseProxyIdentity(node);
+    if ('error' in identity) return refuse(identity.error);
+    const mismatch = this.#auth.mayServe(result.principal, identity);
+    return mismatch === undefined ? { ok: true } : refuse(mismatch);
+  }
+
   /** Streams refused for want of authentication, by reason (empty with authentication off). */
   refusals(): Record<string, number> {
     return this.#auth?.refusals() ?? {};
