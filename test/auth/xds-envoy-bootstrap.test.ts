@@ -11,7 +11,7 @@ import { runCli } from '../cli/cli-harness.ts';
 import { makeTempDir, removeDir } from '../support/control-plane-launcher.ts';
 import { freePort } from '../support/free-ports.ts';
 
-const golden = path.join(import.meta.dirname, 'golden/envoy-bootstrap-authn.yaml');
+const golden = path.join(import.meta.dirname, 'golden/envoy-bootstrap-authn.txt');
 let dir: string;
 
 before(async () => {
