@@ -326,6 +326,12 @@ export async function startControlPlane(
           code: grpcStatus.UNAVAILABLE,
           message: 'the xDS server is starting',
         },
+      admit: (peer) =>
+        xds?.admitNodeStream(peer) ?? {
+          ok: false,
+          code: grpcStatus.UNAVAILABLE,
+          message: 'the xDS server is starting',
+        },
     });
     registerMetricsRoutes(api, metrics, {
       meshState: (meshName) => xds?.meshState(meshName),

@@ -3,7 +3,11 @@
 import type { Logger } from 'pino';
 import type { AdsCallbacks } from '../../xds/server/client-status.ts';
 import { ControlPlaneStats } from './control-plane-stats.ts';
-import { MetricsReceiver, type MetricsStreamAuthenticator } from './metrics-receiver.ts';
+import {
+  MetricsReceiver,
+  type MetricsStreamAdmission,
+  type MetricsStreamAuthenticator,
+} from './metrics-receiver.ts';
 import { MetricsWindow } from './metrics-window.ts';
 
 export interface MeshMetricsHubOptions {
@@ -11,6 +15,7 @@ export interface MeshMetricsHubOptions {
   /** Wall clock in milliseconds; tests pass a manual one. */
   readonly now?: () => number;
   readonly authenticate?: MetricsStreamAuthenticator;
+  readonly admit?: MetricsStreamAdmission;
   readonly maxSeries?: number;
 }
 
@@ -30,6 +35,7 @@ export class MeshMetricsHub {
       window: this.window,
       logger: options.logger,
       ...(options.authenticate ? { authenticate: options.authenticate } : {}),
+      ...(options.admit ? { admit: options.admit } : {}),
     });
   }
 

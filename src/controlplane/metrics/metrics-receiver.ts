@@ -32,11 +32,22 @@ export type MetricsStreamAuthenticator = (
   node: Node__Output,
 ) => Promise<{ ok: true } | { ok: false; code: grpc.status; message: string }>;
 
+/** Whether a metrics stream's caller proved anything at all, before its first message names a node. */
+export type MetricsStreamAdmission = (peer: {
+  readonly metadata: grpc.Metadata;
+  readonly address: string;
+  readonly certificate?: PeerCertificate;
+}) => { ok: true } | { ok: false; code: grpc.status; message: string };
+
 export interface MetricsReceiverOptions {
   readonly window: MetricsWindow;
   readonly logger: Logger;
   /** Absent: any client reaching the xDS port may report (as any may open an xDS stream without authentication). */
   readonly authenticate?: MetricsStreamAuthenticator;
+  /** Checked as a stream opens, so a caller without credentials never holds one of the `maxStreams` slots. */
+  readonly admit?: MetricsStreamAdmission;
+  /** How long a stream may stay open without its first message (default 15 s). */
+  readonly firstMessageTimeoutMs?: number;
   /** Streams accepted at once (default 10,000); more are refused with RESOURCE_EXHAUSTED. */
   readonly maxStreams?: number;
   /** Metrics read from one message at most (default 20,000); the rest of the message is ignored. */
@@ -78,6 +89,8 @@ interface StreamState {
 export class MetricsReceiver {
   readonly #options: MetricsReceiverOptions;
   readonly #streams = new Set<grpc.ServerReadableStream<StreamMetricsMessage__Output, object>>();
+  /** Streams whose node is known and allowed: the proxies reporting now. */
+  readonly #accepted = new Set<grpc.ServerReadableStream<StreamMetricsMessage__Output, object>>();
   /** Messages and refused streams, for the control plane's own metrics. */
   messages = 0;
   refusedStreams = 0;
@@ -86,9 +99,9 @@ export class MetricsReceiver {
     this.#options = options;
   }
 
-  /** Streams open now (proxies reporting). */
+  /** Proxies reporting now: streams whose first message named a node they may speak for. */
   get reporters(): number {
-    return this.#streams.size;
+    return this.#accepted.size;
   }
 
   addTo(server: grpc.Server): void {
@@ -105,21 +118,40 @@ export class MetricsReceiver {
     callback: grpc.sendUnaryData<object>,
   ): void {
     let done = false;
+    const deadline: { timer?: NodeJS.Timeout } = {};
     const finish = (error: { code: grpc.status; message: string } | undefined): void => {
       if (done) return;
       done = true;
+      clearTimeout(deadline.timer);
       this.#streams.delete(call);
+      this.#accepted.delete(call);
       if (error) {
         this.refusedStreams++;
         callback({ code: error.code, details: error.message }, null);
         call.destroy();
       } else callback(null, {});
     };
+    const certificate = call.getAuthContext().sslPeerCertificate;
+    const peer = {
+      metadata: call.metadata,
+      address: call.getPeer(),
+      ...(certificate === undefined ? {} : { certificate }),
+    };
+    const admission = this.#options.admit?.(peer);
+    if (admission !== undefined && !admission.ok) {
+      finish(admission);
+      return;
+    }
     if (this.#streams.size >= (this.#options.maxStreams ?? 10_000)) {
       finish({ code: grpc.status.RESOURCE_EXHAUSTED, message: 'too many metrics streams' });
       return;
     }
     this.#streams.add(call);
+    deadline.timer = setTimeout(
+      () => finish({ code: grpc.status.DEADLINE_EXCEEDED, message: 'no StreamMetricsMessage in time' }),
+      this.#options.firstMessageTimeoutMs ?? 15_000,
+    );
+    deadline.timer.unref();
     let state: StreamState | undefined;
     let checking: Promise<void> | undefined;
     const pending: StreamMetricsMessage__Output[] = [];
@@ -127,6 +159,7 @@ export class MetricsReceiver {
       if (done) return;
       this.messages++;
       if (state !== undefined) return this.#ingest(state, message);
+      clearTimeout(deadline.timer);
       if (checking !== undefined) {
         // Held while the first message's node is checked; bounded, a proxy sends one per interval.
         if (pending.length < 8) pending.push(message);
@@ -146,6 +179,7 @@ export class MetricsReceiver {
         return;
       }
       const accept = (): void => {
+        this.#accepted.add(call);
         state = {
           source: { meshName: identity.meshName, sourceKind: identity.kind, sourceName: identity.name },
           lastCumulative: new Map(),
@@ -155,12 +189,6 @@ export class MetricsReceiver {
       };
       const authenticate = this.#options.authenticate;
       if (!authenticate) return accept();
-      const certificate = call.getAuthContext().sslPeerCertificate;
-      const peer = {
-        metadata: call.metadata,
-        address: call.getPeer(),
-        ...(certificate === undefined ? {} : { certificate }),
-      };
       checking = authenticate(peer, node).then(
         (verdict) => {
           if (done) return;

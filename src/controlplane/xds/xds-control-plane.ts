@@ -300,6 +300,17 @@ export class XdsControlPlane {
     return this.#rejected.list();
   }
 
+  /** Whether another stream on the xDS port (a metrics report) proves anything at all, as it opens. */
+  admitNodeStream(
+    peer: Pick<StreamPeer, 'metadata' | 'certificate' | 'address'>,
+  ): { ok: true } | { ok: false; code: grpc.status; message: string } {
+    if (this.#auth === undefined) return { ok: true };
+    const result = this.#auth.authenticate({ streamId: 0, ...peer });
+    if (result.ok) return { ok: true };
+    this.#auth.countRefusal(result.reason);
+    return { ok: false, code: grpc.status.UNAUTHENTICATED, message: unauthenticatedMessage };
+  }
+
   /**
    * Whether another stream on the xDS port (a metrics report) may speak for `node`: the same proof as an ADS
    * stream, token or client certificate, for that node; the same one answer when not. Always yes with

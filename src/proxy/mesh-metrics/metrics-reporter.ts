@@ -23,6 +23,11 @@ export interface MetricsReporterOptions {
   readonly logger: Logger;
   /** Call metadata sent with the stream (e.g. `authorization: Bearer …` once xDS is authenticated). */
   readonly metadata?: () => grpc.Metadata;
+  /** How to dial `server` (TLS to an `--xds-tls` control plane); default plaintext. */
+  readonly channel?: (server: string) => {
+    readonly credentials: grpc.ChannelCredentials;
+    readonly options: grpc.ChannelOptions;
+  };
   readonly backOff?: { readonly baseMs: number; readonly maxMs: number };
 }
 
@@ -99,9 +104,11 @@ export class MetricsReporter {
       metricsServiceDefinition() as unknown as grpc.ServiceDefinition,
       'MetricsService',
     );
-    const client = new clientConstructor(server, grpc.credentials.createInsecure(), {
-      'grpc.use_local_subchannel_pool': 1,
-    });
+    const channel = this.#options.channel?.(server) ?? {
+      credentials: grpc.credentials.createInsecure(),
+      options: { 'grpc.use_local_subchannel_pool': 1 },
+    };
+    const client = new clientConstructor(server, channel.credentials, channel.options);
     const metadata = this.#options.metadata?.() ?? new grpc.Metadata();
     const call = (
       client as unknown as {

@@ -2,6 +2,7 @@
 //
 // No process-level concerns here (signals, exit codes): the caller owns the process, so tests run it in-process.
 import { randomBytes } from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { systemClock } from '../clock.ts';
 import type { Clock } from '../clock.ts';
@@ -9,6 +10,7 @@ import { MeshProxy } from '../index.ts';
 import { MeshMetrics } from '../mesh-metrics/mesh-metrics.ts';
 import { MetricsReporter, defaultReportIntervalMs } from '../mesh-metrics/metrics-reporter.ts';
 import { XdsClient, localOverrides } from '../xds-client/index.ts';
+import { xdsChannel } from '../xds-client/xds-client.ts';
 import { apiUrlOfControlPlane } from '../../xds/protos/node-metadata.ts';
 import { SidecarRegistrations } from './sidecar-registrations.ts';
 import { readTokenFile } from '../../util/token-file.ts';
@@ -117,6 +119,7 @@ class RunningSidecar implements Sidecar {
    * overrides them): registration goes to the replica serving the stream, else to one that served before.
    */
   #learnedApiUrls: string[] = [];
+  readonly #presentAccessToken: () => string | undefined;
   #stopping = false;
 
   constructor(
@@ -135,12 +138,16 @@ class RunningSidecar implements Sidecar {
     this.adminPort = proxy.adminPort!;
     this.ready = new Promise((resolve) => (this.#resolveReady = resolve));
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
+    // Read again before each xDS stream, registry call and metrics report, so a rotated token file is followed.
+    let accessToken = settings.accessToken;
+    const presentAccessToken = () => (accessToken = currentAccessToken(settings, accessToken, logger));
+    this.#presentAccessToken = presentAccessToken;
     this.#registrations =
       settings.node.kind === 'virtualNode'
         ? new SidecarRegistrations({
             apiUrls: () => this.#apiUrls(),
             proxyToken,
-            accessToken: () => settings.accessToken,
+            accessToken: presentAccessToken,
             meshName: settings.node.meshName,
             virtualNodeName: settings.node.name,
             registerAddress: settings.registerAddress,
@@ -150,11 +157,10 @@ class RunningSidecar implements Sidecar {
             random: runtime.random,
           })
         : undefined;
-    let accessToken = settings.accessToken;
     this.#client = new XdsClient({
       server: settings.xds,
       ...(settings.xdsTls ? { tls: settings.xdsTls } : {}),
-      accessToken: () => (accessToken = currentAccessToken(settings, accessToken, logger)),
+      accessToken: presentAccessToken,
       node: createSidecarNode({
         id: settings.nodeId,
         inboundPort: settings.inboundPort,
@@ -210,6 +216,13 @@ class RunningSidecar implements Sidecar {
         version: settings.version,
       }),
       server: () => this.#xdsServer,
+      channel: (server) => xdsChannel(settings.xdsTls, hostOf(server)),
+      metadata: () => {
+        const metadata = new grpc.Metadata();
+        const token = this.#presentAccessToken();
+        if (token !== undefined) metadata.set('authorization', `Bearer ${token}`);
+        return metadata;
+      },
       ...(settings.metricsIntervalMs ? { intervalMs: settings.metricsIntervalMs } : {}),
       clock: runtime.clock ?? systemClock,
       ...(runtime.random ? { random: runtime.random } : {}),
@@ -295,6 +308,11 @@ class RunningSidecar implements Sidecar {
       this.#resolveReady(undefined);
     }
   }
+}
+
+/** The host of `host:port` or `[v6]:port`, as the TLS server name. */
+function hostOf(server: string): string {
+  return server.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
 }
 
 /** The token file's content now; a file that became unreadable keeps the last token (and says so). */

@@ -144,22 +144,36 @@ const warmingTypes = [typeUrls.clusterLoadAssignment, typeUrls.routeConfiguratio
 
 let clientConstructor: grpc.ServiceClientConstructor | undefined;
 
+/**
+ * How every stream to the xDS port dials (ADS and the metrics report): TLS when configured, a private
+ * subchannel per attempt so our back-off (not grpc-js's, which grows to minutes) decides when to dial.
+ */
+export function xdsChannel(
+  tls: XdsTls | undefined,
+  serverName: string,
+): { readonly credentials: grpc.ChannelCredentials; readonly options: grpc.ChannelOptions } {
+  const credentials =
+    tls === undefined
+      ? grpc.credentials.createInsecure()
+      : grpc.credentials.createSsl(tls.ca, tls.key ?? null, tls.cert ?? null);
+  return {
+    credentials,
+    options: {
+      'grpc.use_local_subchannel_pool': 1,
+      'grpc.max_receive_message_length': maxMessageBytes,
+      // Names resolve to addresses before dialling; the certificate must still name what the operator wrote.
+      ...(tls === undefined || isIP(serverName) !== 0 ? {} : { 'grpc.ssl_target_name_override': serverName }),
+    },
+  };
+}
+
 function adsClient(server: string, tls: XdsTls | undefined, serverName: string): grpc.Client {
   clientConstructor ??= grpc.makeGenericClientConstructor(
     adsServiceDefinition() as unknown as grpc.ServiceDefinition,
     'AggregatedDiscoveryService',
   );
-  const credentials =
-    tls === undefined
-      ? grpc.credentials.createInsecure()
-      : grpc.credentials.createSsl(tls.ca, tls.key ?? null, tls.cert ?? null);
-  // A private subchannel per attempt, so our back-off (not grpc-js's, which grows to minutes) decides when to dial.
-  return new clientConstructor(server, credentials, {
-    'grpc.use_local_subchannel_pool': 1,
-    'grpc.max_receive_message_length': maxMessageBytes,
-    // Names resolve to addresses before dialling; the certificate must still name what the operator wrote.
-    ...(tls === undefined || isIP(serverName) !== 0 ? {} : { 'grpc.ssl_target_name_override': serverName }),
-  });
+  const channel = xdsChannel(tls, serverName);
+  return new clientConstructor(server, channel.credentials, channel.options);
 }
 
 function errorText(error: unknown): string {
