@@ -198,6 +198,12 @@ describe('a registry only owners can change', () => {
         /^Proxy mesh\/own\/virtualNode\/green is not authorized to perform: /,
       );
     }
+    // A gateway registers no instances: its token touches nothing in the registry.
+    refusedAs(
+      await proxyCall(endpoint, 'PUT', `${blueInstance}/heartbeat`, tokens.gateway),
+      'AccessDeniedException',
+      "the gateway's token",
+    );
     // A node sharing blue's Cloud Map service may not take over blue's instance by re-registering its id.
     refusedAs(
       await proxyCall(endpoint, 'PUT', byNode('canary', encodeURIComponent(blueId)), tokens.canary, fake),
