@@ -332,7 +332,8 @@ const runnable = await Promise.all(
 describe('runnable blocks', { concurrency: 3 }, () => {
   for (const { doc, blocks } of runnable) {
     if (blocks.length === 0) continue;
-    it(`${doc}: its ${blocks.length} runnable block(s) succeed`, async () => {
+    // README's blocks take about a minute alone and four on a machine shared with the whole suite.
+    it(`${doc}: its ${blocks.length} runnable block(s) succeed`, { timeout: 600_000 }, async () => {
       const cwd = await mkdtemp(path.join(tmpdir(), 'switchyard-docs-'));
       const others = documentedPorts.filter((port) => port !== 9080 && port !== 15010);
       const [ownApiPort, ownXdsPort, ...free] = await freePorts(others.length + 2);

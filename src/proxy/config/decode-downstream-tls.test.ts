@@ -211,6 +211,26 @@ test('two TLS chains, a plaintext-looking TLS chain, or client certificates with
         }),
       ]),
     ),
-    /sds_config: only ads is supported/,
+    /sds_config: must be \{ads: \{\}\}/,
   );
+});
+
+test('a listener refuses what a cluster refuses: both decode CommonTlsContext with one decoder', () => {
+  const message = violations(
+    listener([
+      tlsChain({
+        require_client_certificate: { value: true },
+        common_tls_context: {
+          tls_certificates: [fileCert],
+          key_log: { path: '/tmp/keys' },
+          validation_context: { trusted_ca: { filename: '/ca.pem' }, max_verify_depth: { value: 3 } },
+        },
+      }),
+    ]),
+  );
+  for (const expected of [
+    'common_tls_context.key_log: is not supported',
+    'common_tls_context.validation_context.max_verify_depth: is not supported',
+  ])
+    assert.ok(message.includes(expected), `${expected}\n in ${message}`);
 });
