@@ -134,6 +134,13 @@ export function envoyBootstrap(options: BootstrapOptions): Record<string, unknow
   if (options.inboundPort) metadata[nodeMetadataKeys.inboundPort] = Number(options.inboundPort);
   if (options.outboundPort) metadata[nodeMetadataKeys.outboundPort] = Number(options.outboundPort);
   const xds = socketAddress(options.xdsAddr, '--xds-addr');
+  // A fresh object per use: a shared one would print as a YAML anchor and alias.
+  const xdsService = () => ({
+    envoy_grpc: { cluster_name: xdsClusterName },
+    ...(options.accessToken === undefined
+      ? {}
+      : { initial_metadata: [{ key: 'authorization', value: `Bearer ${options.accessToken}` }] }),
+  });
   return {
     node: { id: options.node, cluster: options.node, ...(Object.keys(metadata).length ? { metadata } : {}) },
     admin: { address: socketAddress(options.adminAddr, '--admin-addr') },
@@ -141,14 +148,7 @@ export function envoyBootstrap(options: BootstrapOptions): Record<string, unknow
       ads_config: {
         api_type: 'GRPC',
         transport_api_version: 'V3',
-        grpc_services: [
-          {
-            envoy_grpc: { cluster_name: xdsClusterName },
-            ...(options.accessToken === undefined
-              ? {}
-              : { initial_metadata: [{ key: 'authorization', value: `Bearer ${options.accessToken}` }] }),
-          },
-        ],
+        grpc_services: [xdsService()],
       },
       cds_config: { ads: {}, resource_api_version: 'V3' },
       lds_config: { ads: {}, resource_api_version: 'V3' },
@@ -161,7 +161,8 @@ export function envoyBootstrap(options: BootstrapOptions): Record<string, unknow
         typed_config: {
           '@type': 'type.googleapis.com/envoy.config.metrics.v3.MetricsServiceConfig',
           transport_api_version: 'V3',
-          grpc_service: { envoy_grpc: { cluster_name: xdsClusterName } },
+          // The same credentials as the ADS stream: with authentication on, reports must prove their node too.
+          grpc_service: xdsService(),
           histogram_emit_mode: 'HISTOGRAM',
         },
       },
