@@ -252,11 +252,12 @@ export function decodeRbacFilter(
  * some routes: refused, where silently ignoring it would enforce the wrong policy there.
  */
 export function refuseRbacPerRoute(
-  configs: Readonly<Record<string, AnyLike>>,
+  configs: Readonly<Record<string, AnyLike>> | null | undefined,
   path: string,
   v: Violations,
 ): void {
-  for (const [name, any] of Object.entries(configs)) {
+  // Decoded protos always carry the map; routes the proxy builds itself (local backends) may not.
+  for (const [name, any] of Object.entries(configs ?? {})) {
     let typeUrl = any.type_url;
     if (typeUrl === filterConfigTypeUrl) {
       try {
