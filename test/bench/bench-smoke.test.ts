@@ -112,7 +112,8 @@ function checkDataPlane(
           `${expected.id} ${c}.${metric}`,
         );
     }
-    assert.equal(s.metrics[`${expected.prefix}meshPath.proxies`]?.value, 2);
+    if (expected.configurations.includes('meshPath'))
+      assert.equal(s.metrics[`${expected.prefix}meshPath.proxies`]?.value, 2);
   }
   const http1 = scenarios.find((r) => r.id === 'data-plane/http1');
   for (const target of targets.filter((t) => t.id.startsWith('dp-')))

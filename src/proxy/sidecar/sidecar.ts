@@ -12,6 +12,7 @@ import { MetricsReporter, defaultReportIntervalMs } from '../mesh-metrics/metric
 import { XdsClient, localOverrides } from '../xds-client/index.ts';
 import { xdsChannel } from '../xds-client/xds-client.ts';
 import { apiUrlOfControlPlane } from '../../xds/protos/node-metadata.ts';
+import type { Node } from '../../xds/protos/index.ts';
 import { SidecarRegistrations } from './sidecar-registrations.ts';
 import { readTokenFile } from '../../util/token-file.ts';
 import type { SidecarSettings } from './sidecar-settings.ts';
@@ -157,18 +158,20 @@ class RunningSidecar implements Sidecar {
             random: runtime.random,
           })
         : undefined;
+    // One node for every stream to the xDS port: ADS and the metrics report name the proxy the same way.
+    const node = createSidecarNode({
+      id: settings.nodeId,
+      inboundPort: settings.inboundPort,
+      outboundPort: settings.outboundPort,
+      appHost: settings.appHost,
+      version: settings.version,
+      proxyToken,
+    });
     this.#client = new XdsClient({
       server: settings.xds,
       ...(settings.xdsTls ? { tls: settings.xdsTls } : {}),
       accessToken: presentAccessToken,
-      node: createSidecarNode({
-        id: settings.nodeId,
-        inboundPort: settings.inboundPort,
-        outboundPort: settings.outboundPort,
-        appHost: settings.appHost,
-        version: settings.version,
-        proxyToken,
-      }),
+      node,
       target: proxy,
       logger: logger.child({ component: 'xds' }),
       transform: localOverrides({
@@ -197,24 +200,18 @@ class RunningSidecar implements Sidecar {
       },
     });
     this.#client.start();
-    this.#reporter = meshMetrics && this.#startReporter(meshMetrics, runtime);
+    this.#reporter = meshMetrics && this.#startReporter(meshMetrics, runtime, node);
     logger.info(
       { node: settings.nodeId, xds: settings.xds, adminAddr: `${settings.admin.host}:${this.adminPort}` },
       'proxy started; waiting for configuration',
     );
   }
 
-  #startReporter(metrics: MeshMetrics, runtime: SidecarRuntime): MetricsReporter {
+  #startReporter(metrics: MeshMetrics, runtime: SidecarRuntime, node: Node): MetricsReporter {
     const settings = this.#settings;
     const reporter = new MetricsReporter({
       metrics,
-      node: createSidecarNode({
-        id: settings.nodeId,
-        inboundPort: settings.inboundPort,
-        outboundPort: settings.outboundPort,
-        appHost: settings.appHost,
-        version: settings.version,
-      }),
+      node,
       server: () => this.#xdsServer,
       channel: (server) => xdsChannel(settings.xdsTls, hostOf(server)),
       metadata: () => {
