@@ -112,9 +112,9 @@ test('writing and deleting a permission adds and removes the RBAC filter on the 
   const withRbac = inboundFilters(await nextListeners(color.stream));
   assert.deepEqual(withRbac.names, [['envoy.filters.http.rbac', 'envoy.filters.http.router']]);
   assert.equal(withRbac.rbac?.rules.action, 'ALLOW');
+  // color serves no other service, so nothing but the permission admits a request.
   assert.deepEqual(Object.keys(withRbac.rbac?.rules.policies ?? {}).sort(), [
     `mesh/${mesh}/trafficPermission/front-to-color[0]`,
-    '~services-without-permission',
   ]);
   const principals = withRbac.rbac?.rules.policies[`mesh/${mesh}/trafficPermission/front-to-color[0]`]
     ?.principals as { authenticated: { principal_name: { exact: string } } }[];

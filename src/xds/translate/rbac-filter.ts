@@ -1,6 +1,6 @@
 // TrafficPermissions as Envoy's RBAC HTTP filter (ALLOW): one policy per allow entry (the service's authority,
-// the path prefix and the methods, from the callers' SPIFFE IDs), plus one letting through every request that
-// is not for a permitted service, so a node's other services stay open until they get a permission.
+// the path prefix and the methods, from the callers' SPIFFE IDs), plus one letting anyone reach the node's
+// services that have no permission (by their names only), so they stay open until they get one.
 import { resourcePath } from '../../model/resource-key.ts';
 import type { TrafficAllow, TrafficSource } from '../../model/specs/index.ts';
 import { extensionTypeUrls } from '../protos/index.ts';
@@ -12,7 +12,7 @@ import type { InputMessages } from '../protos/index.ts';
 import type { VirtualNodeSpec } from '../../model/specs/index.ts';
 import type { ResourceCollector } from './envoy-resources.ts';
 import type { MeshState } from './mesh-state.ts';
-import { protectedServicesOf } from './traffic-permission-plan.ts';
+import { openServicesOf, protectedServicesOf } from './traffic-permission-plan.ts';
 
 type RbacFilterConfig = InputMessages[typeof extensionTypeUrls.rbac];
 type Rbac = NonNullable<RbacFilterConfig['rules']>;
@@ -22,7 +22,11 @@ type Principal = NonNullable<Policy['principals']>[number];
 
 export const rbacFilterName = 'envoy.filters.http.rbac';
 
-/** The policy that admits requests for services without a permission; sorts after every permission's. */
+/**
+ * The policy that admits requests for the node's services without a permission; sorts after every permission's.
+ * It names those services rather than excluding the permitted ones: the app behind a node answers under any
+ * name, so an authority outside the list (`svc.` with its trailing dot, an address, another name) is denied.
+ */
 export const openServicesPolicyName = '~services-without-permission';
 
 /** `:authority` is the service name, with or without a port (hostnames compare case-insensitively). */
@@ -71,9 +75,13 @@ function allowPolicy(
   };
 }
 
-/** The RBAC filter for a node serving `services` (each with at least one permission); goes before the router. */
+/**
+ * The RBAC filter for a node serving `services` (each with at least one permission) and `openServices` (none);
+ * goes before the router.
+ */
 export function rbacHttpFilter(
   services: readonly ProtectedService[],
+  openServices: readonly string[],
   meshName: string,
   security: MeshSecurity,
 ) {
@@ -91,17 +99,16 @@ export function rbacHttpFilter(
       });
     }
   }
-  policies[openServicesPolicyName] = {
-    permissions: [
-      {
-        not_rule:
-          services.length === 1
-            ? authorityOf(services[0]!.virtualServiceName)
-            : { or_rules: { rules: services.map((s) => authorityOf(s.virtualServiceName)) } },
-      },
-    ],
-    principals: [{ any: true }],
-  };
+  if (openServices.length > 0) {
+    policies[openServicesPolicyName] = {
+      permissions: [
+        openServices.length === 1
+          ? authorityOf(openServices[0]!)
+          : { or_rules: { rules: openServices.map(authorityOf) } },
+      ],
+      principals: [{ any: true }],
+    };
+  }
   const config: RbacFilterConfig = { rules: { action: 'ALLOW', policies } };
   return { name: rbacFilterName, typed_config: packTyped(extensionTypeUrls.rbac, config) };
 }
@@ -136,5 +143,10 @@ export function inboundRbacFilter(
       );
     }
   });
-  return rbacHttpFilter(services, state.mesh.meshName, security);
+  return rbacHttpFilter(
+    services,
+    openServicesOf(state, nodeName, services, out),
+    state.mesh.meshName,
+    security,
+  );
 }

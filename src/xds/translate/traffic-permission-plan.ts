@@ -57,6 +57,22 @@ export function protectedServicesOf(
   return served;
 }
 
+/**
+ * The services `nodeName` serves that have no permission, sorted: the only names its RBAC filter lets anyone
+ * reach, so a caller cannot get past a permission by sending the node some other authority.
+ */
+export function openServicesOf(
+  state: MeshState,
+  nodeName: string,
+  protectedServices: readonly ProtectedService[],
+  out: ResourceCollector,
+): string[] {
+  const permitted = new Set(protectedServices.map((s) => s.virtualServiceName));
+  return [...state.virtualServices.keys()]
+    .filter((name) => !permitted.has(name) && servedBy(state, name, nodeName, out))
+    .sort(compare);
+}
+
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
