@@ -149,3 +149,35 @@ test('an authenticated stream cannot switch to another node with a later request
   real.call.cancel();
   stream.call.cancel();
 });
+
+test('one token cannot hold streams without end by never sending a first request', async () => {
+  const token = authority.issue(front).token;
+  const silent = Array.from({ length: 40 }, () =>
+    client.delta(metadataOf([['authorization', `Bearer ${token}`]])),
+  );
+  const ends = await Promise.all(
+    silent.map((stream) =>
+      (stream.inbox as StreamInbox<unknown>).closed(2_000).then(
+        (status) => status.code,
+        () => 'open' as const,
+      ),
+    ),
+  );
+  const open = ends.filter((end) => end === 'open').length;
+  assert.equal(open, 8, `streams held open without a request: ${open} (${ends.join(', ')})`);
+  assert.ok(ends.every((end) => end === 'open' || end === grpc.status.RESOURCE_EXHAUSTED));
+  for (const stream of silent) stream.call.cancel();
+  // Once they are gone, the node's proxy gets in.
+  await waitFor('a real proxy of the node is served', async () => {
+    const real = client.delta(metadataOf([['authorization', `Bearer ${token}`]]));
+    real.send({ node: testNode(frontId), type_url: typeUrls.cluster });
+    try {
+      await real.inbox.next("front's clusters", 2_000);
+      return true;
+    } catch {
+      return false;
+    } finally {
+      real.call.cancel();
+    }
+  });
+});

@@ -17,6 +17,7 @@ import {
   type StreamRefusal,
 } from '../../xds/server/index.ts';
 import type { ProxyAuthenticator } from '../../api/auth/proxy-authenticator.ts';
+import { nodePath } from '../../api/auth/proxy-token.ts';
 import { unauthenticatedMessage, XdsProxyAuth } from './xds-proxy-auth.ts';
 import { XdsServerTls } from './xds-tls.ts';
 import type { AdsCallbacks } from '../../xds/server/client-status.ts';
@@ -99,6 +100,9 @@ export interface XdsClientView extends ClientStatus {
   readonly proxy: ProxyIdentity;
 }
 
+/** Unresolved streams a node's proxies may hold at once even when its quota is lower (reconnects overlap). */
+const minUnresolvedStreams = 8;
+
 export class XdsControlPlane {
   readonly #states: MeshStates;
   readonly #endpoints: EndpointBook;
@@ -118,6 +122,12 @@ export class XdsControlPlane {
   readonly #auth: XdsProxyAuth | undefined;
   /** The proxy token id each admitted stream presented, so a revocation finds its streams. */
   readonly #tokenIdOfStream = new WeakMap<StreamPeer, string>();
+  /**
+   * Admitted streams that have not sent their first request yet, by the node their caller proved: they count
+   * against no quota until they resolve, so without this bound one stolen token could hold streams without end.
+   */
+  readonly #unresolvedByNode = new Map<string, Set<StreamPeer>>();
+  readonly #unresolvedNodeOf = new WeakMap<StreamPeer, string>();
   readonly #stopRevocations: (() => void) | undefined;
   readonly #tls: XdsServerTls | undefined;
 
@@ -186,6 +196,7 @@ export class XdsControlPlane {
       controlPlaneId: options.controlPlaneId,
       ...(options.addServices ? { addServices: options.addServices } : {}),
       admit: (peer) => this.#admit(peer),
+      onStreamClosed: (peer) => this.#settled(peer),
       resolveNode: (node, peer) => {
         const resolution = this.#resolve(node, peer);
         if (resolution.ok) this.#rejected.accepted(node.id);
@@ -320,6 +331,22 @@ export class XdsControlPlane {
     if (this.#auth === undefined) return undefined;
     const result = this.#auth.authenticate(peer);
     if (result.ok) {
+      const node = result.principal.node;
+      const quota =
+        node.kind === 'virtualNode'
+          ? this.#quotas.connectedProxiesPerVirtualNode
+          : this.#quotas.connectedProxiesPerVirtualGateway;
+      const key = nodePath(node);
+      const unresolved = this.#unresolvedByNode.get(key) ?? new Set<StreamPeer>();
+      if (unresolved.size >= Math.max(quota, minUnresolvedStreams))
+        return {
+          ok: false,
+          code: grpc.status.RESOURCE_EXHAUSTED,
+          message: `${unresolved.size} streams of ${key} have not sent their first request yet; send it, then open more`,
+        };
+      unresolved.add(peer);
+      this.#unresolvedByNode.set(key, unresolved);
+      this.#unresolvedNodeOf.set(peer, key);
       if (result.principal.kind === 'proxyToken') this.#tokenIdOfStream.set(peer, result.principal.tokenId);
       return undefined;
     }
@@ -334,8 +361,19 @@ export class XdsControlPlane {
     return { ok: false, code: grpc.status.UNAUTHENTICATED, message: unauthenticatedMessage };
   }
 
+  /** The stream no longer waits for its first request (it resolved, or ended). */
+  #settled(peer: StreamPeer): void {
+    const key = this.#unresolvedNodeOf.get(peer);
+    if (key === undefined) return;
+    this.#unresolvedNodeOf.delete(peer);
+    const unresolved = this.#unresolvedByNode.get(key);
+    unresolved?.delete(peer);
+    if (unresolved?.size === 0) this.#unresolvedByNode.delete(key);
+  }
+
   #resolve(node: Node__Output, peer: StreamPeer): NodeResolution & { readonly reason?: string } {
     this.#pendingToken = undefined;
+    this.#settled(peer);
     // Checked again at the first request: a token may have been revoked since the stream opened.
     const authentication = this.#auth?.authenticate(peer);
     if (authentication !== undefined && !authentication.ok)
