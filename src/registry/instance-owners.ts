@@ -26,6 +26,12 @@ export interface InstanceOwners {
     | { readonly namespaceName: string; readonly serviceName: string; readonly filterKeys: readonly string[] }
     | undefined
   >;
+  /** The uid of the node or gateway record `node` (`mesh/M/virtualNode/N`) names now; undefined without one. */
+  nodeUid(node: {
+    readonly meshName: string;
+    readonly kind: 'virtualNode' | 'virtualGateway';
+    readonly name: string;
+  }): Promise<string | undefined>;
   /**
    * The attribute keys other virtual nodes (of any mesh) filter on where their awsCloudMap discovery shares this
    * Cloud Map service with `exceptNode` (`mesh/M/virtualNode/N`): an instance with those keys may be theirs.
@@ -60,6 +66,10 @@ export function registryInstanceOwners(store: Store, registry: RegistryStore): I
             filterKeys: (cloudMap.attributes ?? []).map(({ key }) => key),
           }
         : undefined;
+    },
+    async nodeUid(node) {
+      const record = await store.read((tx) => tx.get(resourceKey(node.kind, node.meshName, node.name)));
+      return record?.uid;
     },
     async othersFilterKeys(namespaceName, serviceName, exceptNode) {
       const keys = new Set<string>();

@@ -51,6 +51,13 @@ export class ProxyAccess {
       );
     };
     if (principal.node.kind !== 'virtualNode') return deny();
+    // A token of a node since deleted does not speak for a new node of the same name.
+    if (
+      principal.kind === 'proxyToken' &&
+      principal.nodeUid !== undefined &&
+      (await this.#options.owners.nodeUid(principal.node)) !== principal.nodeUid
+    )
+      return deny();
     if (!(path === registryPrefix || path.startsWith(`${registryPrefix}/`))) return deny();
     const match = matchRegistryPath(method, path);
     if ('error' in match) return deny();

@@ -389,10 +389,11 @@ export class XdsControlPlane {
     if (typeof token === 'object')
       return { ok: false, code: grpc.status.INVALID_ARGUMENT, message: token.error };
     const state = this.#states.state(identity.meshName);
-    const exists =
+    const record =
       identity.kind === 'virtualNode'
-        ? state?.virtualNodes.has(identity.name)
-        : state?.virtualGateways.has(identity.name);
+        ? state?.virtualNodes.get(identity.name)
+        : state?.virtualGateways.get(identity.name);
+    const exists = record !== undefined;
     if (!exists) {
       const what = identity.kind === 'virtualNode' ? 'VirtualNode' : 'VirtualGateway';
       const message = state
@@ -400,6 +401,13 @@ export class XdsControlPlane {
         : `mesh ${identity.meshName} does not exist; create it through the App Mesh API (the proxy retries)`;
       return { ok: false, code: grpc.status.NOT_FOUND, message };
     }
+    const principal = authentication?.ok === true ? authentication.principal : undefined;
+    if (
+      principal?.kind === 'proxyToken' &&
+      principal.nodeUid !== undefined &&
+      principal.nodeUid !== record.uid
+    )
+      return this.#unauthenticated('token is for a deleted node of that name');
     const quota =
       identity.kind === 'virtualNode'
         ? this.#quotas.connectedProxiesPerVirtualNode
