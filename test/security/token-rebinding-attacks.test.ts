@@ -1,6 +1,6 @@
 // A proxy token outliving its node: once the node is deleted and a node of the same name is created again
 // (perhaps by another team, for another workload), the old token must not speak for the new node on xDS or on
-// the registry; a token issued for the new node does.
+// the registry, and a stream it held open does not live on into the new node; a token for the new node works.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
@@ -57,8 +57,16 @@ test('a token of a deleted node does not speak for a new node of the same name',
   await api.createNode(mesh, 'pay', servingNode('pay', 8080));
   const old = (await issueToken(plane.operator, nodeId)).token;
   assert.equal((await xdsAttempt(old)).code, 'served', 'the token works for its node');
+  // A stream held open across the delete must not go on to serve the new node (its config, its identity).
+  const metadata = new grpc.Metadata();
+  metadata.set('authorization', `Bearer ${old}`);
+  const held = ads.delta(metadata);
+  held.send({ node: testNode(nodeId), type_url: typeUrls.cluster });
+  await held.inbox.next('clusters on the held stream');
 
   await api.deleteNode(mesh, 'pay');
+  const heldEnd = await (held.inbox as StreamInbox<unknown>).closed(5_000);
+  assert.equal(heldEnd.code, grpc.status.UNAVAILABLE, `held stream: ${heldEnd.details}`);
   await api.createNode(mesh, 'pay', servingNode('pay', 8080));
 
   const replayed = await xdsAttempt(old);

@@ -247,6 +247,7 @@ export class XdsControlPlane {
       if (ended > 0) logger.info({ streams: ended }, 'xds streams of revoked proxy tokens ended');
     });
     states.onChange((changes) => {
+      if (this.#auth !== undefined) this.#endStreamsOfDeleted(changes);
       for (const [meshName, nodeNames] of changedNodesByMesh(changes)) {
         this.#endpoints
           .sync(meshName, nodeNames)
@@ -359,6 +360,32 @@ export class XdsControlPlane {
       result.reason,
     );
     return { ok: false, code: grpc.status.UNAUTHENTICATED, message: unauthenticatedMessage };
+  }
+
+  /**
+   * Ends the streams of proxies whose node, gateway or mesh was deleted: a node created again under the same
+   * name is another node, which their token or certificate may not speak for (nor receive its identity over SDS).
+   */
+  #endStreamsOfDeleted(changes: readonly Change[]): void {
+    const meshes = new Set<string>();
+    const proxies = new Set<string>();
+    for (const change of changes) {
+      if (change.op !== 'delete') continue;
+      const { kind, meshName, name } = change.key;
+      if (kind === 'mesh') meshes.add(meshName);
+      else if (kind === 'virtualNode' || kind === 'virtualGateway')
+        proxies.add(JSON.stringify([meshName, kind, name]));
+    }
+    if (meshes.size === 0 && proxies.size === 0) return;
+    this.#server.endStreams(
+      (_peer, client) => {
+        if (client === undefined) return false;
+        const { meshName, kind, name } = identityOfKey(client.key);
+        return meshes.has(meshName) || proxies.has(JSON.stringify([meshName, kind, name]));
+      },
+      grpc.status.UNAVAILABLE,
+      'the node or gateway this proxy runs was deleted',
+    );
   }
 
   /** The stream no longer waits for its first request (it resolved, or ended). */
