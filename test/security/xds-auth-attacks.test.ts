@@ -181,3 +181,12 @@ test('one token cannot hold streams without end by never sending a first request
     }
   });
 });
+
+test('a token that expires while its stream is open ends that stream', async () => {
+  const { token } = authority.issue(back, { ttlMs: 1_500 });
+  const stream = client.delta(metadataOf([['authorization', `Bearer ${token}`]]));
+  stream.send({ node: testNode('mesh/atk/virtualNode/back'), type_url: typeUrls.cluster });
+  await stream.inbox.next("back's clusters");
+  const end = await (stream.inbox as StreamInbox<unknown>).closed(15_000);
+  assert.equal(end.code, grpc.status.UNAUTHENTICATED, end.details);
+});

@@ -100,6 +100,9 @@ export interface XdsClientView extends ClientStatus {
   readonly proxy: ProxyIdentity;
 }
 
+/** How often open token streams are checked again, so a token that expires ends its streams too. */
+const tokenRecheckMs = 5_000;
+
 /** Unresolved streams a node's proxies may hold at once even when its quota is lower (reconnects overlap). */
 const minUnresolvedStreams = 8;
 
@@ -129,6 +132,7 @@ export class XdsControlPlane {
   readonly #unresolvedByNode = new Map<string, Set<StreamPeer>>();
   readonly #unresolvedNodeOf = new WeakMap<StreamPeer, string>();
   readonly #stopRevocations: (() => void) | undefined;
+  readonly #tokenRecheck: ReturnType<typeof setInterval> | undefined;
   readonly #tls: XdsServerTls | undefined;
 
   private constructor(states: MeshStates, options: XdsControlPlaneOptions) {
@@ -246,6 +250,19 @@ export class XdsControlPlane {
       );
       if (ended > 0) logger.info({ streams: ended }, 'xds streams of revoked proxy tokens ended');
     });
+    if (this.#auth !== undefined) {
+      const auth = this.#auth;
+      // Revocations end streams as they come; expiry has no event, so open token streams are checked again.
+      this.#tokenRecheck = setInterval(() => {
+        const ended = this.#server.endStreams(
+          (peer) => this.#tokenIdOfStream.has(peer) && !auth.authenticate(peer).ok,
+          grpc.status.UNAUTHENTICATED,
+          unauthenticatedMessage,
+        );
+        if (ended > 0) logger.info({ streams: ended }, 'xds streams of expired proxy tokens ended');
+      }, tokenRecheckMs);
+      this.#tokenRecheck.unref();
+    }
     states.onChange((changes) => {
       if (this.#auth !== undefined) this.#endStreamsOfDeleted(changes);
       for (const [meshName, nodeNames] of changedNodesByMesh(changes)) {
@@ -319,6 +336,7 @@ export class XdsControlPlane {
 
   async close(): Promise<void> {
     this.#stopRevocations?.();
+    clearInterval(this.#tokenRecheck);
     this.#tls?.close();
     this.#leases.close();
     this.#secrets?.close();
