@@ -73,7 +73,7 @@ export function registerTokenRoutes(app: FastifyInstance, options: TokenRoutesOp
     if (!exists)
       return refuse(reply, 404, 'NotFoundException', `${nodePath(node)} does not exist: create it first`);
     try {
-      const { token, claims } = authority.issue(node, ttlSeconds * 1000);
+      const { token, claims } = authority.issue(node, ttlSeconds * 1000, exists.uid);
       // The id and node only: the token itself is in the answer and nowhere else.
       options.logger.info(
         { tokenId: claims.id, node: nodePath(node), expiresAt: iso(claims.expiresAtMs) },

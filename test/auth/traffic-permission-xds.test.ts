@@ -112,7 +112,7 @@ test('writing and deleting a permission adds and removes the RBAC filter on the 
   const withRbac = inboundFilters(await nextListeners(color.stream));
   assert.deepEqual(withRbac.names, [['envoy.filters.http.rbac', 'envoy.filters.http.router']]);
   assert.equal(withRbac.rbac?.rules.action, 'ALLOW');
-  // The node serves no other service, so nothing else is let through (no catch-all for other Host names).
+  // color serves no other service, so nothing but the permission admits a request.
   assert.deepEqual(Object.keys(withRbac.rbac?.rules.policies ?? {}).sort(), [
     `mesh/${mesh}/trafficPermission/front-to-color[0]`,
   ]);

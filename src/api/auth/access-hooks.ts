@@ -121,7 +121,8 @@ export function installAccessHooks(
       );
     try {
       if (state.kind === 'proxy') {
-        await proxyAccess!.authorize(state.proxy, request.method, request.raw.url ?? '/');
+        const body = Buffer.isBuffer(request.body) ? request.body : undefined;
+        await proxyAccess!.authorize(state.proxy, request.method, request.raw.url ?? '/', body);
         return;
       }
       const request_ = signedRequest(request);

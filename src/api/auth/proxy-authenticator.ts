@@ -4,7 +4,13 @@ import type { ProxyNodeRef } from './proxy-token.ts';
 
 /** How a proxy proved which node it runs. */
 export type ProxyPrincipal =
-  | { readonly kind: 'proxyToken'; readonly node: ProxyNodeRef; readonly tokenId: string }
+  | {
+      readonly kind: 'proxyToken';
+      readonly node: ProxyNodeRef;
+      readonly tokenId: string;
+      /** The node record the token was issued for (see ProxyTokenClaims.nodeUid). */
+      readonly nodeUid?: string;
+    }
   /** A client certificate from the built-in CA whose SPIFFE ID names the node. */
   | { readonly kind: 'proxyCertificate'; readonly node: ProxyNodeRef; readonly spiffeId: string };
 

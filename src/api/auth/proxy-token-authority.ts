@@ -104,8 +104,11 @@ export class ProxyTokenAuthority implements ProxyAuthenticator {
     this.#setKeys(keys);
   }
 
-  /** Mints a token for `node`, signed with the newest key. The caller checks that the node exists. */
-  issue(node: ProxyNodeRef, ttlMs: number = defaultTokenTtlMs): IssuedToken {
+  /**
+   * Mints a token for `node` (the record with `nodeUid`, when given), signed with the newest key. The caller
+   * checks that the node exists.
+   */
+  issue(node: ProxyNodeRef, ttlMs: number = defaultTokenTtlMs, nodeUid?: string): IssuedToken {
     if (!Number.isSafeInteger(ttlMs) || ttlMs < minTokenTtlMs || ttlMs > maxTokenTtlMs)
       throw new TokenRequestError(
         `ttlSeconds must be a whole number from ${minTokenTtlMs / 1000} to ${maxTokenTtlMs / 1000} (366 days)`,
@@ -115,6 +118,7 @@ export class ProxyTokenAuthority implements ProxyAuthenticator {
     const claims: ProxyTokenClaims = {
       id: newTokenId(expiresAtMs),
       node,
+      ...(nodeUid === undefined ? {} : { nodeUid }),
       keyId: this.#signingKeyId,
       issuedAtMs,
       expiresAtMs,
@@ -129,7 +133,12 @@ export class ProxyTokenAuthority implements ProxyAuthenticator {
     if (this.#revoked.has(check.claims.id)) return { ok: false, reason: 'revoked' };
     return {
       ok: true,
-      principal: { kind: 'proxyToken', node: check.claims.node, tokenId: check.claims.id },
+      principal: {
+        kind: 'proxyToken',
+        node: check.claims.node,
+        tokenId: check.claims.id,
+        ...(check.claims.nodeUid === undefined ? {} : { nodeUid: check.claims.nodeUid }),
+      },
     };
   }
 

@@ -17,6 +17,11 @@ export interface ProxyTokenClaims {
   /** Random, unique per token: what `switchyard token revoke` names. */
   readonly id: string;
   readonly node: ProxyNodeRef;
+  /**
+   * The uid of the node record the token was issued for: a node deleted and created again under the same name
+   * is another node, which the token does not speak for. Absent in tokens made without one (tests).
+   */
+  readonly nodeUid?: string;
   /** Which signing key made it (tokens outlive a key rotation until they expire). */
   readonly keyId: string;
   readonly issuedAtMs: number;
@@ -49,6 +54,7 @@ interface Payload {
   readonly kid: string;
   readonly iat: number;
   readonly exp: number;
+  readonly uid?: string;
 }
 
 const mac = (key: Buffer, signedPart: string) => createHmac('sha256', key).update(signedPart).digest();
@@ -64,6 +70,7 @@ export function mintProxyToken(
     kid: key.id,
     iat: Math.floor(claims.issuedAtMs / 1000),
     exp: Math.floor(claims.expiresAtMs / 1000),
+    ...(claims.nodeUid === undefined ? {} : { uid: claims.nodeUid }),
   };
   const signedPart = `${proxyTokenPrefix}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
   return `${signedPart}.${mac(key.secret, signedPart).toString('base64url')}`;
@@ -98,7 +105,8 @@ export function checkProxyToken(
     typeof payload.node !== 'string' ||
     typeof payload.kid !== 'string' ||
     !Number.isSafeInteger(payload.iat) ||
-    !Number.isSafeInteger(payload.exp)
+    !Number.isSafeInteger(payload.exp) ||
+    (payload.uid !== undefined && typeof payload.uid !== 'string')
   )
     return { ok: false, reason: 'malformed' };
   const node = parseNodeRef(payload.node);
@@ -115,6 +123,7 @@ export function checkProxyToken(
     claims: {
       id: payload.id,
       node,
+      ...(payload.uid === undefined ? {} : { nodeUid: payload.uid }),
       keyId: payload.kid,
       issuedAtMs: payload.iat! * 1000,
       expiresAtMs: payload.exp! * 1000,

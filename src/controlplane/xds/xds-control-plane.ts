@@ -17,6 +17,7 @@ import {
   type StreamRefusal,
 } from '../../xds/server/index.ts';
 import type { ProxyAuthenticator } from '../../api/auth/proxy-authenticator.ts';
+import { nodePath } from '../../api/auth/proxy-token.ts';
 import { unauthenticatedMessage, XdsProxyAuth } from './xds-proxy-auth.ts';
 import { XdsServerTls } from './xds-tls.ts';
 import type { AdsCallbacks } from '../../xds/server/client-status.ts';
@@ -99,6 +100,12 @@ export interface XdsClientView extends ClientStatus {
   readonly proxy: ProxyIdentity;
 }
 
+/** How often open token streams are checked again, so a token that expires ends its streams too. */
+const tokenRecheckMs = 5_000;
+
+/** Unresolved streams a node's proxies may hold at once even when its quota is lower (reconnects overlap). */
+const minUnresolvedStreams = 8;
+
 export class XdsControlPlane {
   readonly #states: MeshStates;
   readonly #endpoints: EndpointBook;
@@ -118,7 +125,14 @@ export class XdsControlPlane {
   readonly #auth: XdsProxyAuth | undefined;
   /** The proxy token id each admitted stream presented, so a revocation finds its streams. */
   readonly #tokenIdOfStream = new WeakMap<StreamPeer, string>();
+  /**
+   * Admitted streams that have not sent their first request yet, by the node their caller proved: they count
+   * against no quota until they resolve, so without this bound one stolen token could hold streams without end.
+   */
+  readonly #unresolvedByNode = new Map<string, Set<StreamPeer>>();
+  readonly #unresolvedNodeOf = new WeakMap<StreamPeer, string>();
   readonly #stopRevocations: (() => void) | undefined;
+  readonly #tokenRecheck: ReturnType<typeof setInterval> | undefined;
   readonly #tls: XdsServerTls | undefined;
 
   private constructor(states: MeshStates, options: XdsControlPlaneOptions) {
@@ -186,6 +200,7 @@ export class XdsControlPlane {
       controlPlaneId: options.controlPlaneId,
       ...(options.addServices ? { addServices: options.addServices } : {}),
       admit: (peer) => this.#admit(peer),
+      onStreamClosed: (peer) => this.#settled(peer),
       resolveNode: (node, peer) => {
         const resolution = this.#resolve(node, peer);
         if (resolution.ok) this.#rejected.accepted(node.id);
@@ -235,7 +250,21 @@ export class XdsControlPlane {
       );
       if (ended > 0) logger.info({ streams: ended }, 'xds streams of revoked proxy tokens ended');
     });
+    if (this.#auth !== undefined) {
+      const auth = this.#auth;
+      // Revocations end streams as they come; expiry has no event, so open token streams are checked again.
+      this.#tokenRecheck = setInterval(() => {
+        const ended = this.#server.endStreams(
+          (peer) => this.#tokenIdOfStream.has(peer) && !auth.authenticate(peer).ok,
+          grpc.status.UNAUTHENTICATED,
+          unauthenticatedMessage,
+        );
+        if (ended > 0) logger.info({ streams: ended }, 'xds streams of expired proxy tokens ended');
+      }, tokenRecheckMs);
+      this.#tokenRecheck.unref();
+    }
     states.onChange((changes) => {
+      if (this.#auth !== undefined) this.#endStreamsOfDeleted(changes);
       for (const [meshName, nodeNames] of changedNodesByMesh(changes)) {
         this.#endpoints
           .sync(meshName, nodeNames)
@@ -340,6 +369,7 @@ export class XdsControlPlane {
 
   async close(): Promise<void> {
     this.#stopRevocations?.();
+    clearInterval(this.#tokenRecheck);
     this.#tls?.close();
     this.#leases.close();
     this.#secrets?.close();
@@ -353,6 +383,22 @@ export class XdsControlPlane {
     if (this.#auth === undefined) return undefined;
     const result = this.#auth.authenticate(peer);
     if (result.ok) {
+      const node = result.principal.node;
+      const quota =
+        node.kind === 'virtualNode'
+          ? this.#quotas.connectedProxiesPerVirtualNode
+          : this.#quotas.connectedProxiesPerVirtualGateway;
+      const key = nodePath(node);
+      const unresolved = this.#unresolvedByNode.get(key) ?? new Set<StreamPeer>();
+      if (unresolved.size >= Math.max(quota, minUnresolvedStreams))
+        return {
+          ok: false,
+          code: grpc.status.RESOURCE_EXHAUSTED,
+          message: `${unresolved.size} streams of ${key} have not sent their first request yet; send it, then open more`,
+        };
+      unresolved.add(peer);
+      this.#unresolvedByNode.set(key, unresolved);
+      this.#unresolvedNodeOf.set(peer, key);
       if (result.principal.kind === 'proxyToken') this.#tokenIdOfStream.set(peer, result.principal.tokenId);
       return undefined;
     }
@@ -367,8 +413,45 @@ export class XdsControlPlane {
     return { ok: false, code: grpc.status.UNAUTHENTICATED, message: unauthenticatedMessage };
   }
 
+  /**
+   * Ends the streams of proxies whose node, gateway or mesh was deleted: a node created again under the same
+   * name is another node, which their token or certificate may not speak for (nor receive its identity over SDS).
+   */
+  #endStreamsOfDeleted(changes: readonly Change[]): void {
+    const meshes = new Set<string>();
+    const proxies = new Set<string>();
+    for (const change of changes) {
+      if (change.op !== 'delete') continue;
+      const { kind, meshName, name } = change.key;
+      if (kind === 'mesh') meshes.add(meshName);
+      else if (kind === 'virtualNode' || kind === 'virtualGateway')
+        proxies.add(JSON.stringify([meshName, kind, name]));
+    }
+    if (meshes.size === 0 && proxies.size === 0) return;
+    this.#server.endStreams(
+      (_peer, client) => {
+        if (client === undefined) return false;
+        const { meshName, kind, name } = identityOfKey(client.key);
+        return meshes.has(meshName) || proxies.has(JSON.stringify([meshName, kind, name]));
+      },
+      grpc.status.UNAVAILABLE,
+      'the node or gateway this proxy runs was deleted',
+    );
+  }
+
+  /** The stream no longer waits for its first request (it resolved, or ended). */
+  #settled(peer: StreamPeer): void {
+    const key = this.#unresolvedNodeOf.get(peer);
+    if (key === undefined) return;
+    this.#unresolvedNodeOf.delete(peer);
+    const unresolved = this.#unresolvedByNode.get(key);
+    unresolved?.delete(peer);
+    if (unresolved?.size === 0) this.#unresolvedByNode.delete(key);
+  }
+
   #resolve(node: Node__Output, peer: StreamPeer): NodeResolution & { readonly reason?: string } {
     this.#pendingToken = undefined;
+    this.#settled(peer);
     // Checked again at the first request: a token may have been revoked since the stream opened.
     const authentication = this.#auth?.authenticate(peer);
     if (authentication !== undefined && !authentication.ok)
@@ -384,10 +467,11 @@ export class XdsControlPlane {
     if (typeof token === 'object')
       return { ok: false, code: grpc.status.INVALID_ARGUMENT, message: token.error };
     const state = this.#states.state(identity.meshName);
-    const exists =
+    const record =
       identity.kind === 'virtualNode'
-        ? state?.virtualNodes.has(identity.name)
-        : state?.virtualGateways.has(identity.name);
+        ? state?.virtualNodes.get(identity.name)
+        : state?.virtualGateways.get(identity.name);
+    const exists = record !== undefined;
     if (!exists) {
       const what = identity.kind === 'virtualNode' ? 'VirtualNode' : 'VirtualGateway';
       const message = state
@@ -395,6 +479,13 @@ export class XdsControlPlane {
         : `mesh ${identity.meshName} does not exist; create it through the App Mesh API (the proxy retries)`;
       return { ok: false, code: grpc.status.NOT_FOUND, message };
     }
+    const principal = authentication?.ok === true ? authentication.principal : undefined;
+    if (
+      principal?.kind === 'proxyToken' &&
+      principal.nodeUid !== undefined &&
+      principal.nodeUid !== record.uid
+    )
+      return this.#unauthenticated('token is for a deleted node of that name');
     const quota =
       identity.kind === 'virtualNode'
         ? this.#quotas.connectedProxiesPerVirtualNode

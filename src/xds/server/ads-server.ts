@@ -24,6 +24,8 @@ export interface AdsServerOptions {
   readonly controlPlaneId?: string;
   /** Registers more services on the server `listen` starts (e.g. the MetricsService on the xDS port). */
   readonly addServices?: (server: grpc.Server) => void;
+  /** Every admitted stream's end, resolved or not (what `admit` counted can be released here). */
+  readonly onStreamClosed?: (peer: StreamPeer) => void;
 }
 
 export class AdsServer {
@@ -42,7 +44,9 @@ export class AdsServer {
       callbacks: options.callbacks ?? {},
       logger: options.logger ?? pino({ level: 'silent' }),
       controlPlaneId: options.controlPlaneId,
-      onClosed: (stream) => this.#streams.delete(stream),
+      onClosed: (stream) => {
+        if (this.#streams.delete(stream)) options.onStreamClosed?.(stream.peer);
+      },
     };
   }
 

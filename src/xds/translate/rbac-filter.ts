@@ -1,6 +1,6 @@
 // TrafficPermissions as Envoy's RBAC HTTP filter (ALLOW): one policy per allow entry (the service's authority,
-// the path prefix and the methods, from the callers' SPIFFE IDs), plus one letting anyone reach the node's other
-// services that have no permission yet, by name; a request naming no service of the node is denied.
+// the path prefix and the methods, from the callers' SPIFFE IDs), plus one letting anyone reach the node's
+// services that have no permission (by their names only), so they stay open until they get one.
 import { resourcePath } from '../../model/resource-key.ts';
 import type { TrafficAllow, TrafficSource } from '../../model/specs/index.ts';
 import { extensionTypeUrls } from '../protos/index.ts';
@@ -22,7 +22,11 @@ type Principal = NonNullable<Policy['principals']>[number];
 
 export const rbacFilterName = 'envoy.filters.http.rbac';
 
-/** The policy that admits requests for the node's services without a permission; sorts after every permission's. */
+/**
+ * The policy that admits requests for the node's services without a permission; sorts after every permission's.
+ * It names those services rather than excluding the permitted ones: the app behind a node answers under any
+ * name, so an authority outside the list (`svc.` with its trailing dot, an address, another name) is denied.
+ */
 export const openServicesPolicyName = '~services-without-permission';
 
 /** `:authority` is the service name, with or without a port (hostnames compare case-insensitively). */
@@ -71,7 +75,10 @@ function allowPolicy(
   };
 }
 
-/** The RBAC filter for a node serving `services` (each with at least one permission); goes before the router. */
+/**
+ * The RBAC filter for a node serving `services` (each with at least one permission) and `openServices` (none);
+ * goes before the router.
+ */
 export function rbacHttpFilter(
   services: readonly ProtectedService[],
   openServices: readonly string[],
@@ -94,7 +101,11 @@ export function rbacHttpFilter(
   }
   if (openServices.length > 0) {
     policies[openServicesPolicyName] = {
-      permissions: openServices.map(authorityOf),
+      permissions: [
+        openServices.length === 1
+          ? authorityOf(openServices[0]!)
+          : { or_rules: { rules: openServices.map(authorityOf) } },
+      ],
       principals: [{ any: true }],
     };
   }
@@ -132,6 +143,10 @@ export function inboundRbacFilter(
       );
     }
   });
-  const openServices = openServicesOf(state, nodeName, services, out);
-  return rbacHttpFilter(services, openServices, state.mesh.meshName, security);
+  return rbacHttpFilter(
+    services,
+    openServicesOf(state, nodeName, services, out),
+    state.mesh.meshName,
+    security,
+  );
 }

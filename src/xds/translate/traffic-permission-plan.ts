@@ -58,9 +58,8 @@ export function protectedServicesOf(
 }
 
 /**
- * The virtual services `nodeName` serves that have no permission: the only other names its RBAC filter lets
- * anyone reach. A request naming no service the node serves is denied once any of its services is permitted,
- * so a caller cannot step around a permission by sending another Host.
+ * The services `nodeName` serves that have no permission, sorted: the only names its RBAC filter lets anyone
+ * reach, so a caller cannot get past a permission by sending the node some other authority.
  */
 export function openServicesOf(
   state: MeshState,
